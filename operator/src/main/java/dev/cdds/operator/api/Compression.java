@@ -1,0 +1,11 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Compression applied to each exported file. */
+public enum Compression {
+  @JsonProperty("gzip")
+  GZIP,
+  @JsonProperty("none")
+  NONE
+}

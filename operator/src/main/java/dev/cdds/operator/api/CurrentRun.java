@@ -1,0 +1,45 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+
+/** The run in progress; its counters are written by the export pod. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CurrentRun {
+  @Size(max = 63)
+  @JsonPropertyDescription("Run id, also the folder of its files and the name of its Job.")
+  public String id;
+
+  @JsonPropertyDescription("When the run was due; its data window is derived from this time.")
+  public String scheduledAt;
+
+  @JsonPropertyDescription("When the export pod started (RFC 3339).")
+  public String startedAt;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("Percent of records exported so far (0-100).")
+  public Integer progress;
+
+  @Min(0)
+  @JsonPropertyDescription("Records exported so far.")
+  public Long recordsDone;
+
+  @Min(0)
+  @JsonPropertyDescription("Records in the window, counted or estimated before exporting.")
+  public Long recordsTotal;
+
+  @Min(0)
+  @JsonPropertyDescription("Bytes written to the destination so far.")
+  public Long bytes;
+
+  @Min(0)
+  @JsonPropertyDescription("Files completed so far.")
+  public Integer files;
+
+  @JsonPropertyDescription("Estimated time of completion at the current rate (RFC 3339).")
+  public String estimatedCompletionAt;
+}

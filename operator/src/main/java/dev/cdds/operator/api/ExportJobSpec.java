@@ -1,0 +1,65 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "self.schedule.run != 'Once' || !has(self.timeframe) || self.timeframe.type != 'SinceLastRun'",
+    message =
+        "a one-time job has no previous run: choose another timeframe.type (All, FixedInterval,"
+            + " LastHours, LastDay, LastWeek or LastMonth)",
+    fieldPath = ".timeframe.type")
+public class ExportJobSpec {
+  @Required
+  @Size(min = 1, max = 128)
+  @JsonPropertyDescription("Title shown in listings, 1 to 128 characters. Required.")
+  public String title;
+
+  @Size(max = 1024)
+  @JsonPropertyDescription("Free-text description of the job, at most 1024 characters.")
+  public String description;
+
+  @Required
+  @JsonPropertyDescription("What to export: the source system, the record type and filters.")
+  public Source source;
+
+  @Required
+  @JsonPropertyDescription(
+      "When to run: once (now or at a time) or hourly, daily, weekly, monthly.")
+  public Schedule schedule;
+
+  @JsonPropertyDescription(
+      "Which period of data each run exports. Omitted: SinceLastRun for scheduled jobs (each run"
+          + " exports exactly the window since the previous scheduled run), All for one-time jobs.")
+  public Timeframe timeframe;
+
+  @Default("{}")
+  @JsonPropertyDescription("File format, compression, split size and destination of the files.")
+  public Output output;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Suspends the job: no new run starts while true; a run in progress finishes. A one-time"
+          + " job can't be resumed once it has started.")
+  public Boolean suspend;
+
+  @Default("20")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("How many finished runs status.history keeps, newest first (1-100).")
+  public Integer historyLimit;
+
+  @Default("Forbid")
+  @JsonPropertyDescription(
+      "What happens when a run is due while the previous one is still running: Forbid skips the"
+          + " new run (recorded as Missed), Replace cancels the running one and starts the new one.")
+  public ConcurrencyPolicy concurrencyPolicy;
+}

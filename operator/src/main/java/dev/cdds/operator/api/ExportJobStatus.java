@@ -1,0 +1,33 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/** Written by the operator and the export pods, never by users. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ExportJobStatus {
+  @JsonPropertyDescription("metadata.generation of the spec the operator last acted on.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Scheduled, Running, Suspended, Completed or Failed.")
+  public ExportJobState state;
+
+  @Size(max = 8)
+  @JsonPropertyDescription("Ready, Running and Suspended conditions, with reasons.")
+  public List<ExportJobCondition> conditions;
+
+  @JsonPropertyDescription("When the latest run started (RFC 3339).")
+  public String lastStartedAt;
+
+  @JsonPropertyDescription("When the next run is due (RFC 3339); absent when none is.")
+  public String nextStartsAt;
+
+  @JsonPropertyDescription("The run in progress, with live progress; absent when none runs.")
+  public CurrentRun currentRun;
+
+  @Size(max = 100)
+  @JsonPropertyDescription("Finished runs, newest first, at most spec.historyLimit of them.")
+  public List<RunRecord> history;
+}

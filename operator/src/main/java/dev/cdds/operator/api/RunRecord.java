@@ -1,0 +1,59 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** One finished run, as the History page lists it. The file list lives in the run's manifest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RunRecord {
+  @Required
+  @Size(max = 63)
+  @JsonPropertyDescription("Run id.")
+  public String id;
+
+  @JsonPropertyDescription("When the run was due (RFC 3339).")
+  public String scheduledAt;
+
+  @JsonPropertyDescription("When it started; absent for a Missed run.")
+  public String startedAt;
+
+  @JsonPropertyDescription("When it ended.")
+  public String finishedAt;
+
+  @JsonPropertyDescription("Start of the exported window, inclusive; absent for All.")
+  public String windowStart;
+
+  @JsonPropertyDescription("End of the exported window, exclusive.")
+  public String windowEnd;
+
+  @Required
+  @JsonPropertyDescription("Succeeded, Failed, Missed or Cancelled.")
+  public RunResult result;
+
+  @Min(0)
+  @JsonPropertyDescription("Records exported.")
+  public Long records;
+
+  @Min(0)
+  @JsonPropertyDescription("Bytes written to the destination.")
+  public Long bytes;
+
+  @Min(0)
+  @JsonPropertyDescription("Number of files written, manifest excluded.")
+  public Integer files;
+
+  @Min(0)
+  @JsonPropertyDescription("Attempts the run took (1 unless a pod failed and was retried).")
+  public Integer attempts;
+
+  @Size(max = 512)
+  @JsonPropertyDescription("Location of the run's manifest.json, which lists every file.")
+  public String manifest;
+
+  @Size(max = 512)
+  @JsonPropertyDescription("Why the run failed, was missed or cancelled; empty on success.")
+  public String message;
+}

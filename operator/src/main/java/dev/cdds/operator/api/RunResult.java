@@ -1,0 +1,9 @@
+package dev.cdds.operator.api;
+
+/** How a run ended. */
+public enum RunResult {
+  Succeeded,
+  Failed,
+  Missed,
+  Cancelled
+}

@@ -1,0 +1,126 @@
+package dev.cdds.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * Each mode takes exactly the fields it uses; the rules below reject a field another mode uses
+ * rather than ignore it, so a typo in the mode can't silently change when a job runs.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.run == 'Once' || !has(self.startAt)",
+    message = "startAt is only used when run is Once: remove it",
+    fieldPath = ".startAt",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Once' || self.timeZone == 'UTC'",
+    message = "timeZone is not used when run is Once (startAt carries its own offset): remove it",
+    fieldPath = ".timeZone",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Hourly' || has(self.everyHours)",
+    message = "everyHours is required when run is Hourly",
+    fieldPath = ".everyHours",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.run == 'Hourly' || !has(self.everyHours)",
+    message = "everyHours is only used when run is Hourly: remove it",
+    fieldPath = ".everyHours",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Hourly' || has(self.minute)",
+    message = "minute is required when run is Hourly",
+    fieldPath = ".minute",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.run == 'Hourly' || !has(self.minute)",
+    message = "minute is only used when run is Hourly: remove it",
+    fieldPath = ".minute",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!(self.run in ['Daily', 'Weekly', 'Monthly']) || has(self.time)",
+    message = "time (HH:MM) is required when run is Daily, Weekly or Monthly",
+    fieldPath = ".time",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.run in ['Daily', 'Weekly', 'Monthly'] || !has(self.time)",
+    message = "time is only used when run is Daily, Weekly or Monthly: remove it",
+    fieldPath = ".time",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Weekly' || has(self.dayOfWeek)",
+    message = "dayOfWeek is required when run is Weekly",
+    fieldPath = ".dayOfWeek",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.run == 'Weekly' || !has(self.dayOfWeek)",
+    message = "dayOfWeek is only used when run is Weekly: remove it",
+    fieldPath = ".dayOfWeek",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Monthly' || has(self.dayOfMonth)",
+    message = "dayOfMonth is required when run is Monthly",
+    fieldPath = ".dayOfMonth",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value = "self.run == 'Monthly' || !has(self.dayOfMonth)",
+    message = "dayOfMonth is only used when run is Monthly: remove it",
+    fieldPath = ".dayOfMonth",
+    reason = "FieldValueForbidden")
+public class Schedule {
+  @Required
+  @JsonPropertyDescription(
+      "How often the job runs: Once, Hourly, Daily, Weekly or Monthly. Each mode takes only its"
+          + " own fields; a field of another mode is rejected.")
+  public RunMode run;
+
+  @JsonPropertyDescription(
+      "Once only: when to start, as an RFC 3339 date-time with offset (2026-12-01T02:00:00Z)."
+          + " Omitted: the job starts as soon as it is created.")
+  public String startAt;
+
+  @Min(1)
+  @Max(23)
+  @JsonPropertyDescription(
+      "Hourly only, required: run every N hours (1-23), counted from 00:00 of each day in"
+          + " timeZone; with 5, runs are at 00, 05, 10, 15 and 20 h.")
+  public Integer everyHours;
+
+  @Min(0)
+  @Max(59)
+  @JsonPropertyDescription("Hourly only, required: minute past the hour to start at (0-59).")
+  public Integer minute;
+
+  @Pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$")
+  @JsonPropertyDescription(
+      "Daily, Weekly and Monthly, required: time of day to start, HH:MM on a 24-hour clock,"
+          + " two digits each (00:00-23:59), in timeZone.")
+  public String time;
+
+  @JsonPropertyDescription("Weekly only, required: day of the week, Monday to Sunday.")
+  public Weekday dayOfWeek;
+
+  @Min(1)
+  @Max(31)
+  @JsonPropertyDescription(
+      "Monthly only, required: day of the month (1-31). A month without that day has no run:"
+          + " with 31, nothing runs in April, June, September or November.")
+  public Integer dayOfMonth;
+
+  @Default("UTC")
+  @Size(min = 1, max = 64)
+  @Pattern("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
+  @JsonPropertyDescription(
+      "IANA time zone of the schedule (Europe/Paris), UTC by default. Runs follow the wall"
+          + " clock of that zone across daylight-saving changes: a time skipped by the change"
+          + " runs once at the next valid time, and a time that occurs twice runs once.")
+  public String timeZone;
+}

@@ -1,0 +1,4 @@
+package dev.cdds.operator.testing;
+
+/** Where pods reach the API server, as in-cluster clients learn it from their environment. */
+record ClusterEndpoint(String host, int port, String caCertificatePem) {}

@@ -1,0 +1,185 @@
+package dev.cdds.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pod's only container, run as a local process: what kubelet would do with a container runtime,
+ * reduced to what our tests need. Multi-container pods are refused, not half-run.
+ */
+final class LocalPod {
+  private static final int TERMINATION_MESSAGE_LIMIT = 4096;
+
+  private final Pod pod;
+  private final Container container;
+  private final Path dir;
+  private final Path log;
+  private final Path terminationLog;
+  private volatile Process process;
+  private volatile Instant startedAt;
+
+  private LocalPod(Pod pod, Path dir, Path log) {
+    this.pod = pod;
+    this.container = pod.getSpec().getContainers().get(0);
+    this.dir = dir;
+    this.log = log;
+    this.terminationLog = dir.resolve("termination-log");
+  }
+
+  static LocalPod of(Pod pod, Path podsRoot, Path logsRoot) throws IOException {
+    if (pod.getSpec().getContainers().size() != 1 || !pod.getSpec().getInitContainers().isEmpty()) {
+      throw new IllegalStateException("the process node runs pods with exactly one container");
+    }
+    var meta = pod.getMetadata();
+    Path dir =
+        Files.createDirectories(podsRoot.resolve(meta.getNamespace() + "_" + meta.getName()));
+    Files.createDirectories(logsRoot);
+    String logName =
+        meta.getNamespace()
+            + "_"
+            + meta.getName()
+            + "_"
+            + pod.getSpec().getContainers().get(0).getName();
+    return new LocalPod(pod, dir, logsRoot.resolve(logName + ".log"));
+  }
+
+  /** Resolves env and volumes, hands over the ServiceAccount token, and starts the process. */
+  void start(KubernetesClient client, ClusterEndpoint cluster, ImageLaunchers launchers, Path pvcs)
+      throws IOException {
+    PodVolumes volumes = PodVolumes.prepare(client, pod, container, dir, pvcs);
+    String terminationPath =
+        container.getTerminationMessagePath() == null
+            ? "/dev/termination-log"
+            : container.getTerminationMessagePath();
+    volumes.map(terminationPath, terminationLog);
+    Map<String, String> env = new HashMap<>(baseEnvironment(cluster));
+    if (!Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())) {
+      Path account = serviceAccountFiles(client, cluster);
+      volumes.map(PodVolumes.SERVICE_ACCOUNT_PATH, account);
+      // Where a client library looks when not at the well-known path (fabric8 reads these).
+      env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.resolve("token").toString());
+      env.put("KUBERNETES_CERTS_CA_FILE", account.resolve("ca.crt").toString());
+      env.put("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+    }
+    new PodEnvironment(client, pod)
+        .resolve(container)
+        .forEach((k, v) -> env.put(k, volumes.rewrite(v)));
+    List<String> argv =
+        volumes.rewrite(
+            launchers.argv(
+                container.getImage(),
+                expandAll(container.getCommand(), env),
+                expandAll(container.getArgs(), env)));
+
+    var builder =
+        new ProcessBuilder(argv)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    startedAt = Instant.now();
+    process = builder.start();
+  }
+
+  private Map<String, String> baseEnvironment(ClusterEndpoint cluster) {
+    Map<String, String> env = new HashMap<>();
+    for (String inherited : List.of("PATH", "JAVA_HOME", "LANG", "TZ")) {
+      String value = System.getenv(inherited);
+      if (value != null) {
+        env.put(inherited, value);
+      }
+    }
+    env.put("HOME", dir.toString());
+    env.put("HOSTNAME", pod.getMetadata().getName());
+    env.put("KUBERNETES_SERVICE_HOST", cluster.host());
+    env.put("KUBERNETES_SERVICE_PORT", Integer.toString(cluster.port()));
+    // No kubeconfig of the machine may leak into a pod: it has only its ServiceAccount.
+    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    env.put("KUBECONFIG", dir.resolve("no-kubeconfig").toString());
+    return env;
+  }
+
+  private Path serviceAccountFiles(KubernetesClient client, ClusterEndpoint cluster)
+      throws IOException {
+    String namespace = pod.getMetadata().getNamespace();
+    var token =
+        client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(PodEnvironment.serviceAccount(pod))
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build());
+    Path account = Files.createDirectories(dir.resolve("serviceaccount"));
+    Files.writeString(account.resolve("token"), token.getStatus().getToken());
+    Files.writeString(account.resolve("namespace"), namespace);
+    Files.writeString(account.resolve("ca.crt"), cluster.caCertificatePem());
+    return account;
+  }
+
+  private static List<String> expandAll(List<String> values, Map<String, String> env) {
+    return values == null ? null : values.stream().map(v -> PodEnvironment.expand(v, env)).toList();
+  }
+
+  Process process() {
+    return process;
+  }
+
+  Instant startedAt() {
+    return startedAt;
+  }
+
+  Pod pod() {
+    return pod;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** SIGTERM to the process and its children, SIGKILL after the grace period. */
+  void stop(long graceSeconds) throws InterruptedException {
+    Process p = process;
+    if (p == null || !p.isAlive()) {
+      return;
+    }
+    p.descendants().forEach(ProcessHandle::destroy);
+    p.destroy();
+    if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  /** What the container wrote to its termination-message path, or the tail of its log. */
+  String terminationMessage(int exitCode) throws IOException {
+    String message =
+        Files.exists(terminationLog)
+            ? Files.readString(terminationLog, StandardCharsets.UTF_8)
+            : "";
+    boolean fallback = "FallbackToLogsOnError".equals(container.getTerminationMessagePolicy());
+    if (message.isEmpty() && fallback && exitCode != 0 && Files.exists(log)) {
+      byte[] all = Files.readAllBytes(log);
+      int from = Math.max(0, all.length - 2048);
+      message = new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    }
+    return message.length() > TERMINATION_MESSAGE_LIMIT
+        ? message.substring(0, TERMINATION_MESSAGE_LIMIT)
+        : message;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.cdds.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local process can't have directories mounted at a container's paths, so each mount path is
+ * mapped to a local directory and rewritten wherever it appears in the command, arguments and
+ * environment. emptyDir lives with the pod, a PVC in a directory shared by every pod of the
+ * namespace that claims it, Secrets and ConfigMaps are written out as files.
+ */
+final class PodVolumes {
+  static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+  private final Map<String, Path> mounts = new LinkedHashMap<>();
+
+  private PodVolumes() {}
+
+  static PodVolumes prepare(
+      KubernetesClient client, Pod pod, Container container, Path podDir, Path pvcRoot)
+      throws IOException {
+    var volumes = new PodVolumes();
+    String namespace = pod.getMetadata().getNamespace();
+    Map<String, Volume> byName = new LinkedHashMap<>();
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      byName.put(volume.getName(), volume);
+    }
+    for (var mount : container.getVolumeMounts()) {
+      Volume volume = byName.get(mount.getName());
+      if (volume == null) {
+        throw new IllegalStateException("volumeMount " + mount.getName() + " has no volume");
+      }
+      Path dir = materialize(client, namespace, volume, podDir, pvcRoot);
+      Path local = mount.getSubPath() == null ? dir : dir.resolve(mount.getSubPath());
+      Files.createDirectories(local);
+      volumes.mounts.put(mount.getMountPath(), local);
+    }
+    return volumes;
+  }
+
+  private static Path materialize(
+      KubernetesClient client, String namespace, Volume volume, Path podDir, Path pvcRoot)
+      throws IOException {
+    if (volume.getEmptyDir() != null) {
+      return Files.createDirectories(podDir.resolve("volumes").resolve(volume.getName()));
+    }
+    if (volume.getPersistentVolumeClaim() != null) {
+      String claim = volume.getPersistentVolumeClaim().getClaimName();
+      if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() == null) {
+        throw new IllegalStateException("persistentvolumeclaim \"" + claim + "\" not found");
+      }
+      return Files.createDirectories(pvcRoot.resolve(namespace).resolve(claim));
+    }
+    if (volume.getSecret() != null) {
+      var secret =
+          client
+              .secrets()
+              .inNamespace(namespace)
+              .withName(volume.getSecret().getSecretName())
+              .get();
+      if (secret == null) {
+        throw new IllegalStateException(
+            "secret \"" + volume.getSecret().getSecretName() + "\" not found");
+      }
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      secret.getData().forEach((k, v) -> files.put(k, Base64.getDecoder().decode(v)));
+      return writeFiles(podDir, volume.getName(), files, volume.getSecret().getItems());
+    }
+    if (volume.getConfigMap() != null) {
+      var map =
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(volume.getConfigMap().getName())
+              .get();
+      if (map == null) {
+        throw new IllegalStateException(
+            "configmap \"" + volume.getConfigMap().getName() + "\" not found");
+      }
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      map.getData().forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+      return writeFiles(podDir, volume.getName(), files, volume.getConfigMap().getItems());
+    }
+    throw new IllegalStateException(
+        "volume "
+            + volume.getName()
+            + ": only emptyDir, persistentVolumeClaim, secret and"
+            + " configMap volumes are supported by the process node");
+  }
+
+  private static Path writeFiles(
+      Path podDir, String name, Map<String, byte[]> data, List<KeyToPath> items)
+      throws IOException {
+    Path dir = Files.createDirectories(podDir.resolve("volumes").resolve(name));
+    if (items == null || items.isEmpty()) {
+      for (var entry : data.entrySet()) {
+        Files.write(dir.resolve(entry.getKey()), entry.getValue());
+      }
+    } else {
+      for (KeyToPath item : items) {
+        Path file = dir.resolve(item.getPath());
+        Files.createDirectories(file.getParent());
+        Files.write(file, data.getOrDefault(item.getKey(), new byte[0]));
+      }
+    }
+    return dir;
+  }
+
+  /** Maps a container path (a file or directory) to a local one, as kubelet's mounts would. */
+  void map(String containerPath, Path local) {
+    mounts.put(containerPath, local);
+  }
+
+  /** Replaces every mapped container path in {@code value}, longest first. */
+  String rewrite(String value) {
+    if (value == null) {
+      return null;
+    }
+    String result = value;
+    for (var mount :
+        mounts.entrySet().stream()
+            .sorted(Comparator.comparingInt(e -> -e.getKey().length()))
+            .toList()) {
+      Pattern path =
+          Pattern.compile(
+              "(?<![\\w./-])" + Pattern.quote(stripSlash(mount.getKey())) + "(?=/|$|[^\\w.-])");
+      result =
+          path.matcher(result).replaceAll(Matcher.quoteReplacement(mount.getValue().toString()));
+    }
+    return result;
+  }
+
+  List<String> rewrite(List<String> values) {
+    return values.stream().map(this::rewrite).toList();
+  }
+
+  private static String stripSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}

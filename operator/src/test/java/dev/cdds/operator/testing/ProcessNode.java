@@ -1,0 +1,331 @@
+package dev.cdds.operator.testing;
+
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's only "node": binds every pending pod to itself, runs it as a local process and
+ * reports its phase, container state and exit code through pods/status, so the real Job and CronJob
+ * controllers see real results. All state changes happen on one thread.
+ */
+public final class ProcessNode implements AutoCloseable {
+  static final String NODE_NAME = "process-node";
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessNode.class);
+  private static final long MAX_GRACE_SECONDS = 5;
+
+  private final KubernetesClient client;
+  private final ClusterEndpoint cluster;
+  private final ImageLaunchers launchers;
+  private final Path podsRoot;
+  private final Path logsRoot;
+  private final Path pvcRoot;
+  private final ExecutorService events =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "process-node"));
+  private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Pod> informer;
+
+  ProcessNode(
+      KubernetesClient client, ClusterEndpoint cluster, ImageLaunchers launchers, Path work) {
+    this.client = client;
+    this.cluster = cluster;
+    this.launchers = launchers;
+    this.podsRoot = work.resolve("pods");
+    this.logsRoot = work.resolve("logs");
+    this.pvcRoot = work.resolve("pvcs");
+  }
+
+  /** The directory that stands for PersistentVolumeClaim {@code claim} of {@code namespace}. */
+  public Path claimDirectory(String namespace, String claim) {
+    return pvcRoot.resolve(namespace).resolve(claim);
+  }
+
+  /** The file a pod's container output goes to; kept after the test run. */
+  public Path logOf(String namespace, String pod, String container) {
+    return logsRoot.resolve(namespace + "_" + pod + "_" + container + ".log");
+  }
+
+  void start() {
+    informer =
+        client
+            .pods()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Pod pod) {
+                    events.execute(() -> observe(pod));
+                  }
+
+                  @Override
+                  public void onUpdate(Pod old, Pod pod) {
+                    events.execute(() -> observe(pod));
+                  }
+
+                  @Override
+                  public void onDelete(Pod pod, boolean unknownFinalState) {
+                    events.execute(() -> forget(pod));
+                  }
+                },
+                0);
+  }
+
+  private void observe(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    try {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        terminate(pod);
+      } else if (pod.getSpec().getNodeName() == null
+          && "Pending".equals(pod.getStatus().getPhase())) {
+        bindAndRun(pod);
+      } else if (NODE_NAME.equals(pod.getSpec().getNodeName())
+          && !running.containsKey(uid)
+          && "Pending".equals(pod.getStatus().getPhase())
+          && pod.getStatus().getContainerStatuses().isEmpty()) {
+        // Bound by us before a restart of the node, never started: start it now.
+        run(pod);
+      }
+    } catch (KubernetesClientException e) {
+      LOG.warn("pod {}: {}", key(pod), e.getMessage());
+    }
+  }
+
+  private void bindAndRun(Pod pod) {
+    var meta = pod.getMetadata();
+    client
+        .resource(
+            new BindingBuilder()
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withNamespace(meta.getNamespace())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(NODE_NAME)
+                .endTarget()
+                .build())
+        .create();
+    run(pod);
+  }
+
+  private void run(Pod pod) {
+    String uid = pod.getMetadata().getUid();
+    LocalPod local;
+    try {
+      local = LocalPod.of(pod, podsRoot, logsRoot);
+      local.start(client, cluster, launchers, pvcRoot);
+    } catch (Exception e) {
+      // Like kubelet: the pod stays Pending with the reason in the container's waiting state.
+      LOG.warn("pod {} can't start: {}", key(pod), e.getMessage());
+      reportStatus(pod, waiting(pod, e.getMessage()));
+      return;
+    }
+    running.put(uid, local);
+    LOG.info("pod {} started as pid {}", key(pod), local.process().pid());
+    reportStatus(pod, runningStatus(local));
+    local.process().onExit().thenRunAsync(() -> finished(local), events);
+  }
+
+  private void finished(LocalPod local) {
+    Pod pod = local.pod();
+    if (running.remove(pod.getMetadata().getUid()) == null) {
+      return;
+    }
+    int exit = local.process().exitValue();
+    LOG.info("pod {} exited with {} (log: {})", key(pod), exit, local.log());
+    reportStatus(pod, terminated(local, exit));
+  }
+
+  private void terminate(Pod pod) {
+    LocalPod local = running.remove(pod.getMetadata().getUid());
+    if (local != null) {
+      Long grace = pod.getMetadata().getDeletionGracePeriodSeconds();
+      try {
+        local.stop(Math.min(grace == null ? 30 : grace, MAX_GRACE_SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      reportStatus(pod, terminated(local, local.process().exitValue()));
+    }
+    if (NODE_NAME.equals(pod.getSpec().getNodeName())) {
+      // Kubelet's last word on a deleted pod: remove it now that nothing runs.
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .withGracePeriod(0)
+          .delete();
+    }
+  }
+
+  private void forget(Pod pod) {
+    LocalPod local = running.remove(pod.getMetadata().getUid());
+    if (local != null) {
+      try {
+        local.stop(0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void reportStatus(Pod pod, PodStatus status) {
+    try {
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .editStatus(
+              p -> {
+                p.setStatus(status);
+                return p;
+              });
+    } catch (KubernetesClientException e) {
+      LOG.warn("pod {}: status not reported: {}", key(pod), e.getMessage());
+    }
+  }
+
+  private static PodStatus waiting(Pod pod, String message) {
+    var container = pod.getSpec().getContainers().get(0);
+    return new PodStatusBuilder()
+        .withPhase("Pending")
+        .withConditions(condition("PodScheduled", "True", null))
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withImageID("")
+                .withReady(false)
+                .withStarted(false)
+                .withRestartCount(0)
+                .withState(
+                    new ContainerStateBuilder()
+                        .withNewWaiting()
+                        .withReason("CreateContainerConfigError")
+                        .withMessage(message)
+                        .endWaiting()
+                        .build())
+                .build())
+        .build();
+  }
+
+  private static PodStatus runningStatus(LocalPod local) {
+    var container = local.pod().getSpec().getContainers().get(0);
+    String started = local.startedAt().toString();
+    return new PodStatusBuilder()
+        .withPhase("Running")
+        .withHostIP("127.0.0.1")
+        .withPodIP("127.0.0.1")
+        .withStartTime(started)
+        .withConditions(
+            condition("PodScheduled", "True", null),
+            condition("Initialized", "True", null),
+            condition("ContainersReady", "True", null),
+            condition("Ready", "True", null))
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withImageID("")
+                .withContainerID("process://" + local.process().pid())
+                .withReady(true)
+                .withStarted(true)
+                .withRestartCount(0)
+                .withState(
+                    new ContainerStateBuilder()
+                        .withNewRunning()
+                        .withStartedAt(started)
+                        .endRunning()
+                        .build())
+                .build())
+        .build();
+  }
+
+  private static PodStatus terminated(LocalPod local, int exit) {
+    var container = local.pod().getSpec().getContainers().get(0);
+    String message;
+    try {
+      message = local.terminationMessage(exit);
+    } catch (java.io.IOException e) {
+      message = "termination message unreadable: " + e.getMessage();
+    }
+    String started = local.startedAt().toString();
+    return new PodStatusBuilder()
+        .withPhase(exit == 0 ? "Succeeded" : "Failed")
+        .withHostIP("127.0.0.1")
+        .withPodIP("127.0.0.1")
+        .withStartTime(started)
+        .withConditions(
+            condition("PodScheduled", "True", null),
+            condition("Initialized", "True", null),
+            condition("ContainersReady", "False", "PodCompleted"),
+            condition("Ready", "False", "PodCompleted"))
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName(container.getName())
+                .withImage(container.getImage())
+                .withImageID("")
+                .withContainerID("process://" + local.process().pid())
+                .withReady(false)
+                .withStarted(false)
+                .withRestartCount(0)
+                .withState(
+                    new ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(exit)
+                        .withReason(exit == 0 ? "Completed" : "Error")
+                        .withMessage(message.isEmpty() ? null : message)
+                        .withStartedAt(started)
+                        .withFinishedAt(Instant.now().toString())
+                        .withContainerID("process://" + local.process().pid())
+                        .endTerminated()
+                        .build())
+                .build())
+        .build();
+  }
+
+  private static PodCondition condition(String type, String status, String reason) {
+    return new PodConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withLastTransitionTime(Instant.now().toString())
+        .build();
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (informer != null) {
+      informer.close();
+    }
+    events.shutdown();
+    events.awaitTermination(5, TimeUnit.SECONDS);
+    for (LocalPod local : List.copyOf(running.values())) {
+      local.stop(0);
+    }
+  }
+}
