@@ -1,5 +1,8 @@
 package dev.cdds.operator.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -8,8 +11,11 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,6 +27,7 @@ public final class ExportJobCrdGenerator {
   /** The committed CRD, relative to the repository root. */
   public static final Path COMMITTED = Path.of("crds", "exportjobs.cdds.dev-v1.yml");
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String IDENTIFIER = "^[a-z][a-z0-9_-]{0,62}$";
 
   private ExportJobCrdGenerator() {}
@@ -54,6 +61,8 @@ public final class ExportJobCrdGenerator {
     version.setAdditionalPrinterColumns(printerColumns());
 
     JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+    declaredEnumOrder(root.getProperties().get("spec"), ExportJobSpec.class);
+    declaredEnumOrder(root.getProperties().get("status"), ExportJobStatus.class);
     root.setDescription(
         "ExportJob exports contact-history or IWD data from the source database to files on a"
             + " PVC or in S3-compatible storage, once or on a schedule. The operator runs it as a"
@@ -92,6 +101,27 @@ public final class ExportJobCrdGenerator {
     status.getProperties().get("conditions").setXKubernetesListType("map");
     status.getProperties().get("conditions").setXKubernetesListMapKeys(List.of("type"));
     return crd;
+  }
+
+  /** Lists enum values in declaration order (Monday to Sunday), not sorted as generated. */
+  private static void declaredEnumOrder(JSONSchemaProps schema, Class<?> type) {
+    for (Field field : type.getFields()) {
+      JSONSchemaProps property = schema.getProperties().get(field.getName());
+      Class<?> fieldType = field.getType();
+      if (List.class.isAssignableFrom(fieldType)) {
+        fieldType =
+            (Class<?>) ((ParameterizedType) field.getGenericType()).getActualTypeArguments()[0];
+        property = property.getItems().getSchema();
+      }
+      if (fieldType.isEnum()) {
+        property.setEnum(
+            Arrays.stream(fieldType.getEnumConstants())
+                .map(c -> (JsonNode) new TextNode(JSON.convertValue(c, String.class)))
+                .toList());
+      } else if (fieldType.getPackage() == ExportJob.class.getPackage()) {
+        declaredEnumOrder(property, fieldType);
+      }
+    }
   }
 
   private static void dateTime(JSONSchemaProps parent, String object, String field) {
