@@ -120,7 +120,7 @@ public class Schedule {
   @Pattern("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
   @JsonPropertyDescription(
       "IANA time zone of the schedule (Europe/Paris), UTC by default. Runs follow the wall"
-          + " clock of that zone across daylight-saving changes: a time skipped by the change"
-          + " runs once at the next valid time, and a time that occurs twice runs once.")
+          + " clock of that zone, so they move against UTC when daylight saving starts or ends;"
+          + " keep UTC for fixed UTC times, as the Jobs page had.")
   public String timeZone;
 }

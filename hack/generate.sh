@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Regenerates what is generated from the Java model in operator/src/main/java/dev/cdds/operator/api:
+# the CRD in crds/ and the reference docs/api.md. The build fails while they are out of date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl operator test -Dtest=GeneratedFilesTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dcdds.writeGenerated=true -Dspotless.check.skip=true
+echo "regenerated crds/exportjobs.cdds.dev-v1.yml and docs/api.md"
