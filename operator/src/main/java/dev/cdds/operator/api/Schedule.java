@@ -120,7 +120,8 @@ public class Schedule {
   @Pattern("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
   @JsonPropertyDescription(
       "IANA time zone of the schedule (Europe/Paris), UTC by default. Runs follow the wall"
-          + " clock of that zone, so they move against UTC when daylight saving starts or ends;"
-          + " keep UTC for fixed UTC times, as the Jobs page had.")
+          + " clock of that zone, as the Kubernetes CronJob controller does: on the day daylight"
+          + " saving starts, a time in the skipped hour has no run; on the day it ends, a time in"
+          + " the repeated hour runs twice. Keep UTC for fixed UTC times, as the Jobs page had.")
   public String timeZone;
 }
