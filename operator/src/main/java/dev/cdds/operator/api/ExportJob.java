@@ -15,6 +15,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("ExportJob")
 @Plural("exportjobs")
 @ShortNames("ej")
+@ValidationRule(
+    value = "size(self.metadata.name) <= 52",
+    message =
+        "metadata.name must be at most 52 characters: the CronJob and the Jobs that run the export"
+            + " are named after it")
 // Status is not part of the comparison: only the spec of a started one-time job is frozen.
 @ValidationRule(
     value =
