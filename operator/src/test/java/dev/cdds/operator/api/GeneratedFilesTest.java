@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * crds/ and docs/api.md are committed so that users, Helm and readers have them; they must be what
- * the Java model generates. After a model change, refresh them with {@code hack/generate.sh}.
+ * crds/ (the CRD and the deletion policy) and docs/api.md are committed so that users, Helm and
+ * readers have them; they must be what the Java model generates. After a model change, refresh them
+ * with {@code hack/generate.sh}.
  */
 class GeneratedFilesTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -17,6 +18,11 @@ class GeneratedFilesTest {
   @Test
   void committedCrdIsWhatTheModelGenerates() throws IOException {
     assertCommitted(ExportJobCrdGenerator.COMMITTED, ExportJobCrdGenerator.generate());
+  }
+
+  @Test
+  void committedDeletionPolicyIsWhatTheGeneratorWrites() throws IOException {
+    assertCommitted(DeletionPolicyGenerator.COMMITTED, DeletionPolicyGenerator.generate());
   }
 
   @Test

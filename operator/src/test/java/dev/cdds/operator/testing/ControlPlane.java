@@ -2,6 +2,7 @@ package dev.cdds.operator.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -137,19 +138,25 @@ public final class ControlPlane implements AutoCloseable {
     return binaries.resolve(name);
   }
 
-  /** Applies the committed CRDs and waits until the API server serves them. */
+  /**
+   * Applies everything in crds/ (the CRD and the deletion policy) and waits until the API server
+   * serves the CRDs.
+   */
   public void installCrds() throws IOException {
     try (var files = Files.list(REPO.resolve("crds"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {
-          var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
-          client.resource(crd).serverSideApply();
-          client
-              .apiextensions()
-              .v1()
-              .customResourceDefinitions()
-              .withName(crd.getMetadata().getName())
-              .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+          for (HasMetadata item : client.load(in).items()) {
+            client.resource(item).fieldManager("cdds-tests").forceConflicts().serverSideApply();
+            if (item instanceof CustomResourceDefinition crd) {
+              client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(crd.getMetadata().getName())
+                  .waitUntilCondition(ControlPlane::established, 60, TimeUnit.SECONDS);
+            }
+          }
         }
       }
     }

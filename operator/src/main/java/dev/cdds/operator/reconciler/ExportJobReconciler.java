@@ -1,0 +1,383 @@
+package dev.cdds.operator.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobCondition;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.exporter.RunSummary;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each ExportJob into what runs it (a CronJob, or one Job for a one-time job) and keeps its
+ * status true. Level-based: every reconciliation recomputes the desired objects and status from
+ * what it observes, and writes only what differs. It never writes spec.
+ */
+@ControllerConfiguration(
+    name = ExportJobReconciler.NAME,
+    fieldManager = ExportJobReconciler.FIELD_MANAGER)
+public class ExportJobReconciler implements Reconciler<ExportJob> {
+  public static final String NAME = "exportjob";
+  public static final String FIELD_MANAGER = "cdds-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(ExportJobReconciler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int JOBS_KEPT = 3;
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+  private final ExportMetrics metrics;
+
+  /** ExportJobs (by uid) whose exporter ServiceAccount was applied since this process started. */
+  private final Set<String> accessApplied = ConcurrentHashMap.newKeySet();
+
+  public ExportJobReconciler(
+      OperatorSettings settings,
+      Clock clock,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    this.settings = settings;
+    this.clock = clock;
+    this.metrics = new ExportMetrics(registry);
+  }
+
+  @Override
+  public List<EventSource<?, ExportJob>> prepareEventSources(
+      EventSourceContext<ExportJob> context) {
+    return List.of(informer(CronJob.class, context), informer(Job.class, context));
+  }
+
+  /** Jobs made by a CronJob are owned by it, not by us: both map back through our label. */
+  private static <R extends HasMetadata> InformerEventSource<R, ExportJob> informer(
+      Class<R> type, EventSourceContext<ExportJob> context) {
+    var configuration =
+        InformerEventSourceConfiguration.from(type, ExportJob.class)
+            .withLabelSelector(ObjectLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                (R resource) ->
+                    Set.of(
+                        new ResourceID(
+                            resource.getMetadata().getLabels().get(ObjectLabels.EXPORT_JOB),
+                            resource.getMetadata().getNamespace())))
+            .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  @Override
+  public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
+    KubernetesClient client = context.getClient();
+    Instant now = clock.instant();
+    var check = new Preconditions(client, settings).check(job);
+    List<Job> jobs = new ArrayList<>(context.getSecondaryResources(Job.class));
+    Optional<Instant> nextStart = Optional.empty();
+    if (check.connections().isPresent()) {
+      Connections connections = check.connections().get();
+      applyExporterAccess(job, client);
+      if (job.getSpec().schedule.run == RunMode.Once) {
+        startOnceIfDue(job, jobs, connections, now, client).ifPresent(jobs::add);
+        nextStart = onceStart(job).filter(now::isBefore);
+      } else {
+        var cron = ScheduleCron.of(job.getSpec().schedule);
+        applyCronJob(job, connections, cron, context);
+        nextStart = cron.expression().next(now, cron.zone());
+      }
+    }
+    var outcome =
+        RunHistory.compute(job, jobs, check.notReady(), nextStart, now, j -> summary(client, j));
+    announce(job, outcome, new EventRecorder(client, clock));
+    writeStatus(job, outcome.status(), client);
+    outcome.newRuns().forEach(run -> metrics.finished(job, run));
+    metrics.countStatesIn(context.getPrimaryCache());
+
+    UpdateControl<ExportJob> control = UpdateControl.noUpdate();
+    if (check.notReady().isPresent()) {
+      return control.rescheduleAfter(settings.preconditionRecheck());
+    }
+    // Wake up just after the next start, also when the controller skips it and creates nothing.
+    return nextStart
+        .map(t -> control.rescheduleAfter(Duration.between(now, t).plusSeconds(1)))
+        .orElse(control);
+  }
+
+  private void applyExporterAccess(ExportJob job, KubernetesClient client) {
+    if (!accessApplied.add(job.getMetadata().getUid())) {
+      return;
+    }
+    try {
+      for (HasMetadata object : ExporterAccess.objects(job)) {
+        object.getMetadata().setNamespace(job.getMetadata().getNamespace());
+        object.getMetadata().setOwnerReferences(List.of(owner(job)));
+        client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      }
+    } catch (KubernetesClientException e) {
+      accessApplied.remove(job.getMetadata().getUid());
+      throw e;
+    }
+  }
+
+  private void applyCronJob(
+      ExportJob job, Connections connections, ScheduleCron cron, Context<ExportJob> context) {
+    CronJob desired =
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName())
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(ObjectLabels.of(job, "schedule"))
+            .withOwnerReferences(owner(job))
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule(cron.expression().toString())
+            .withTimeZone(cron.zone().getId())
+            .withSuspend(Boolean.TRUE.equals(job.getSpec().suspend))
+            .withConcurrencyPolicy(job.getSpec().concurrencyPolicy.name())
+            .withStartingDeadlineSeconds(settings.startingDeadline().toSeconds())
+            .withSuccessfulJobsHistoryLimit(JOBS_KEPT)
+            .withFailedJobsHistoryLimit(JOBS_KEPT)
+            .withNewJobTemplate()
+            .withNewMetadata()
+            .withLabels(ObjectLabels.of(job, "export"))
+            .endMetadata()
+            .withSpec(jobSpec(job, connections))
+            .endJobTemplate()
+            .endSpec()
+            .build();
+    Optional<CronJob> actual = context.getSecondaryResource(CronJob.class);
+    if (actual.isPresent()
+        && SSABasedGenericKubernetesResourceMatcher.<CronJob>getInstance()
+            .matches(actual.get(), desired, context)) {
+      return;
+    }
+    context
+        .getClient()
+        .resource(desired)
+        .fieldManager(FIELD_MANAGER)
+        .forceConflicts()
+        .serverSideApply();
+    LOG.info(
+        "cronjob applied exportjob={} namespace={} schedule=\"{}\" timeZone={} suspend={}",
+        job.getMetadata().getName(),
+        job.getMetadata().getNamespace(),
+        cron.expression(),
+        cron.zone(),
+        job.getSpec().suspend);
+  }
+
+  /**
+   * A one-time job runs once: when it has no Job and no history yet, is not suspended, and its
+   * start time has come. The Job is named after the scheduled time, so a retry after a crash finds
+   * the Job it created instead of making a second one.
+   */
+  private Optional<Job> startOnceIfDue(
+      ExportJob job,
+      List<Job> jobs,
+      Connections connections,
+      Instant now,
+      KubernetesClient client) {
+    var status = job.getStatus();
+    boolean started =
+        !jobs.isEmpty()
+            || (status != null && (status.lastStartedAt != null || status.history != null));
+    Instant scheduledAt =
+        onceStart(job)
+            .orElse(Instant.parse(job.getMetadata().getCreationTimestamp()))
+            .truncatedTo(ChronoUnit.MINUTES);
+    if (started || Boolean.TRUE.equals(job.getSpec().suspend) || now.isBefore(scheduledAt)) {
+      return Optional.empty();
+    }
+    Job run =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(RunIds.of(job.getMetadata().getName(), scheduledAt))
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(ObjectLabels.of(job, "export"))
+            .withOwnerReferences(owner(job))
+            .endMetadata()
+            .withSpec(jobSpec(job, connections))
+            .build();
+    try {
+      Job created = client.resource(run).create();
+      LOG.info(
+          "one-time run created exportjob={} namespace={} run={}",
+          job.getMetadata().getName(),
+          job.getMetadata().getNamespace(),
+          created.getMetadata().getName());
+      return Optional.of(created);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static Optional<Instant> onceStart(ExportJob job) {
+    return Optional.ofNullable(job.getSpec().schedule.startAt).map(Instant::parse);
+  }
+
+  private JobSpec jobSpec(ExportJob job, Connections connections) {
+    return new JobSpecBuilder()
+        .withBackoffLimit(settings.backoffLimit())
+        .withTemplate(ExportPodTemplate.of(job, connections, settings))
+        .build();
+  }
+
+  private static OwnerReference owner(ExportJob job) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(job.getApiVersion())
+        .withKind(job.getKind())
+        .withName(job.getMetadata().getName())
+        .withUid(job.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+
+  /** The summary the last pod of a finished Job left as its termination message. */
+  private static Optional<RunSummary> summary(KubernetesClient client, Job job) {
+    return client
+        .pods()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withLabel("job-name", job.getMetadata().getName())
+        .list()
+        .getItems()
+        .stream()
+        .max(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()))
+        .flatMap(p -> p.getStatus().getContainerStatuses().stream().findFirst())
+        .map(s -> s.getState().getTerminated())
+        .flatMap(t -> RunSummary.parse(t == null ? null : t.getMessage()));
+  }
+
+  private static void announce(ExportJob job, RunHistory.Outcome outcome, EventRecorder events) {
+    ExportJobStatus before = job.getStatus() == null ? new ExportJobStatus() : job.getStatus();
+    ExportJobStatus after = outcome.status();
+    if (after.currentRun != null
+        && (before.currentRun == null || !after.currentRun.id.equals(before.currentRun.id))) {
+      events.normal(
+          job,
+          "RunStarted",
+          "run " + after.currentRun.id + " started, scheduled at " + after.currentRun.scheduledAt);
+    }
+    for (RunRecord run : outcome.newRuns()) {
+      switch (run.result) {
+        case Succeeded ->
+            events.normal(
+                job,
+                "RunSucceeded",
+                "run %s succeeded: %s records, %s bytes, %s files"
+                    .formatted(run.id, run.records, run.bytes, run.files));
+        case Failed ->
+            events.warning(job, "RunFailed", "run " + run.id + " failed: " + run.message);
+        case Cancelled -> events.normal(job, "RunCancelled", "run " + run.id + ": " + run.message);
+        case Missed -> events.warning(job, "RunMissed", "run " + run.id + ": " + run.message);
+      }
+    }
+    var suspendedBefore = condition(before, RunHistory.SUSPENDED);
+    var suspendedAfter = condition(after, RunHistory.SUSPENDED).orElseThrow();
+    if (suspendedBefore.map(c -> !c.status.equals(suspendedAfter.status)).orElse(true)
+        && (suspendedBefore.isPresent() || "True".equals(suspendedAfter.status))) {
+      events.normal(
+          job,
+          "True".equals(suspendedAfter.status) ? "Suspended" : "Resumed",
+          suspendedAfter.message);
+    }
+    var readyBefore = condition(before, RunHistory.READY);
+    var readyAfter = condition(after, RunHistory.READY).orElseThrow();
+    if ("False".equals(readyAfter.status)
+        && readyBefore.map(c -> !readyAfter.reason.equals(c.reason)).orElse(true)) {
+      events.warning(job, readyAfter.reason, readyAfter.message);
+    }
+  }
+
+  private static Optional<ExportJobCondition> condition(ExportJobStatus status, String type) {
+    return Optional.ofNullable(status.conditions).orElse(List.of()).stream()
+        .filter(c -> type.equals(c.type))
+        .findFirst();
+  }
+
+  /**
+   * Server-side apply of the operator's fields only, and only when they differ from what is stored:
+   * the export pod's progress counters belong to its own field manager and are never overwritten.
+   * When a run ends, its leftover counters are removed with the run.
+   */
+  private void writeStatus(ExportJob job, ExportJobStatus desired, KubernetesClient client) {
+    ExportJobStatus actual = job.getStatus();
+    if (!operatorFields(desired).equals(operatorFields(actual))) {
+      client
+          .resource(withStatus(statusOnly(job), desired))
+          .subresource("status")
+          .patch(
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                  .withFieldManager(FIELD_MANAGER)
+                  .withForce(true)
+                  .build());
+    }
+    if (desired.currentRun == null && actual != null && actual.currentRun != null) {
+      client
+          .resources(ExportJob.class)
+          .inNamespace(job.getMetadata().getNamespace())
+          .withName(job.getMetadata().getName())
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"currentRun\":null}}");
+    }
+  }
+
+  private static JsonNode operatorFields(ExportJobStatus status) {
+    if (status == null) {
+      return JSON.createObjectNode();
+    }
+    ObjectNode node = JSON.valueToTree(status);
+    JsonNode run = node.get("currentRun");
+    if (run instanceof ObjectNode current) {
+      current.retain(List.of("id", "scheduledAt", "startedAt"));
+    }
+    return node;
+  }
+
+  private static ExportJob statusOnly(ExportJob job) {
+    var copy = new ExportJob();
+    copy.getMetadata().setName(job.getMetadata().getName());
+    copy.getMetadata().setNamespace(job.getMetadata().getNamespace());
+    return copy;
+  }
+
+  private static ExportJob withStatus(ExportJob job, ExportJobStatus status) {
+    job.setStatus(status);
+    return job;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.cdds.operator.reconciler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdds.operator.api.ExportJob;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pod that runs one export: the operator's image with the {@code export} entry point, the job's
+ * settings as of when the run was created, credentials only as Secret key references, and the
+ * restricted pod security profile.
+ */
+final class ExportPodTemplate {
+  static final String OUTPUT_DIR = "/export";
+  static final String SPEC_ENV = "CDDS_SPEC";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long NON_ROOT_UID = 65532L;
+
+  private ExportPodTemplate() {}
+
+  static PodTemplateSpec of(ExportJob job, Connections connections, OperatorSettings settings) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(literal("CDDS_EXPORTJOB", job.getMetadata().getName()));
+    env.add(field("CDDS_NAMESPACE", "metadata.namespace"));
+    // The Job controller labels each pod with its Job's name, which is the run id.
+    env.add(field("CDDS_RUN_ID", "metadata.labels['job-name']"));
+    env.add(literal(SPEC_ENV, specJson(job)));
+    env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
+    env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
+    env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    connections
+        .claim()
+        .ifPresent(
+            claim -> {
+              volumes.add(
+                  new VolumeBuilder()
+                      .withName("output")
+                      .withNewPersistentVolumeClaim(claim, false)
+                      .build());
+              mounts.add(
+                  new VolumeMountBuilder().withName("output").withMountPath(OUTPUT_DIR).build());
+              env.add(literal("CDDS_OUTPUT_DIR", OUTPUT_DIR));
+            });
+    connections
+        .s3Secret()
+        .ifPresent(
+            secret -> {
+              env.add(secretKey("CDDS_S3_ACCESS_KEY_ID", secret, "accessKeyId"));
+              env.add(secretKey("CDDS_S3_SECRET_ACCESS_KEY", secret, "secretAccessKey"));
+            });
+
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(ObjectLabels.of(job, "export"))
+        .endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withServiceAccountName(ExporterAccess.name(job))
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(NON_ROOT_UID)
+        .withRunAsGroup(NON_ROOT_UID)
+        .withFsGroup(NON_ROOT_UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("export")
+        .withImage(settings.exportImage())
+        .withArgs("export")
+        .withEnv(env)
+        .withVolumeMounts(mounts)
+        .withResources(settings.exportResources())
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .withVolumes(volumes)
+        .endSpec()
+        .build();
+  }
+
+  /** The settings a run needs, frozen into the pod so that an edit never changes a started run. */
+  private static String specJson(ExportJob job) {
+    ObjectNode spec = JSON.valueToTree(job.getSpec());
+    spec.remove(List.of("title", "description", "suspend", "historyLimit", "concurrencyPolicy"));
+    try {
+      return JSON.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static EnvVar literal(String name, String value) {
+    return new EnvVarBuilder().withName(name).withValue(value).build();
+  }
+
+  private static EnvVar field(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static EnvVar secretKey(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef(key, secret, false)
+        .endValueFrom()
+        .build();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.ExportJob;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.List;
+
+/**
+ * The identity of an ExportJob's pods: a ServiceAccount that may read and patch the status of that
+ * one ExportJob and nothing else. Owned by the ExportJob, so it goes when the job goes.
+ */
+final class ExporterAccess {
+  private ExporterAccess() {}
+
+  static String name(ExportJob job) {
+    return "cdds-export-" + job.getMetadata().getName();
+  }
+
+  static List<HasMetadata> objects(ExportJob job) {
+    String name = name(job);
+    var labels = ObjectLabels.of(job, "export");
+    var account =
+        new ServiceAccountBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(labels)
+            .endMetadata()
+            .build();
+    var role =
+        new RoleBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(labels)
+            .endMetadata()
+            .addNewRule()
+            .withApiGroups(ExportJob.GROUP)
+            .withResources("exportjobs/status")
+            .withResourceNames(job.getMetadata().getName())
+            .withVerbs("get", "patch")
+            .endRule()
+            .build();
+    var binding =
+        new RoleBindingBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withLabels(labels)
+            .endMetadata()
+            .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+            .addNewSubject()
+            .withKind("ServiceAccount")
+            .withName(name)
+            .withNamespace(job.getMetadata().getNamespace())
+            .endSubject()
+            .build();
+    return List.of(account, role, binding);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.ExportJob;
+import java.util.Map;
+
+/** Labels on everything the operator creates for an ExportJob. */
+public final class ObjectLabels {
+  public static final String EXPORT_JOB = "cdds.dev/exportjob";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "cdds-operator";
+
+  /** Selects what this operator manages, for its informers. */
+  public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  private ObjectLabels() {}
+
+  public static Map<String, String> of(ExportJob job, String component) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        "cdds-export",
+        "app.kubernetes.io/instance",
+        job.getMetadata().getName(),
+        "app.kubernetes.io/component",
+        component,
+        "app.kubernetes.io/part-of",
+        "cdds",
+        MANAGED_BY,
+        OPERATOR,
+        EXPORT_JOB,
+        job.getMetadata().getName());
+  }
+}

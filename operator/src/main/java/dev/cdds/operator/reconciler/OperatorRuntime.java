@@ -1,0 +1,136 @@
+package dev.cdds.operator.reconciler;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running operator: the ExportJob controller on java-operator-sdk, optional leader election,
+ * and an HTTP endpoint with /metrics (Prometheus), /healthz and /readyz for the kubelet's probes.
+ */
+public final class OperatorRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+  public static final String LEASE_NAME = "cdds-operator";
+
+  private final Operator operator;
+  private final HttpServer http;
+  private final PrometheusMeterRegistry registry;
+
+  private OperatorRuntime(Operator operator, HttpServer http, PrometheusMeterRegistry registry) {
+    this.operator = operator;
+    this.http = http;
+    this.registry = registry;
+  }
+
+  /**
+   * @param namespaces namespaces to watch; empty for all
+   * @param leaseNamespace where the leader-election Lease lives; empty to run without election
+   * @param identity this replica's name in the Lease
+   * @param httpPort port of /metrics, /healthz and /readyz; 0 picks a free one, negative: none
+   */
+  public static OperatorRuntime start(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Set<String> namespaces,
+      Optional<String> leaseNamespace,
+      String identity,
+      int httpPort)
+      throws IOException {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(
+                      MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
+                          .build());
+              leaseNamespace.ifPresent(
+                  ns ->
+                      o.withLeaderElectionConfiguration(
+                          LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                                  LEASE_NAME)
+                              .withLeaseNamespace(ns)
+                              .withIdentity(identity)
+                              .build()));
+            });
+    operator.register(
+        new ExportJobReconciler(settings, Clock.systemUTC(), registry),
+        c -> {
+          if (namespaces.isEmpty()) {
+            c.watchingAllNamespaces();
+          } else {
+            c.settingNamespaces(namespaces);
+          }
+        });
+    operator.start();
+    HttpServer http = httpPort < 0 ? null : endpoints(operator, registry, httpPort);
+    LOG.info(
+        "operator started namespaces={} leaderElection={} identity={} httpPort={}",
+        namespaces.isEmpty() ? "all" : namespaces,
+        leaseNamespace.orElse("off"),
+        identity,
+        http == null ? "none" : http.getAddress().getPort());
+    return new OperatorRuntime(operator, http, registry);
+  }
+
+  private static HttpServer endpoints(Operator operator, PrometheusMeterRegistry registry, int port)
+      throws IOException {
+    var server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext(
+        "/metrics",
+        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+    server.createContext(
+        "/readyz",
+        ex -> {
+          boolean ready =
+              operator.getRuntimeInfo().isStarted()
+                  && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+          respond(ex, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
+        });
+    server.start();
+    return server;
+  }
+
+  private static void respond(HttpExchange exchange, int code, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** The port of the HTTP endpoint, or -1 without one. */
+  public int httpPort() {
+    return http == null ? -1 : http.getAddress().getPort();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.stop(0);
+    }
+    operator.stop();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.cdds.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Install-time configuration of the operator (Helm values, command-line flags).
+ *
+ * @param exportImage image of the export pods: this operator's own image, run with {@code export}
+ * @param exportResources requests and limits of each export pod
+ * @param defaultClaim PersistentVolumeClaim for jobs that name no destination, if any
+ * @param startingDeadline how late a run may still start after a controller outage; past it the run
+ *     is recorded as Missed
+ * @param backoffLimit retries of a failed export pod before the run fails
+ * @param preconditionRecheck how soon a job whose Secret or PVC is missing is checked again
+ */
+public record OperatorSettings(
+    String exportImage,
+    ResourceRequirements exportResources,
+    Optional<String> defaultClaim,
+    Duration startingDeadline,
+    int backoffLimit,
+    Duration preconditionRecheck) {}

@@ -1,0 +1,124 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.Source;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.DateTimeException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What must exist before a job's pods can run: the source Secret, the destination, a valid time
+ * zone. Checked before any pod is created, so a mistake shows as a condition on the ExportJob and
+ * an Event, never as a crash-looping pod.
+ */
+final class Preconditions {
+  static final List<String> SOURCE_KEYS = List.of("url", "user", "password");
+  static final List<String> S3_KEYS = List.of("accessKeyId", "secretAccessKey");
+
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+
+  Preconditions(KubernetesClient client, OperatorSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  /** The connections of a job that can run, or why it can't. */
+  Result check(ExportJob job) {
+    String namespace = job.getMetadata().getNamespace();
+    var spec = job.getSpec();
+    if (spec.schedule.run != RunMode.Once) {
+      try {
+        ScheduleCron.of(spec.schedule);
+      } catch (DateTimeException e) {
+        return Result.notReady(
+            "InvalidTimeZone",
+            "spec.schedule.timeZone "
+                + spec.schedule.timeZone
+                + " is not a known IANA time zone: use a name such as Europe/Paris or UTC");
+      }
+    }
+    String source = sourceSecret(spec.source);
+    var missing = missingKeys(namespace, source, SOURCE_KEYS, "source");
+    if (missing.isPresent()) {
+      return Result.notReady(missing.get().reason(), missing.get().message());
+    }
+    var destination = spec.output == null ? null : spec.output.destination;
+    if (destination != null && destination.s3 != null) {
+      String secret = destination.s3.secretRef.name;
+      missing = missingKeys(namespace, secret, S3_KEYS, "destination");
+      return missing
+          .map(m -> Result.notReady(m.reason(), m.message()))
+          .orElseGet(
+              () -> Result.ready(new Connections(source, Optional.empty(), Optional.of(secret))));
+    }
+    Optional<String> claim =
+        destination != null && destination.pvc != null
+            ? Optional.of(destination.pvc.claimName)
+            : settings.defaultClaim();
+    if (claim.isEmpty()) {
+      return Result.notReady(
+          "NoDestination",
+          "no destination: set spec.output.destination, or install the operator with a default"
+              + " destination");
+    }
+    if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim.get()).get()
+        == null) {
+      return Result.notReady(
+          "DestinationClaimMissing",
+          "PersistentVolumeClaim "
+              + claim.get()
+              + " not found in namespace "
+              + namespace
+              + ": create it, or choose another destination");
+    }
+    return Result.ready(new Connections(source, claim, Optional.empty()));
+  }
+
+  static String sourceSecret(Source source) {
+    return source.secretRef != null
+        ? source.secretRef.name
+        : "cdds-source-" + source.system.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private Optional<NotReady> missingKeys(
+      String namespace, String name, List<String> keys, String role) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    String prefix = role.equals("source") ? "Source" : "Destination";
+    if (secret == null) {
+      return Optional.of(
+          new NotReady(
+              prefix + "SecretMissing",
+              "Secret "
+                  + name
+                  + " not found in namespace "
+                  + namespace
+                  + ": create it with the keys "
+                  + String.join(", ", keys)));
+    }
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    List<String> absent = keys.stream().filter(k -> !data.containsKey(k)).toList();
+    if (!absent.isEmpty()) {
+      return Optional.of(
+          new NotReady(
+              prefix + "SecretIncomplete",
+              "Secret " + name + " lacks the key(s) " + String.join(", ", absent)));
+    }
+    return Optional.empty();
+  }
+
+  /** Either the connections of a job that can run, or why it can't. */
+  record Result(Optional<Connections> connections, Optional<NotReady> notReady) {
+    static Result ready(Connections connections) {
+      return new Result(Optional.of(connections), Optional.empty());
+    }
+
+    static Result notReady(String reason, String message) {
+      return new Result(Optional.empty(), Optional.of(new NotReady(reason, message)));
+    }
+  }
+}

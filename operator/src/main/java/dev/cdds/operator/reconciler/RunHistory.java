@@ -1,0 +1,243 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.CurrentRun;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobCondition;
+import dev.cdds.operator.api.ExportJobState;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.exporter.RunSummary;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Computes the operator's part of an ExportJob's status from what is observed: its Jobs, the
+ * previous status and the clock. A pure function, so a restart recomputes the same status, and a
+ * finished run is added to history exactly once (its id is then in history).
+ */
+final class RunHistory {
+  static final String READY = "Ready";
+  static final String RUNNING = "Running";
+  static final String SUSPENDED = "Suspended";
+
+  private RunHistory() {}
+
+  /** The new status, and the runs it adds to history. */
+  record Outcome(ExportJobStatus status, List<RunRecord> newRuns) {}
+
+  static Outcome compute(
+      ExportJob job,
+      List<Job> jobs,
+      Optional<NotReady> notReady,
+      Optional<Instant> nextStart,
+      Instant now,
+      Function<Job, Optional<RunSummary>> summaries) {
+    ExportJobStatus previous = job.getStatus() == null ? new ExportJobStatus() : job.getStatus();
+    List<RunRecord> oldHistory = previous.history == null ? List.of() : previous.history;
+    Set<String> recorded = oldHistory.stream().map(r -> r.id).collect(Collectors.toSet());
+
+    List<RunRecord> newRuns = new ArrayList<>();
+    for (Job j : jobs) {
+      if (finished(j).isPresent() && !recorded.contains(j.getMetadata().getName())) {
+        newRuns.add(record(j, summaries.apply(j)));
+      }
+    }
+    Optional<Job> active =
+        jobs.stream()
+            .filter(j -> finished(j).isEmpty())
+            .max(Comparator.comparing(j -> j.getMetadata().getName()));
+    String previousRun = previous.currentRun == null ? null : previous.currentRun.id;
+    boolean previousRunGone =
+        previousRun != null
+            && !recorded.contains(previousRun)
+            && jobs.stream().noneMatch(j -> j.getMetadata().getName().equals(previousRun));
+    if (previousRunGone) {
+      newRuns.add(cancelled(previous.currentRun, now));
+    }
+    newRuns.sort(byScheduledTimeNewestFirst());
+
+    var status = new ExportJobStatus();
+    status.observedGeneration = job.getMetadata().getGeneration();
+    status.history =
+        Stream.concat(newRuns.stream(), oldHistory.stream())
+            .sorted(byScheduledTimeNewestFirst())
+            .limit(job.getSpec().historyLimit == null ? 20 : job.getSpec().historyLimit)
+            .toList();
+    if (status.history.isEmpty()) {
+      status.history = null;
+    }
+    status.currentRun = active.map(RunHistory::currentRun).orElse(null);
+    status.lastStartedAt =
+        Stream.concat(
+                Stream.ofNullable(previous.lastStartedAt),
+                jobs.stream()
+                    .map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime())
+                    .filter(Objects::nonNull))
+            .map(Instant::parse)
+            .max(Comparator.naturalOrder())
+            .map(Instant::toString)
+            .orElse(null);
+    boolean once = job.getSpec().schedule.run == RunMode.Once;
+    boolean started =
+        once && (status.lastStartedAt != null || !jobs.isEmpty() || status.history != null);
+    boolean suspended = started || Boolean.TRUE.equals(job.getSpec().suspend);
+    status.nextStartsAt =
+        suspended || notReady.isPresent() ? null : nextStart.map(Instant::toString).orElse(null);
+    status.state = state(status, active.isPresent(), suspended);
+    status.conditions =
+        List.of(
+            condition(
+                previous,
+                READY,
+                notReady.isEmpty(),
+                notReady.map(NotReady::reason).orElse("Ready"),
+                notReady.map(NotReady::message).orElse("the job runs as scheduled"),
+                now,
+                status),
+            condition(
+                previous,
+                RUNNING,
+                active.isPresent(),
+                active.isPresent() ? "RunInProgress" : "Idle",
+                active
+                    .map(j -> "run " + j.getMetadata().getName() + " is in progress")
+                    .orElse("no run in progress"),
+                now,
+                status),
+            condition(
+                previous,
+                SUSPENDED,
+                suspended,
+                started ? "OneTimeJobStarted" : suspended ? "SuspendedBySpec" : "Active",
+                started
+                    ? "a one-time job is suspended once it has started; clone it to run it again"
+                    : suspended
+                        ? "spec.suspend is true: no new run starts"
+                        : "runs start on schedule",
+                now,
+                status));
+    return new Outcome(status, newRuns);
+  }
+
+  static Optional<JobCondition> finished(Job job) {
+    if (job.getStatus() == null) {
+      return Optional.empty();
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> "True".equals(c.getStatus()))
+        .filter(c -> "Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+        .findFirst();
+  }
+
+  private static RunRecord record(Job job, Optional<RunSummary> summary) {
+    JobCondition end = finished(job).orElseThrow();
+    var run = new RunRecord();
+    run.id = job.getMetadata().getName();
+    run.scheduledAt = RunIds.scheduledAt(run.id).map(Instant::toString).orElse(null);
+    run.startedAt = job.getStatus().getStartTime();
+    run.finishedAt =
+        job.getStatus().getCompletionTime() != null
+            ? job.getStatus().getCompletionTime()
+            : end.getLastTransitionTime();
+    boolean succeeded = "Complete".equals(end.getType());
+    run.result = succeeded ? RunResult.Succeeded : RunResult.Failed;
+    int failed = job.getStatus().getFailed() == null ? 0 : job.getStatus().getFailed();
+    run.attempts = failed + (succeeded ? 1 : 0);
+    summary.ifPresent(
+        s -> {
+          run.records = s.records();
+          run.bytes = s.bytes();
+          run.files = s.files();
+          run.manifest = s.manifest();
+          run.windowStart = s.windowStart();
+          run.windowEnd = s.windowEnd();
+        });
+    if (!succeeded) {
+      run.message =
+          bounded(summary.map(RunSummary::error).orElse(end.getReason() + ": " + end.getMessage()));
+    }
+    return run;
+  }
+
+  private static RunRecord cancelled(CurrentRun current, Instant now) {
+    var run = new RunRecord();
+    run.id = current.id;
+    run.scheduledAt = current.scheduledAt;
+    run.startedAt = current.startedAt;
+    run.finishedAt = now.toString();
+    run.result = RunResult.Cancelled;
+    run.message = "the run's Job was deleted before it finished";
+    return run;
+  }
+
+  private static CurrentRun currentRun(Job job) {
+    var run = new CurrentRun();
+    run.id = job.getMetadata().getName();
+    run.scheduledAt = RunIds.scheduledAt(run.id).map(Instant::toString).orElse(null);
+    run.startedAt = job.getStatus() == null ? null : job.getStatus().getStartTime();
+    return run;
+  }
+
+  private static ExportJobState state(ExportJobStatus status, boolean running, boolean suspended) {
+    if (running) {
+      return ExportJobState.Running;
+    }
+    if (suspended) {
+      return ExportJobState.Suspended;
+    }
+    if (status.history == null) {
+      return ExportJobState.Scheduled;
+    }
+    return switch (status.history.get(0).result) {
+      case Succeeded -> ExportJobState.Completed;
+      case Failed -> ExportJobState.Failed;
+      case Missed, Cancelled -> ExportJobState.Scheduled;
+    };
+  }
+
+  /** Keeps the previous transition time when the condition's status did not change. */
+  private static ExportJobCondition condition(
+      ExportJobStatus previous,
+      String type,
+      boolean value,
+      String reason,
+      String message,
+      Instant now,
+      ExportJobStatus current) {
+    var c = new ExportJobCondition();
+    c.type = type;
+    c.status = value ? "True" : "False";
+    c.reason = reason;
+    c.message = bounded(message);
+    c.observedGeneration = current.observedGeneration;
+    c.lastTransitionTime =
+        Optional.ofNullable(previous.conditions).orElse(List.of()).stream()
+            .filter(p -> type.equals(p.type) && c.status.equals(p.status))
+            .map(p -> p.lastTransitionTime)
+            .findFirst()
+            .orElse(now.toString());
+    return c;
+  }
+
+  private static Comparator<RunRecord> byScheduledTimeNewestFirst() {
+    return Comparator.comparing((RunRecord r) -> r.scheduledAt == null ? "" : r.scheduledAt)
+        .thenComparing(r -> r.id)
+        .reversed();
+  }
+
+  private static String bounded(String message) {
+    return message == null || message.length() <= 512 ? message : message.substring(0, 509) + "...";
+  }
+}
