@@ -113,7 +113,8 @@ final class OperatorCommand implements Callable<Integer> {
             .orElse(java.net.InetAddress.getLocalHost().getHostName());
     var stopped = new CountDownLatch(1);
     try (var runtime =
-        OperatorRuntime.start(client, settings, namespaces, lease, identity, httpPort)) {
+        OperatorRuntime.start(
+            client, settings, namespaces, lease, identity, httpPort, () -> System.exit(1))) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();
     } finally {

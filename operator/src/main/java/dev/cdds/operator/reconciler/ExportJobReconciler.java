@@ -61,6 +61,19 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int JOBS_KEPT = 3;
 
+  /** The status fields the operator owns; the export pod owns the rest of currentRun. */
+  private static final List<String> OPERATOR_FIELDS =
+      List.of(
+          "observedGeneration",
+          "state",
+          "conditions",
+          "lastStartedAt",
+          "nextStartsAt",
+          "currentRun",
+          "history");
+
+  private static final List<String> RUN_FIELDS = List.of("id", "scheduledAt", "startedAt");
+
   private final OperatorSettings settings;
   private final Clock clock;
   private final ExportMetrics metrics;
@@ -330,31 +343,33 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   }
 
   /**
-   * Server-side apply of the operator's fields only, and only when they differ from what is stored:
-   * the export pod's progress counters belong to its own field manager and are never overwritten.
-   * When a run ends, its leftover counters are removed with the run.
+   * One JSON merge patch of the operator's fields only, and only when they differ from what is
+   * stored. It names each of them (null for absent ones) and never the export pod's progress
+   * counters, which stay as the pod wrote them; when the run ends, it removes the whole run.
    */
   private void writeStatus(ExportJob job, ExportJobStatus desired, KubernetesClient client) {
     ExportJobStatus actual = job.getStatus();
-    if (!operatorFields(desired).equals(operatorFields(actual))) {
-      client
-          .resource(withStatus(statusOnly(job), desired))
-          .subresource("status")
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                  .withFieldManager(FIELD_MANAGER)
-                  .withForce(true)
-                  .build());
+    JsonNode fields = operatorFields(desired);
+    if (fields.equals(operatorFields(actual))) {
+      return;
     }
-    if (desired.currentRun == null && actual != null && actual.currentRun != null) {
-      client
-          .resources(ExportJob.class)
-          .inNamespace(job.getMetadata().getNamespace())
-          .withName(job.getMetadata().getName())
-          .subresource("status")
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"currentRun\":null}}");
+    ObjectNode status = JSON.createObjectNode();
+    for (String name : OPERATOR_FIELDS) {
+      status.set(name, fields.path(name).isMissingNode() ? null : fields.get(name));
     }
+    ObjectNode patch = JSON.createObjectNode();
+    patch.set("status", status);
+    client
+        .resources(ExportJob.class)
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName())
+        .subresource("status")
+        .patch(
+            new PatchContext.Builder()
+                .withPatchType(PatchType.JSON_MERGE)
+                .withFieldManager(FIELD_MANAGER)
+                .build(),
+            patch.toString());
   }
 
   private static JsonNode operatorFields(ExportJobStatus status) {
@@ -362,22 +377,11 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
       return JSON.createObjectNode();
     }
     ObjectNode node = JSON.valueToTree(status);
-    JsonNode run = node.get("currentRun");
-    if (run instanceof ObjectNode current) {
-      current.retain(List.of("id", "scheduledAt", "startedAt"));
+    node.retain(OPERATOR_FIELDS);
+    if (node.get("currentRun") instanceof ObjectNode current) {
+      current.retain(RUN_FIELDS);
+      RUN_FIELDS.forEach(f -> current.set(f, current.get(f)));
     }
     return node;
-  }
-
-  private static ExportJob statusOnly(ExportJob job) {
-    var copy = new ExportJob();
-    copy.getMetadata().setName(job.getMetadata().getName());
-    copy.getMetadata().setNamespace(job.getMetadata().getNamespace());
-    return copy;
-  }
-
-  private static ExportJob withStatus(ExportJob job, ExportJobStatus status) {
-    job.setStatus(status);
-    return job;
   }
 }

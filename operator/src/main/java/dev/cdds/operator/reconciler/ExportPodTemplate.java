@@ -23,6 +23,7 @@ import java.util.List;
 final class ExportPodTemplate {
   static final String OUTPUT_DIR = "/export";
   static final String SPEC_ENV = "CDDS_SPEC";
+  static final String TERMINATION_LOG = "/dev/termination-log";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long NON_ROOT_UID = 65532L;
 
@@ -35,6 +36,9 @@ final class ExportPodTemplate {
     // The Job controller labels each pod with its Job's name, which is the run id.
     env.add(field("CDDS_RUN_ID", "metadata.labels['job-name']"));
     env.add(literal(SPEC_ENV, specJson(job)));
+    // Where the run summary goes, said explicitly so the exporter need not assume kubelet's
+    // default.
+    env.add(literal("CDDS_TERMINATION_LOG", TERMINATION_LOG));
     env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
     env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
     env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
@@ -86,6 +90,7 @@ final class ExportPodTemplate {
         .withEnv(env)
         .withVolumeMounts(mounts)
         .withResources(settings.exportResources())
+        .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)

@@ -3,6 +3,7 @@ package dev.cdds.operator.reconciler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,11 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Operator operator;
   private final HttpServer http;
   private final PrometheusMeterRegistry registry;
+  private final AtomicBoolean closing;
 
-  private OperatorRuntime(Operator operator, HttpServer http, PrometheusMeterRegistry registry) {
+  private OperatorRuntime(
+      Operator operator, HttpServer http, PrometheusMeterRegistry registry, AtomicBoolean closing) {
+    this.closing = closing;
     this.operator = operator;
     this.http = http;
     this.registry = registry;
@@ -41,6 +46,8 @@ public final class OperatorRuntime implements AutoCloseable {
    * @param leaseNamespace where the leader-election Lease lives; empty to run without election
    * @param identity this replica's name in the Lease
    * @param httpPort port of /metrics, /healthz and /readyz; 0 picks a free one, negative: none
+   * @param onLostLeadership what to do when another replica took over while this one was not
+   *     closing: the command exits, so the kubelet restarts it as a follower
    */
   public static OperatorRuntime start(
       KubernetesClient client,
@@ -48,8 +55,10 @@ public final class OperatorRuntime implements AutoCloseable {
       Set<String> namespaces,
       Optional<String> leaseNamespace,
       String identity,
-      int httpPort)
+      int httpPort,
+      Runnable onLostLeadership)
       throws IOException {
+    var closing = new AtomicBoolean();
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var operator =
         new Operator(
@@ -66,6 +75,18 @@ public final class OperatorRuntime implements AutoCloseable {
                                   LEASE_NAME)
                               .withLeaseNamespace(ns)
                               .withIdentity(identity)
+                              // Exiting is ours to decide: never while closing on purpose.
+                              .withExitOnStopLeading(false)
+                              .withLeaderCallbacks(
+                                  new LeaderCallbacks(
+                                      () -> LOG.info("leading identity={}", identity),
+                                      () -> {
+                                        if (!closing.get()) {
+                                          LOG.error("lost leadership identity={}", identity);
+                                          onLostLeadership.run();
+                                        }
+                                      },
+                                      leader -> LOG.info("leader identity={}", leader)))
                               .build()));
             });
     operator.register(
@@ -85,7 +106,7 @@ public final class OperatorRuntime implements AutoCloseable {
         leaseNamespace.orElse("off"),
         identity,
         http == null ? "none" : http.getAddress().getPort());
-    return new OperatorRuntime(operator, http, registry);
+    return new OperatorRuntime(operator, http, registry, closing);
   }
 
   private static HttpServer endpoints(Operator operator, PrometheusMeterRegistry registry, int port)
@@ -128,6 +149,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     if (http != null) {
       http.stop(0);
     }

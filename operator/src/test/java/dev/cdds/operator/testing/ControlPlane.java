@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+  /** An image name whose pods run {@link FakeExport}. */
+  public static final String FAKE_EXPORT_IMAGE = "cdds-test/fake-export";
+
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   private final KubeAPIServer apiServer;
@@ -85,7 +89,14 @@ public final class ControlPlane implements AutoCloseable {
         new ImageLaunchers()
             .register(
                 "ghcr.io/cdds-dev/cdds-operator",
-                List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")));
+                List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")))
+            .register(
+                FAKE_EXPORT_IMAGE,
+                List.of(
+                    "java",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    FakeExport.class.getName()));
     var node = new ProcessNode(client, endpoint, launchers, work);
     node.start();
 

@@ -1,0 +1,380 @@
+package dev.cdds.operator.reconciler;
+
+import static dev.cdds.operator.reconciler.ExportJobs.hasCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobState;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.Kubectl;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.TestNamespaces;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator against the real control plane; export pods run as local processes. */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExportJobReconcilerIT {
+  private final ControlPlane controlPlane;
+  private final KubernetesClient client;
+  private String namespace;
+  private OperatorRuntime operator;
+  private NonNamespaceOperation<ExportJob, KubernetesResourceList<ExportJob>, Resource<ExportJob>>
+      jobs;
+
+  ExportJobReconcilerIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  @BeforeAll
+  void startOperator() throws Exception {
+    controlPlane.installCrds();
+    namespace = TestNamespaces.create(client, "reconciler");
+    OperatorUnderTest.prepareNamespace(client, namespace);
+    jobs = client.resources(ExportJob.class).inNamespace(namespace);
+    operator = OperatorUnderTest.start(client, namespace, "only-replica");
+  }
+
+  @AfterAll
+  void stopOperator() {
+    operator.close();
+  }
+
+  @AfterEach
+  void clearMarkers() throws Exception {
+    for (String marker : new String[] {"hold", "release", "fail"}) {
+      Files.deleteIfExists(output().resolve(marker));
+    }
+  }
+
+  @Test
+  void dailyJobGetsACronJobThatRunsItSafely() {
+    jobs.resource(ExportJobs.daily("daily-paris", "02:00", "Europe/Paris")).create();
+
+    ExportJob ready = await("daily-paris", j -> hasCondition(j, "Ready", "True", null));
+    CronJob cronJob =
+        client.batch().v1().cronjobs().inNamespace(namespace).withName("daily-paris").get();
+
+    assertThat(cronJob.getSpec().getSchedule()).isEqualTo("0 2 * * *");
+    assertThat(cronJob.getSpec().getTimeZone()).isEqualTo("Europe/Paris");
+    assertThat(cronJob.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+    assertThat(cronJob.getSpec().getSuspend()).isFalse();
+    assertThat(cronJob.getSpec().getStartingDeadlineSeconds()).isEqualTo(3600);
+    assertThat(cronJob.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid()));
+    assertThat(cronJob.getMetadata().getLabels())
+        .containsEntry("cdds.dev/exportjob", "daily-paris")
+        .containsEntry("app.kubernetes.io/managed-by", "cdds-operator");
+    var pod = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getArgs()).containsExactly("export");
+    assertThat(pod.getServiceAccountName()).isEqualTo("cdds-export-daily-paris");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(Serialization.asJson(cronJob)).doesNotContain(OperatorUnderTest.SOURCE_PASSWORD);
+    assertThat(
+            container.getEnv().stream()
+                .filter(e -> e.getName().equals("CDDS_SOURCE_PASSWORD"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef()
+                .getName())
+        .isEqualTo("cdds-source-contacthistory");
+
+    var role =
+        client.rbac().roles().inNamespace(namespace).withName("cdds-export-daily-paris").get();
+    assertThat(role.getRules())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("exportjobs/status");
+              assertThat(rule.getResourceNames()).containsExactly("daily-paris");
+              assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "patch");
+            });
+
+    assertThat(ready.getStatus().state).isEqualTo(ExportJobState.Scheduled);
+    var next = Instant.parse(ready.getStatus().nextStartsAt).atZone(ZoneId.of("Europe/Paris"));
+    assertThat(next.getHour()).isEqualTo(2);
+    assertThat(next.getMinute()).isZero();
+    assertThat(next.toInstant()).isBetween(Instant.now(), Instant.now().plus(Duration.ofDays(1)));
+  }
+
+  @Test
+  void missingSourceSecretIsReportedBeforeAnyPodAndClearedOnceCreated() {
+    var job = ExportJobs.daily("no-secret", "03:00", "UTC");
+    job.getSpec().source.secretRef = new dev.cdds.operator.api.SecretReference("warehouse-db");
+    jobs.resource(job).create();
+
+    ExportJob notReady =
+        await("no-secret", j -> hasCondition(j, "Ready", "False", "SourceSecretMissing"));
+
+    assertThat(ExportJobs.condition(notReady, "Ready").orElseThrow().message)
+        .contains("Secret warehouse-db not found")
+        .contains("url, user, password");
+    assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
+        .isNull();
+    assertThat(
+            client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> "no-secret".equals(e.getInvolvedObject().getName()))
+                .filter(e -> "SourceSecretMissing".equals(e.getReason())))
+        .isNotEmpty();
+
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("warehouse-db")
+                .endMetadata()
+                .withStringData(java.util.Map.of("url", "u", "user", "u", "password", "p"))
+                .build())
+        .inNamespace(namespace)
+        .create();
+
+    await("no-secret", j -> hasCondition(j, "Ready", "True", null));
+    assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
+        .isNotNull();
+  }
+
+  @Test
+  void suspendStopsTheCronJobAndResumeRecomputesTheNextRun() {
+    jobs.resource(ExportJobs.daily("slider", "04:30", "UTC")).create();
+    await("slider", j -> hasCondition(j, "Ready", "True", null));
+
+    jobs.withName("slider").edit(j -> suspend(j, true));
+    ExportJob suspended = await("slider", j -> hasCondition(j, "Suspended", "True", null));
+
+    assertThat(suspended.getStatus().state).isEqualTo(ExportJobState.Suspended);
+    assertThat(suspended.getStatus().nextStartsAt).isNull();
+    assertThat(cronJob("slider").getSpec().getSuspend()).isTrue();
+
+    jobs.withName("slider").edit(j -> suspend(j, false));
+    ExportJob resumed = await("slider", j -> hasCondition(j, "Suspended", "False", null));
+
+    assertThat(resumed.getStatus().nextStartsAt).endsWith("T04:30:00Z");
+    assertThat(cronJob("slider").getSpec().getSuspend()).isFalse();
+  }
+
+  @Test
+  void editingAScheduledJobUpdatesItsCronJobInPlace() {
+    jobs.resource(ExportJobs.daily("edited", "05:00", "UTC")).create();
+    await("edited", j -> hasCondition(j, "Ready", "True", null));
+    String uid = cronJob("edited").getMetadata().getUid();
+
+    jobs.withName("edited")
+        .edit(
+            j -> {
+              j.getSpec().schedule.time = "06:15";
+              return j;
+            });
+
+    client
+        .batch()
+        .v1()
+        .cronjobs()
+        .inNamespace(namespace)
+        .withName("edited")
+        .waitUntilCondition(
+            c -> "15 6 * * *".equals(c.getSpec().getSchedule()), 30, TimeUnit.SECONDS);
+    assertThat(cronJob("edited").getMetadata().getUid()).isEqualTo(uid);
+    await("edited", j -> j.getStatus().nextStartsAt.endsWith("T06:15:00Z"));
+  }
+
+  @Test
+  void oneTimeJobRunsReportsProgressAndEndsSuspended() throws Exception {
+    Files.writeString(marker("hold"), "");
+    jobs.resource(ExportJobs.once("once-now")).create();
+
+    ExportJob running =
+        await(
+            "once-now",
+            j ->
+                j.getStatus().currentRun != null
+                    && Integer.valueOf(50).equals(j.getStatus().currentRun.progress));
+    assertThat(running.getStatus().state).isEqualTo(ExportJobState.Running);
+    assertThat(running.getStatus().currentRun.recordsTotal).isEqualTo(42);
+    assertThat(running.getStatus().currentRun.startedAt).isNotNull();
+    assertThat(new Kubectl(controlPlane).run("get", "ej", "once-now", "-n", namespace).stdout())
+        .containsPattern(
+            "once-now\\s+Test once-now\\s+ContactHistory\\s+Interaction\\s+Once\\s+Running\\s+50");
+
+    Files.writeString(marker("release"), "");
+    ExportJob done = await("once-now", j -> j.getStatus().history != null);
+
+    assertThat(done.getStatus().history)
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.result).isEqualTo(RunResult.Succeeded);
+              assertThat(run.records).isEqualTo(42);
+              assertThat(run.files).isEqualTo(1);
+              assertThat(run.attempts).isEqualTo(1);
+              assertThat(run.manifest).endsWith("manifest.json");
+              assertThat(run.id).isEqualTo(running.getStatus().currentRun.id);
+            });
+    assertThat(done.getStatus().currentRun).isNull();
+    assertThat(done.getStatus().state).isEqualTo(ExportJobState.Suspended);
+    assertThat(hasCondition(done, "Suspended", "True", "OneTimeJobStarted")).isTrue();
+    assertThat(eventReasons("once-now")).contains("RunStarted", "RunSucceeded");
+  }
+
+  @Test
+  void failedRunIsRecordedWithThePodsReason() throws Exception {
+    Files.writeString(marker("fail"), "");
+    jobs.resource(ExportJobs.once("once-fails")).create();
+
+    ExportJob failed = await("once-fails", j -> j.getStatus().history != null);
+
+    assertThat(failed.getStatus().history)
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.result).isEqualTo(RunResult.Failed);
+              assertThat(run.message).isEqualTo("the source database refused the query");
+            });
+    assertThat(eventReasons("once-fails")).contains("RunFailed");
+  }
+
+  @Test
+  void deletionIsRefusedWhileRunningAndCleansUpAfterwards() throws Exception {
+    Files.writeString(marker("hold"), "");
+    jobs.resource(ExportJobs.once("busy")).create();
+    await("busy", j -> j.getStatus().currentRun != null);
+    var kubectl = new Kubectl(controlPlane);
+
+    var refused = kubectl.run("delete", "exportjob", "busy", "-n", namespace);
+
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr())
+        .contains("has a run in progress")
+        .contains("kubectl delete job busy-");
+
+    Files.writeString(marker("release"), "");
+    await("busy", j -> j.getStatus().history != null && j.getStatus().currentRun == null);
+    var deleted = kubectl.run("delete", "exportjob", "busy", "-n", namespace, "--wait=true");
+
+    assertThat(deleted.exitCode()).as(deleted.stderr()).isZero();
+    for (var kind : new String[] {"job", "serviceaccount", "role", "rolebinding"}) {
+      assertThat(
+              kubectl
+                  .run(
+                      "wait",
+                      "--for=delete",
+                      kind,
+                      "-l",
+                      "cdds.dev/exportjob=busy",
+                      "-n",
+                      namespace,
+                      "--timeout=60s")
+                  .exitCode())
+          .as("%s of busy removed by the garbage collector", kind)
+          .isZero();
+    }
+  }
+
+  @Test
+  void deletingTheRunningJobRecordsACancelledRun() throws Exception {
+    Files.writeString(marker("hold"), "");
+    jobs.resource(ExportJobs.once("cancelled")).create();
+    String run =
+        await("cancelled", j -> j.getStatus().currentRun != null).getStatus().currentRun.id;
+
+    client.batch().v1().jobs().inNamespace(namespace).withName(run).delete();
+
+    ExportJob after = await("cancelled", j -> j.getStatus().history != null);
+    assertThat(after.getStatus().history)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.id).isEqualTo(run);
+              assertThat(r.result).isEqualTo(RunResult.Cancelled);
+            });
+    assertThat(after.getStatus().currentRun).isNull();
+  }
+
+  @Test
+  void dailyJobIsStartedByTheRealCronJobControllerAtItsTime() {
+    Instant at =
+        Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+    String time = at.atZone(ZoneId.of("UTC")).toLocalTime().toString();
+    jobs.resource(ExportJobs.daily("next-minute", time, "UTC")).create();
+
+    ExportJob ran =
+        client
+            .resources(ExportJob.class)
+            .inNamespace(namespace)
+            .withName("next-minute")
+            .waitUntilCondition(
+                j -> j != null && j.getStatus() != null && j.getStatus().history != null,
+                150,
+                TimeUnit.SECONDS);
+
+    assertThat(ran.getStatus().history)
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.result).isEqualTo(RunResult.Succeeded);
+              assertThat(run.scheduledAt).isEqualTo(at.toString());
+              assertThat(run.id).isEqualTo(RunIds.of("next-minute", at));
+            });
+    assertThat(ran.getStatus().lastStartedAt).isNotNull();
+    assertThat(Instant.parse(ran.getStatus().nextStartsAt)).isEqualTo(at.plus(1, ChronoUnit.DAYS));
+  }
+
+  private static ExportJob suspend(ExportJob job, boolean suspend) {
+    job.getSpec().suspend = suspend;
+    return job;
+  }
+
+  private CronJob cronJob(String name) {
+    return client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
+  }
+
+  private java.util.List<String> eventReasons(String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(io.fabric8.kubernetes.api.model.Event::getReason)
+        .toList();
+  }
+
+  /** A file in the claim the fake export reads its orders from. */
+  private Path marker(String name) throws java.io.IOException {
+    return Files.createDirectories(output()).resolve(name);
+  }
+
+  private Path output() {
+    return controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+  }
+
+  private ExportJob await(String name, Predicate<ExportJob> condition) {
+    return jobs.withName(name)
+        .waitUntilCondition(
+            j -> j != null && j.getStatus() != null && condition.test(j), 90, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cdds.operator.testing;
+
+import dev.cdds.operator.exporter.ProgressReporter;
+import dev.cdds.operator.exporter.RunSummary;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A stand-in for the export pod in tests of the operator: it speaks the exporter's contract
+ * (progress through {@link ProgressReporter} as the pod's own ServiceAccount, a {@link RunSummary}
+ * as termination message, the exit code) without reading a database. The test steers it with files
+ * in the job's output directory: {@code fail} makes the run fail, {@code hold} keeps it at 50%
+ * until {@code release} appears.
+ */
+public final class FakeExport {
+  static final long RECORDS = 42;
+
+  private FakeExport() {}
+
+  private static void awaitRelease(Path output, String runId) throws Exception {
+    try (WatchService watcher = output.getFileSystem().newWatchService()) {
+      output.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+      Files.writeString(output.resolve(runId).resolve("holding"), "");
+      while (!Files.exists(output.resolve("release"))) {
+        watcher.take().reset();
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    String runId = System.getenv("CDDS_RUN_ID");
+    Path output = Path.of(System.getenv("CDDS_OUTPUT_DIR"));
+    Path terminationLog = Path.of(System.getenv("CDDS_TERMINATION_LOG"));
+    if (System.getenv("CDDS_SOURCE_PASSWORD") == null) {
+      Files.writeString(terminationLog, RunSummary.failed("no source credentials").toJson());
+      System.exit(2);
+    }
+    try (var client = new KubernetesClientBuilder().build()) {
+      var progress =
+          new ProgressReporter(
+              client,
+              System.getenv("CDDS_NAMESPACE"),
+              System.getenv("CDDS_EXPORTJOB"),
+              runId,
+              Clock.systemUTC(),
+              Duration.ZERO);
+      Files.createDirectories(output.resolve(runId));
+      progress.report(RECORDS / 2, RECORDS, 1000, 0);
+      if (Files.exists(output.resolve("hold"))) {
+        awaitRelease(output, runId);
+      }
+      if (Files.exists(output.resolve("fail"))) {
+        Files.writeString(
+            terminationLog, RunSummary.failed("the source database refused the query").toJson());
+        System.exit(1);
+      }
+      progress.report(RECORDS, RECORDS, 2000, 1);
+      String manifest = output.resolve(runId).resolve("manifest.json").toString();
+      Files.writeString(
+          terminationLog, RunSummary.succeeded(RECORDS, 2000, 1, manifest, null, null).toJson());
+    }
+  }
+}

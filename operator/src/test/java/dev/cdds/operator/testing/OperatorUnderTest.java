@@ -1,0 +1,85 @@
+package dev.cdds.operator.testing;
+
+import dev.cdds.operator.reconciler.OperatorRuntime;
+import dev.cdds.operator.reconciler.OperatorSettings;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator, in this JVM, watching one test namespace; export pods run {@link FakeExport}. */
+public final class OperatorUnderTest {
+  public static final String CLAIM = "exports";
+  public static final String SOURCE_PASSWORD = "pg-s3cr3t-value";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorUnderTest.class);
+
+  private OperatorUnderTest() {}
+
+  public static OperatorSettings settings() {
+    return new OperatorSettings(
+        ControlPlane.FAKE_EXPORT_IMAGE + ":test",
+        new ResourceRequirementsBuilder()
+            .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi")))
+            .build(),
+        Optional.of(CLAIM),
+        Duration.ofHours(1),
+        0,
+        Duration.ofSeconds(2));
+  }
+
+  /** Runs with leader election in the namespace; losing leadership fails loudly in the log. */
+  public static OperatorRuntime start(KubernetesClient client, String namespace, String identity)
+      throws IOException {
+    return OperatorRuntime.start(
+        client,
+        settings(),
+        Set.of(namespace),
+        Optional.of(namespace),
+        identity,
+        0,
+        () -> LOG.error("operator {} lost leadership while running", identity));
+  }
+
+  /** The source Secret and the default output claim the jobs of a test namespace use. */
+  public static void prepareNamespace(KubernetesClient client, String namespace) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("cdds-source-contacthistory")
+                .endMetadata()
+                .withStringData(
+                    Map.of(
+                        "url", "jdbc:postgresql://127.0.0.1:5432/cdds",
+                        "user", "exporter",
+                        "password", SOURCE_PASSWORD))
+                .build())
+        .inNamespace(namespace)
+        .create();
+    client
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(CLAIM)
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(Map.of("storage", new Quantity("1Gi")))
+                .endResources()
+                .endSpec()
+                .build())
+        .inNamespace(namespace)
+        .create();
+  }
+}
