@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
@@ -134,7 +135,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var outcome =
         RunHistory.compute(job, jobs, check.notReady(), nextStart, now, j -> summary(client, j));
     announce(job, outcome, new EventRecorder(client, clock));
-    writeStatus(job, outcome.status(), client);
+    writeStatus(job, outcome.status(), context);
     outcome.newRuns().forEach(run -> metrics.finished(job, run));
     metrics.countStatesIn(context.getPrimaryCache());
 
@@ -225,7 +226,10 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var status = job.getStatus();
     boolean started =
         !jobs.isEmpty()
-            || (status != null && (status.lastStartedAt != null || status.history != null));
+            || (status != null
+                && (status.lastStartedAt != null
+                    || status.currentRun != null
+                    || status.history != null));
     Instant scheduledAt =
         onceStart(job)
             .orElse(Instant.parse(job.getMetadata().getCreationTimestamp()))
@@ -345,9 +349,11 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   /**
    * One JSON merge patch of the operator's fields only, and only when they differ from what is
    * stored. It names each of them (null for absent ones) and never the export pod's progress
-   * counters, which stay as the pod wrote them; when the run ends, it removes the whole run.
+   * counters, which stay as the pod wrote them; when the run ends, it removes the whole run. The
+   * result goes into the operator's cache at once, so the next reconciliation never decides on a
+   * status older than its own last write (it would start a one-time job twice).
    */
-  private void writeStatus(ExportJob job, ExportJobStatus desired, KubernetesClient client) {
+  private void writeStatus(ExportJob job, ExportJobStatus desired, Context<ExportJob> context) {
     ExportJobStatus actual = job.getStatus();
     JsonNode fields = operatorFields(desired);
     if (fields.equals(operatorFields(actual))) {
@@ -359,17 +365,23 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     }
     ObjectNode patch = JSON.createObjectNode();
     patch.set("status", status);
-    client
-        .resources(ExportJob.class)
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .subresource("status")
-        .patch(
-            new PatchContext.Builder()
-                .withPatchType(PatchType.JSON_MERGE)
-                .withFieldManager(FIELD_MANAGER)
-                .build(),
-            patch.toString());
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(
+        job,
+        context,
+        unchanged -> unchanged,
+        unchanged ->
+            context
+                .getClient()
+                .resources(ExportJob.class)
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(job.getMetadata().getName())
+                .subresource("status")
+                .patch(
+                    new PatchContext.Builder()
+                        .withPatchType(PatchType.JSON_MERGE)
+                        .withFieldManager(FIELD_MANAGER)
+                        .build(),
+                    patch.toString()));
   }
 
   private static JsonNode operatorFields(ExportJobStatus status) {

@@ -53,7 +53,9 @@ final class ExportPodTemplate {
               volumes.add(
                   new VolumeBuilder()
                       .withName("output")
-                      .withNewPersistentVolumeClaim(claim, false)
+                      .withNewPersistentVolumeClaim()
+                      .withClaimName(claim)
+                      .endPersistentVolumeClaim()
                       .build());
               mounts.add(
                   new VolumeMountBuilder().withName("output").withMountPath(OUTPUT_DIR).build());
@@ -124,7 +126,9 @@ final class ExportPodTemplate {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()
+        // fieldRef is an atomic struct: say the default apiVersion, or every comparison differs.
         .withNewFieldRef()
+        .withApiVersion("v1")
         .withFieldPath(path)
         .endFieldRef()
         .endValueFrom()

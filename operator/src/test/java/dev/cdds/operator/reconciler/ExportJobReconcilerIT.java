@@ -316,6 +316,18 @@ class ExportJobReconcilerIT {
               assertThat(r.result).isEqualTo(RunResult.Cancelled);
             });
     assertThat(after.getStatus().currentRun).isNull();
+    assertThat(after.getStatus().state).isEqualTo(ExportJobState.Suspended);
+    // A one-time job whose run was cancelled is not started a second time.
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withLabel("cdds.dev/exportjob", "cancelled")
+                .list()
+                .getItems())
+        .isEmpty();
   }
 
   @Test
