@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +122,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var check = new Preconditions(client, settings).check(job);
     List<Job> jobs = new ArrayList<>(context.getSecondaryResources(Job.class));
     Optional<Instant> nextStart = Optional.empty();
+    Optional<Instant> wakeUp = Optional.empty();
+    List<RunRecord> missed = List.of();
     if (check.connections().isPresent()) {
       Connections connections = check.connections().get();
       applyExporterAccess(job, client);
@@ -128,12 +132,26 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         nextStart = onceStart(job).filter(now::isBefore);
       } else {
         var cron = ScheduleCron.of(job.getSpec().schedule);
-        applyCronJob(job, connections, cron, context);
+        boolean applied = applyCronJob(job, connections, cron, context);
         nextStart = cron.expression().next(now, cron.zone());
+        wakeUp = nextStart;
+        if (!Boolean.TRUE.equals(job.getSpec().suspend)) {
+          Set<Instant> known = knownRuns(job, jobs);
+          Instant since =
+              Stream.concat(
+                      Stream.of(applied ? now : lastApplied(context).orElse(now)), known.stream())
+                  .max(Comparator.naturalOrder())
+                  .orElseThrow();
+          var missedRuns =
+              new MissedRuns(cron, job.getMetadata().getName(), since, settings.startingDeadline());
+          missed = missedRuns.asOf(now, known);
+          wakeUp = earliest(wakeUp, missedRuns.nextDecision(now, known));
+        }
       }
     }
     var outcome =
-        RunHistory.compute(job, jobs, check.notReady(), nextStart, now, j -> summary(client, j));
+        RunHistory.compute(
+            job, jobs, check.notReady(), nextStart, missed, now, j -> summary(client, j));
     announce(job, outcome, new EventRecorder(client, clock));
     writeStatus(job, outcome.status(), context);
     outcome.newRuns().forEach(run -> metrics.finished(job, run));
@@ -143,10 +161,42 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     if (check.notReady().isPresent()) {
       return control.rescheduleAfter(settings.preconditionRecheck());
     }
-    // Wake up just after the next start, also when the controller skips it and creates nothing.
-    return nextStart
+    // Wake up just after the next start (also when the controller skips it and creates nothing)
+    // or when a start that has not happened becomes Missed.
+    if (job.getSpec().schedule.run == RunMode.Once) {
+      wakeUp = nextStart;
+    }
+    return wakeUp
         .map(t -> control.rescheduleAfter(Duration.between(now, t).plusSeconds(1)))
         .orElse(control);
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    return Stream.concat(a.stream(), b.stream()).min(Comparator.naturalOrder());
+  }
+
+  /** Scheduled times that have a Job, a history entry or are the current run. */
+  private static Set<Instant> knownRuns(ExportJob job, List<Job> jobs) {
+    var status = job.getStatus();
+    Stream<String> recorded =
+        status == null
+            ? Stream.empty()
+            : Stream.concat(
+                Stream.ofNullable(status.history).flatMap(List::stream).map(r -> r.id),
+                Stream.ofNullable(status.currentRun).map(r -> r.id));
+    return Stream.concat(recorded, jobs.stream().map(j -> j.getMetadata().getName()))
+        .map(RunIds::scheduledAt)
+        .flatMap(Optional::stream)
+        .collect(Collectors.toSet());
+  }
+
+  /** When this operator last applied the CronJob: an edit or resume starts a new schedule. */
+  private static Optional<Instant> lastApplied(Context<ExportJob> context) {
+    return context.getSecondaryResource(CronJob.class).stream()
+        .flatMap(c -> c.getMetadata().getManagedFields().stream())
+        .filter(m -> FIELD_MANAGER.equals(m.getManager()) && "Apply".equals(m.getOperation()))
+        .map(m -> Instant.parse(m.getTime()))
+        .max(Comparator.naturalOrder());
   }
 
   private void applyExporterAccess(ExportJob job, KubernetesClient client) {
@@ -165,7 +215,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     }
   }
 
-  private void applyCronJob(
+  /** Applies the CronJob unless it already is as desired; says whether it applied. */
+  private boolean applyCronJob(
       ExportJob job, Connections connections, ScheduleCron cron, Context<ExportJob> context) {
     CronJob desired =
         new CronJobBuilder()
@@ -195,7 +246,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     if (actual.isPresent()
         && SSABasedGenericKubernetesResourceMatcher.<CronJob>getInstance()
             .matches(actual.get(), desired, context)) {
-      return;
+      return false;
     }
     context
         .getClient()
@@ -210,6 +261,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         cron.expression(),
         cron.zone(),
         job.getSpec().suspend);
+    return true;
   }
 
   /**

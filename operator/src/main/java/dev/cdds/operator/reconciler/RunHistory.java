@@ -42,6 +42,7 @@ final class RunHistory {
       List<Job> jobs,
       Optional<NotReady> notReady,
       Optional<Instant> nextStart,
+      List<RunRecord> missed,
       Instant now,
       Function<Job, Optional<RunSummary>> summaries) {
     ExportJobStatus previous = job.getStatus() == null ? new ExportJobStatus() : job.getStatus();
@@ -66,6 +67,7 @@ final class RunHistory {
     if (previousRunGone) {
       newRuns.add(cancelled(previous.currentRun, now));
     }
+    missed.stream().filter(r -> !recorded.contains(r.id)).forEach(newRuns::add);
     newRuns.sort(byScheduledTimeNewestFirst());
 
     var status = new ExportJobStatus();

@@ -1,6 +1,6 @@
 package dev.cdds.operator.reconciler;
 
-import static dev.cdds.operator.reconciler.ExportJobs.hasCondition;
+import static dev.cdds.operator.testing.ExportJobs.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.operator.api.ExportJob;
@@ -8,6 +8,7 @@ import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.Kubectl;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestNamespaces;
@@ -242,6 +243,12 @@ class ExportJobReconcilerIT {
     assertThat(done.getStatus().state).isEqualTo(ExportJobState.Suspended);
     assertThat(hasCondition(done, "Suspended", "True", "OneTimeJobStarted")).isTrue();
     assertThat(eventReasons("once-now")).contains("RunStarted", "RunSucceeded");
+    assertThat(operator.scrape())
+        .containsPattern(
+            "cdds_export_runs_total\\{[^}]*exportjob=\"once-now\"[^}]*result=\"Succeeded\"[^}]*\\} 1\\.0")
+        .containsPattern("cdds_export_records_total\\{[^}]*exportjob=\"once-now\"[^}]*\\} 42\\.0")
+        .contains("cdds_export_run_duration_seconds_bucket")
+        .containsPattern("cdds_exportjobs\\{[^}]*state=\"Suspended\"[^}]*\\} [1-9]");
   }
 
   @Test

@@ -32,7 +32,7 @@ public final class ControlPlane implements AutoCloseable {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   private final KubeAPIServer apiServer;
-  private final KubeControllerManager controllerManager;
+  private KubeControllerManager controllerManager;
   private final KubernetesClient client;
   private final ProcessNode node;
   private final Path kubeconfig;
@@ -129,6 +129,23 @@ public final class ControlPlane implements AutoCloseable {
       return new String(Base64.getDecoder().decode(config.getCaCertData()), StandardCharsets.UTF_8);
     }
     return Files.readString(Path.of(config.getCaCertFile()));
+  }
+
+  /** Stops kube-controller-manager: no Job, CronJob or garbage-collector controller runs. */
+  public synchronized void stopControllerManager() throws InterruptedException {
+    controllerManager.close();
+  }
+
+  /** Starts kube-controller-manager again after {@link #stopControllerManager()}. */
+  public synchronized void startControllerManager() throws IOException {
+    if (!controllerManager.isAlive()) {
+      Path work = kubeconfig.getParent();
+      controllerManager =
+          KubeControllerManager.start(
+              binaries.resolve("kube-controller-manager"),
+              kubeconfig,
+              work.resolve("logs").resolve("kube-controller-manager.log"));
+    }
   }
 
   /** An admin client (system:masters). */

@@ -25,6 +25,10 @@ public final class OperatorUnderTest {
   private OperatorUnderTest() {}
 
   public static OperatorSettings settings() {
+    return settings(Duration.ofHours(1));
+  }
+
+  public static OperatorSettings settings(Duration startingDeadline) {
     return new OperatorSettings(
         ControlPlane.FAKE_EXPORT_IMAGE + ":test",
         new ResourceRequirementsBuilder()
@@ -32,7 +36,7 @@ public final class OperatorUnderTest {
             .withLimits(Map.of("memory", new Quantity("256Mi")))
             .build(),
         Optional.of(CLAIM),
-        Duration.ofHours(1),
+        startingDeadline,
         0,
         Duration.ofSeconds(2));
   }
@@ -40,9 +44,15 @@ public final class OperatorUnderTest {
   /** Runs with leader election in the namespace; losing leadership fails loudly in the log. */
   public static OperatorRuntime start(KubernetesClient client, String namespace, String identity)
       throws IOException {
+    return start(client, namespace, identity, settings());
+  }
+
+  public static OperatorRuntime start(
+      KubernetesClient client, String namespace, String identity, OperatorSettings settings)
+      throws IOException {
     return OperatorRuntime.start(
         client,
-        settings(),
+        settings,
         Set.of(namespace),
         Optional.of(namespace),
         identity,

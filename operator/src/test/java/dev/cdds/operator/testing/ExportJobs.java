@@ -1,4 +1,4 @@
-package dev.cdds.operator.reconciler;
+package dev.cdds.operator.testing;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
@@ -10,10 +10,10 @@ import dev.cdds.operator.api.SourceType;
 import java.util.Optional;
 
 /** ExportJobs for tests. */
-final class ExportJobs {
+public final class ExportJobs {
   private ExportJobs() {}
 
-  static ExportJob daily(String name, String time, String zone) {
+  public static ExportJob daily(String name, String time, String zone) {
     var schedule = new Schedule();
     schedule.run = RunMode.Daily;
     schedule.time = time;
@@ -21,13 +21,17 @@ final class ExportJobs {
     return job(name, schedule);
   }
 
-  static ExportJob once(String name) {
+  public static ExportJob daily(String name, java.time.Instant at) {
+    return daily(name, at.atOffset(java.time.ZoneOffset.UTC).toLocalTime().toString(), "UTC");
+  }
+
+  public static ExportJob once(String name) {
     var schedule = new Schedule();
     schedule.run = RunMode.Once;
     return job(name, schedule);
   }
 
-  static ExportJob job(String name, Schedule schedule) {
+  public static ExportJob job(String name, Schedule schedule) {
     var job = new ExportJob();
     job.getMetadata().setName(name);
     var spec = new ExportJobSpec();
@@ -40,14 +44,14 @@ final class ExportJobs {
     return job;
   }
 
-  static Optional<ExportJobCondition> condition(ExportJob job, String type) {
+  public static Optional<ExportJobCondition> condition(ExportJob job, String type) {
     if (job == null || job.getStatus() == null || job.getStatus().conditions == null) {
       return Optional.empty();
     }
     return job.getStatus().conditions.stream().filter(c -> type.equals(c.type)).findFirst();
   }
 
-  static boolean hasCondition(ExportJob job, String type, String status, String reason) {
+  public static boolean hasCondition(ExportJob job, String type, String status, String reason) {
     return condition(job, type)
         .filter(c -> status.equals(c.status) && (reason == null || reason.equals(c.reason)))
         .isPresent();
