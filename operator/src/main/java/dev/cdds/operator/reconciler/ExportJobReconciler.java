@@ -1,10 +1,6 @@
 package dev.cdds.operator.reconciler;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.api.ExportJobCondition;
 import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.RunRecord;
@@ -61,21 +57,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public static final String NAME = "exportjob";
   public static final String FIELD_MANAGER = "cdds-operator";
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobReconciler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int JOBS_KEPT = 3;
-
-  /** The status fields the operator owns; the export pod owns the rest of currentRun. */
-  private static final List<String> OPERATOR_FIELDS =
-      List.of(
-          "observedGeneration",
-          "state",
-          "conditions",
-          "lastStartedAt",
-          "nextStartsAt",
-          "currentRun",
-          "history");
-
-  private static final List<String> RUN_FIELDS = List.of("id", "scheduledAt", "startedAt");
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -282,13 +264,12 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
                 && (status.lastStartedAt != null
                     || status.currentRun != null
                     || status.history != null));
-    Instant scheduledAt =
-        onceStart(job)
-            .orElse(Instant.parse(job.getMetadata().getCreationTimestamp()))
-            .truncatedTo(ChronoUnit.MINUTES);
-    if (started || Boolean.TRUE.equals(job.getSpec().suspend) || now.isBefore(scheduledAt)) {
+    Instant start = onceStart(job).orElse(Instant.parse(job.getMetadata().getCreationTimestamp()));
+    if (started || Boolean.TRUE.equals(job.getSpec().suspend) || now.isBefore(start)) {
       return Optional.empty();
     }
+    // Runs are named, and their windows computed, by the minute, as cron's are.
+    Instant scheduledAt = start.truncatedTo(ChronoUnit.MINUTES);
     Job run =
         new JobBuilder()
             .withNewMetadata()
@@ -375,8 +356,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         case Missed -> events.warning(job, "RunMissed", "run " + run.id + ": " + run.message);
       }
     }
-    var suspendedBefore = condition(before, RunHistory.SUSPENDED);
-    var suspendedAfter = condition(after, RunHistory.SUSPENDED).orElseThrow();
+    var suspendedBefore = RunHistory.condition(before, RunHistory.SUSPENDED);
+    var suspendedAfter = RunHistory.condition(after, RunHistory.SUSPENDED).orElseThrow();
     if (suspendedBefore.map(c -> !c.status.equals(suspendedAfter.status)).orElse(true)
         && (suspendedBefore.isPresent() || "True".equals(suspendedAfter.status))) {
       events.normal(
@@ -384,18 +365,12 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
           "True".equals(suspendedAfter.status) ? "Suspended" : "Resumed",
           suspendedAfter.message);
     }
-    var readyBefore = condition(before, RunHistory.READY);
-    var readyAfter = condition(after, RunHistory.READY).orElseThrow();
+    var readyBefore = RunHistory.condition(before, RunHistory.READY);
+    var readyAfter = RunHistory.condition(after, RunHistory.READY).orElseThrow();
     if ("False".equals(readyAfter.status)
         && readyBefore.map(c -> !readyAfter.reason.equals(c.reason)).orElse(true)) {
       events.warning(job, readyAfter.reason, readyAfter.message);
     }
-  }
-
-  private static Optional<ExportJobCondition> condition(ExportJobStatus status, String type) {
-    return Optional.ofNullable(status.conditions).orElse(List.of()).stream()
-        .filter(c -> type.equals(c.type))
-        .findFirst();
   }
 
   /**
@@ -406,17 +381,10 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
    * status older than its own last write (it would start a one-time job twice).
    */
   private void writeStatus(ExportJob job, ExportJobStatus desired, Context<ExportJob> context) {
-    ExportJobStatus actual = job.getStatus();
-    JsonNode fields = operatorFields(desired);
-    if (fields.equals(operatorFields(actual))) {
+    if (StatusPatch.operatorFields(desired).equals(StatusPatch.operatorFields(job.getStatus()))) {
       return;
     }
-    ObjectNode status = JSON.createObjectNode();
-    for (String name : OPERATOR_FIELDS) {
-      status.set(name, fields.path(name).isMissingNode() ? null : fields.get(name));
-    }
-    ObjectNode patch = JSON.createObjectNode();
-    patch.set("status", status);
+    String patch = StatusPatch.of(desired);
     PrimaryUpdateAndCacheUtils.updateAndCacheResource(
         job,
         context,
@@ -433,19 +401,6 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
                         .withPatchType(PatchType.JSON_MERGE)
                         .withFieldManager(FIELD_MANAGER)
                         .build(),
-                    patch.toString()));
-  }
-
-  private static JsonNode operatorFields(ExportJobStatus status) {
-    if (status == null) {
-      return JSON.createObjectNode();
-    }
-    ObjectNode node = JSON.valueToTree(status);
-    node.retain(OPERATOR_FIELDS);
-    if (node.get("currentRun") instanceof ObjectNode current) {
-      current.retain(RUN_FIELDS);
-      RUN_FIELDS.forEach(f -> current.set(f, current.get(f)));
-    }
-    return node;
+                    patch));
   }
 }

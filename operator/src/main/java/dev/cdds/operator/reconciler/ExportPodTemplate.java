@@ -32,6 +32,7 @@ final class ExportPodTemplate {
   static PodTemplateSpec of(ExportJob job, Connections connections, OperatorSettings settings) {
     List<EnvVar> env = new ArrayList<>();
     env.add(literal("CDDS_EXPORTJOB", job.getMetadata().getName()));
+    env.add(literal("CDDS_EXPORTJOB_UID", job.getMetadata().getUid()));
     env.add(field("CDDS_NAMESPACE", "metadata.namespace"));
     // The Job controller labels each pod with its Job's name, which is the run id.
     env.add(field("CDDS_RUN_ID", "metadata.labels['job-name']"));

@@ -31,6 +31,7 @@ final class RunHistory {
   static final String READY = "Ready";
   static final String RUNNING = "Running";
   static final String SUSPENDED = "Suspended";
+  static final String CHANGED_AFTER_START = "OneTimeJobChangedAfterStart";
 
   private RunHistory() {}
 
@@ -92,6 +93,25 @@ final class RunHistory {
             .map(Instant::toString)
             .orElse(null);
     boolean once = job.getSpec().schedule.run == RunMode.Once;
+    // The API server refuses such a change; should one get through, the run is not redone.
+    boolean changedAfterStart =
+        once
+            && (previous.lastStartedAt != null
+                || previous.history != null
+                || previous.currentRun != null)
+            && previous.observedGeneration != null
+            && (job.getMetadata().getGeneration() > previous.observedGeneration
+                || condition(previous, READY)
+                    .map(c -> CHANGED_AFTER_START.equals(c.reason))
+                    .orElse(false));
+    if (changedAfterStart) {
+      notReady =
+          Optional.of(
+              new NotReady(
+                  CHANGED_AFTER_START,
+                  "the spec of this one-time job changed after its run started; the change is"
+                      + " ignored: create a new ExportJob to export again"));
+    }
     boolean started =
         once && (status.lastStartedAt != null || !jobs.isEmpty() || status.history != null);
     boolean suspended = started || Boolean.TRUE.equals(job.getSpec().suspend);
@@ -131,6 +151,12 @@ final class RunHistory {
                 now,
                 status));
     return new Outcome(status, newRuns);
+  }
+
+  static Optional<ExportJobCondition> condition(ExportJobStatus status, String type) {
+    return Optional.ofNullable(status.conditions).orElse(List.of()).stream()
+        .filter(c -> type.equals(c.type))
+        .findFirst();
   }
 
   static Optional<JobCondition> finished(Job job) {

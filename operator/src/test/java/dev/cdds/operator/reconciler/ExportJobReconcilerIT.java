@@ -252,6 +252,53 @@ class ExportJobReconcilerIT {
   }
 
   @Test
+  void oneTimeJobWithAStartTimeWaitsForIt() {
+    Instant startAt = Instant.now().plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
+    var job = ExportJobs.once("once-later");
+    job.getSpec().schedule.startAt = startAt.toString();
+    jobs.resource(job).create();
+
+    ExportJob waiting = await("once-later", j -> j.getStatus().nextStartsAt != null);
+    assertThat(waiting.getStatus().state).isEqualTo(ExportJobState.Scheduled);
+    assertThat(waiting.getStatus().nextStartsAt).isEqualTo(startAt.toString());
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withLabel("cdds.dev/exportjob", "once-later")
+                .list()
+                .getItems())
+        .isEmpty();
+
+    ExportJob ran = await("once-later", j -> j.getStatus().history != null);
+
+    assertThat(Instant.parse(ran.getStatus().history.get(0).startedAt)).isAfterOrEqualTo(startAt);
+    assertThat(ran.getStatus().history.get(0).id)
+        .isEqualTo(RunIds.of("once-later", startAt.truncatedTo(ChronoUnit.MINUTES)));
+    assertThat(ran.getStatus().nextStartsAt).isNull();
+  }
+
+  @Test
+  void aCloneIsANewJobWithItsOwnHistory() {
+    jobs.resource(ExportJobs.once("original")).create();
+    ExportJob original = await("original", j -> j.getStatus().history != null);
+    var clone = new ExportJob();
+    clone.getMetadata().setName("copy");
+    clone.setSpec(original.getSpec());
+    clone.getSpec().title = "Copy of " + original.getSpec().title;
+
+    jobs.resource(clone).create();
+    ExportJob copy = await("copy", j -> j.getStatus().history != null);
+
+    assertThat(copy.getStatus().history)
+        .singleElement()
+        .satisfies(r -> assertThat(r.id).startsWith("copy-"));
+    assertThat(jobs.withName("original").get().getStatus().history).hasSize(1);
+  }
+
+  @Test
   void failedRunIsRecordedWithThePodsReason() throws Exception {
     Files.writeString(marker("fail"), "");
     jobs.resource(ExportJobs.once("once-fails")).create();

@@ -233,6 +233,50 @@ class RunHistoryTest {
         .isTrue();
   }
 
+  @Test
+  void oneTimeJobChangedAfterItStartedIsNotRedoneAndSaysWhy() {
+    ExportJob job = ExportJobs.once("once");
+    job.getMetadata().setGeneration(1L);
+    Job done = finished("once-29923920", "Complete", 0);
+    job.setStatus(
+        RunHistory.compute(
+                job,
+                List.of(done),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                NOW,
+                j -> Optional.empty())
+            .status());
+    job.getMetadata().setGeneration(2L);
+
+    var changed =
+        RunHistory.compute(
+            job,
+            List.of(done),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            NOW,
+            j -> Optional.empty());
+    job.setStatus(changed.status());
+    var later =
+        RunHistory.compute(
+            job,
+            List.of(done),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            NOW,
+            j -> Optional.empty());
+
+    for (var status : List.of(changed.status(), later.status())) {
+      assertThat(ExportJobs.condition(withStatus(job, status), "Ready").orElseThrow().reason)
+          .isEqualTo("OneTimeJobChangedAfterStart");
+    }
+    assertThat(later.newRuns()).isEmpty();
+  }
+
   private static ExportJob withStatus(ExportJob job, ExportJobStatus status) {
     job.setStatus(status);
     return job;
