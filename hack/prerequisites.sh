@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a fresh Debian machine: a JDK 17, Maven, and a Go
-# toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run again.
+# Installs what the build and the tests need on a fresh Debian machine: a JDK 17, Maven, PostgreSQL
+# and a Go toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run again.
 # Prints, as its last line, the PATH to use (with the fetched Go first when one was needed).
 set -euo pipefail
 
@@ -14,6 +14,8 @@ command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v curl >/dev/null || missing+=(curl)
 command -v unzip >/dev/null || missing+=(unzip)
+# The export tests run a real PostgreSQL server (Debian's), started by the tests themselves.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -qq

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "cdds-operator",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {OperatorCommand.class},
+    subcommands = {OperatorCommand.class, ExportCommand.class},
     description = "Runs scheduled data exports as ExportJob custom resources.")
 public final class Main {
   public static void main(String[] args) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * under its own field manager: it owns the counters, the operator owns the rest of status, and
  * neither overwrites the other. At most one patch per interval, and always the last one.
  */
-public final class ProgressReporter {
+public final class ProgressReporter implements ProgressListener {
   public static final String FIELD_MANAGER = "cdds-exporter";
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -49,6 +49,7 @@ public final class ProgressReporter {
   }
 
   /** Reports unless the last report is more recent than the interval; 100% always goes out. */
+  @Override
   public void report(long recordsDone, long recordsTotal, long bytes, int files) {
     Instant now = clock.instant();
     boolean done = recordsTotal > 0 && recordsDone >= recordsTotal;

@@ -1,0 +1,105 @@
+package dev.cdds.operator.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.exporter.ExportRun;
+import dev.cdds.operator.exporter.ProgressReporter;
+import dev.cdds.operator.exporter.RunSummary;
+import dev.cdds.operator.exporter.RunTarget;
+import dev.cdds.operator.reconciler.RunIds;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cdds-operator export}: what each export pod runs. Everything comes from the environment
+ * the operator puts into the pod; the result goes to the termination message and the exit code.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    subcommands = {GenerateSampleCommand.class},
+    description = "Runs one export (in an export pod, configured by its environment).")
+final class ExportCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportCommand.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Map<String, String> env;
+
+  ExportCommand() {
+    this(System.getenv());
+  }
+
+  ExportCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path terminationLog = Path.of(env.getOrDefault("CDDS_TERMINATION_LOG", "/dev/termination-log"));
+    RunSummary summary = run();
+    Files.writeString(terminationLog, summary.toJson());
+    if (summary.error() != null) {
+      LOG.error("export failed run={} error=\"{}\"", env.get("CDDS_RUN_ID"), summary.error());
+      return 1;
+    }
+    return 0;
+  }
+
+  private RunSummary run() throws Exception {
+    for (String required :
+        new String[] {
+          "CDDS_SPEC",
+          "CDDS_RUN_ID",
+          "CDDS_NAMESPACE",
+          "CDDS_EXPORTJOB",
+          "CDDS_SOURCE_URL",
+          "CDDS_SOURCE_USER",
+          "CDDS_SOURCE_PASSWORD"
+        }) {
+      if (env.get(required) == null) {
+        return RunSummary.failed("environment variable " + required + " is not set");
+      }
+    }
+    ExportJobSpec spec = JSON.readValue(env.get("CDDS_SPEC"), ExportJobSpec.class);
+    if (env.get("CDDS_OUTPUT_DIR") == null) {
+      return RunSummary.failed(
+          "this exporter writes to a PersistentVolumeClaim only; S3 destinations are not"
+              + " supported yet: set spec.output.destination.pvc");
+    }
+    String runId = env.get("CDDS_RUN_ID");
+    var scheduledAt = RunIds.scheduledAt(runId);
+    if (scheduledAt.isEmpty()) {
+      return RunSummary.failed("run id " + runId + " does not end with its scheduled minute");
+    }
+    var target =
+        new RunTarget(
+            env.get("CDDS_NAMESPACE"),
+            env.get("CDDS_EXPORTJOB"),
+            runId,
+            Path.of(env.get("CDDS_OUTPUT_DIR")));
+    try (var client = new KubernetesClientBuilder().build()) {
+      var progress =
+          new ProgressReporter(
+              client,
+              target.namespace(),
+              target.exportJob(),
+              runId,
+              Clock.systemUTC(),
+              ProgressReporter.DEFAULT_INTERVAL);
+      return new ExportRun(spec, target, scheduledAt.get(), progress, Clock.systemUTC())
+          .execute(
+              env.get("CDDS_SOURCE_URL"),
+              env.get("CDDS_SOURCE_USER"),
+              env.get("CDDS_SOURCE_PASSWORD"));
+    }
+  }
+}

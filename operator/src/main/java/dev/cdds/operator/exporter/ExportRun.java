@@ -1,0 +1,228 @@
+package dev.cdds.operator.exporter;
+
+import dev.cdds.operator.api.Compression;
+import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.OutputFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One export: counts the rows of the window, streams them through a server-side cursor in one
+ * read-only REPEATABLE READ transaction (a consistent snapshot, flat memory), writes the parts and,
+ * last, the manifest. A run with a manifest is complete and never rewritten; anything else a
+ * previous attempt left in the run's directory is removed before starting over.
+ */
+public final class ExportRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
+  private static final int FETCH_SIZE = 1000;
+
+  private final ExportJobSpec spec;
+  private final RunTarget target;
+  private final ExportWindow window;
+  private final Instant scheduledAt;
+  private final ProgressListener progress;
+  private final Clock clock;
+
+  public ExportRun(
+      ExportJobSpec spec,
+      RunTarget target,
+      Instant scheduledAt,
+      ProgressListener progress,
+      Clock clock) {
+    this.spec = spec;
+    this.target = target;
+    this.scheduledAt = scheduledAt;
+    this.window = ExportWindow.of(spec.timeframe, spec.schedule, scheduledAt);
+    this.progress = progress;
+    this.clock = clock;
+  }
+
+  /** Runs the export against the database at {@code url}; never throws, says what happened. */
+  public RunSummary execute(String url, String user, String password) {
+    Path dir = target.directory();
+    try {
+      if (Files.exists(dir.resolve(Manifest.FILE))) {
+        LOG.info(
+            "run already complete run={} manifest={}", target.runId(), dir.resolve(Manifest.FILE));
+        return summary(Manifest.readFrom(dir), dir);
+      }
+      clear(dir);
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      return RunSummary.failed("destination " + dir + ": " + e.getMessage());
+    }
+    var properties = new Properties();
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    properties.setProperty("ApplicationName", "cdds-export " + target.runId());
+    try (Connection db = DriverManager.getConnection(url, properties)) {
+      db.setAutoCommit(false);
+      db.setReadOnly(true);
+      db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      Manifest manifest = export(db, dir);
+      db.commit();
+      manifest.writeTo(dir);
+      progress.report(
+          manifest.records(), manifest.records(), manifest.bytes(), manifest.files().size());
+      LOG.info(
+          "run complete run={} records={} bytes={} files={}",
+          target.runId(),
+          manifest.records(),
+          manifest.bytes(),
+          manifest.files().size());
+      return summary(manifest, dir);
+    } catch (SQLException e) {
+      return RunSummary.failed("source database: " + e.getMessage());
+    } catch (IOException e) {
+      return RunSummary.failed("destination " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private Manifest export(Connection db, Path dir) throws SQLException, IOException {
+    SourceTable table = SourceTable.of(spec.source);
+    List<Object> parameters = new ArrayList<>();
+    String where = predicates(table, parameters);
+    long total;
+    try (PreparedStatement count =
+        db.prepareStatement("SELECT count(*) FROM " + table.table() + where)) {
+      bind(count, parameters);
+      try (ResultSet rs = count.executeQuery()) {
+        rs.next();
+        total = rs.getLong(1);
+      }
+    }
+    progress.report(0, total, 0, 0);
+    String select =
+        "SELECT "
+            + String.join(", ", table.columns())
+            + " FROM "
+            + table.table()
+            + where
+            + " ORDER BY "
+            + table.windowColumn()
+            + ", id";
+    var output = spec.output;
+    boolean csv = output != null && output.format == OutputFormat.CSV;
+    boolean gzip = output == null || output.compression != Compression.NONE;
+    long split =
+        output == null || output.fileSplitSize == null
+            ? Long.MAX_VALUE
+            : output.fileSplitSize.getNumericalAmount().longValueExact();
+    long records = 0;
+    List<PartFile> files;
+    try (PreparedStatement query = db.prepareStatement(select)) {
+      query.setFetchSize(FETCH_SIZE);
+      bind(query, parameters);
+      try (ResultSet rs = query.executeQuery()) {
+        RecordFormat format =
+            RecordFormat.of(csv ? "csv" : "jsonl", table.columns(), rs.getMetaData());
+        var buffer = new ByteArrayOutputStream(4096);
+        try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, format.header())) {
+          while (rs.next()) {
+            buffer.reset();
+            format.write(rs, buffer);
+            parts.write(buffer.toByteArray(), buffer.size());
+            records++;
+            progress.report(records, total, parts.bytes(), parts.completedFiles());
+          }
+          files = parts.finish();
+        }
+      }
+    }
+    return new Manifest(
+        1,
+        target.namespace(),
+        target.exportJob(),
+        target.runId(),
+        scheduledAt.toString(),
+        window.start().map(Instant::toString).orElse(null),
+        window.end().map(Instant::toString).orElse(null),
+        table.recordType(),
+        "https://cdds.dev/schemas/" + table.recordType() + ".schema.json",
+        table.table(),
+        table.filterValues(spec.source).orElse(null),
+        csv ? "csv" : "jsonl",
+        gzip ? "gzip" : "none",
+        records,
+        files.stream().mapToLong(PartFile::bytes).sum(),
+        files,
+        clock.instant().toString());
+  }
+
+  /** The window and the media or entity filter, as predicates on indexed columns. */
+  private String predicates(SourceTable table, List<Object> parameters) {
+    List<String> conditions = new ArrayList<>();
+    window
+        .start()
+        .ifPresent(
+            start -> {
+              conditions.add(table.windowColumn() + " >= ?");
+              parameters.add(start.atOffset(ZoneOffset.UTC));
+            });
+    window
+        .end()
+        .ifPresent(
+            end -> {
+              conditions.add(table.windowColumn() + " < ?");
+              parameters.add(end.atOffset(ZoneOffset.UTC));
+            });
+    Optional<List<String>> filter = table.filterValues(spec.source);
+    filter.ifPresent(
+        values -> {
+          conditions.add(table.filterColumn() + " = ANY (?)");
+          parameters.add(values);
+        });
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  private static void bind(PreparedStatement statement, List<Object> parameters)
+      throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      if (value instanceof List<?> list) {
+        statement.setArray(i + 1, statement.getConnection().createArrayOf("text", list.toArray()));
+      } else {
+        statement.setObject(i + 1, value);
+      }
+    }
+  }
+
+  private RunSummary summary(Manifest manifest, Path dir) {
+    return RunSummary.succeeded(
+        manifest.records(),
+        manifest.bytes(),
+        manifest.files().size(),
+        dir.resolve(Manifest.FILE).toString(),
+        manifest.windowStart(),
+        manifest.windowEnd());
+  }
+
+  private static void clear(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

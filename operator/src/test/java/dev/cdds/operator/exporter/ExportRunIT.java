@@ -1,0 +1,491 @@
+package dev.cdds.operator.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdds.operator.api.Compression;
+import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.OutputFormat;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.Schedule;
+import dev.cdds.operator.api.Source;
+import dev.cdds.operator.api.SourceType;
+import dev.cdds.operator.api.Timeframe;
+import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.testing.PostgresServer;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Exports from a real PostgreSQL to a directory, and reads the files back. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ExportRunIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long ROWS = 20_000;
+  private static final Instant SCHEDULED = Instant.parse("2026-07-01T00:00:00Z");
+
+  private PostgresServer postgres;
+  private Path output;
+  private int runs;
+
+  @BeforeAll
+  void startDatabase() throws Exception {
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    postgres = PostgresServer.start(work);
+    try (var db = postgres.connect()) {
+      SampleData.load(db, ROWS, 7);
+    }
+    output = work.resolve("export-output");
+    if (Files.exists(output)) {
+      try (var paths = Files.walk(output)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    Files.createDirectories(output);
+  }
+
+  @AfterAll
+  void stopDatabase() throws Exception {
+    postgres.close();
+  }
+
+  @Test
+  void jsonlGzipRecordsAreExactlyTheSourceRows() throws Exception {
+    var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, all());
+
+    RunSummary summary = run(spec, (done, total, bytes, files) -> {});
+
+    assertThat(summary.error()).isNull();
+    assertThat(summary.records()).isEqualTo(ROWS);
+    Map<Long, JsonNode> exported = new LinkedHashMap<>();
+    for (String line : lines(manifest(summary))) {
+      JsonNode record = JSON.readTree(line);
+      exported.put(record.get("id").asLong(), record);
+    }
+    Map<Long, JsonNode> source = rowsAsJson("interactions", "true");
+    assertThat(exported.keySet()).containsExactlyInAnyOrderElementsOf(source.keySet());
+    for (var row : source.entrySet()) {
+      assertThat(normalized(exported.get(row.getKey())))
+          .as("interaction %d", row.getKey())
+          .isEqualTo(normalized(row.getValue()));
+    }
+  }
+
+  @Test
+  void csvRecordsAreExactlyTheSourceRows() throws Exception {
+    var spec = spec(SourceType.Contact, OutputFormat.CSV, Compression.NONE, null, all());
+
+    RunSummary summary = run(spec, (done, total, bytes, files) -> {});
+
+    List<List<String>> rows = Csv.parse(String.join("", rawFiles(manifest(summary))));
+    List<String> header = rows.get(0);
+    assertThat(header).containsExactlyElementsOf(SourceTable.CONTACTS.columns());
+    Map<Long, JsonNode> source = rowsAsJson("contacts", "true");
+    assertThat(rows).hasSize(source.size() + 1);
+    for (List<String> row : rows.subList(1, rows.size())) {
+      JsonNode expected = source.get(Long.parseLong(row.get(0)));
+      for (int i = 0; i < header.size(); i++) {
+        JsonNode value = expected.get(header.get(i));
+        String text =
+            value.isNull()
+                ? null
+                : value.isTextual() ? value.asText() : JSON.writeValueAsString(value);
+        if (header.get(i).endsWith("_at")) {
+          assertThat(Instant.parse(row.get(i))).isEqualTo(instant(value.asText()));
+        } else if (value.isContainerNode()) {
+          assertThat(JSON.readTree(row.get(i))).isEqualTo(value);
+        } else {
+          assertThat(row.get(i)).as("%s of contact %s", header.get(i), row.get(0)).isEqualTo(text);
+        }
+      }
+    }
+  }
+
+  @Test
+  void partsStayWithinTheSplitSizeAndAddUp() throws Exception {
+    // Smaller than the API's 1Mi minimum, so that 20,000 rows give several gzip parts too.
+    long limit = 256 * 1024;
+    for (Compression compression : Compression.values()) {
+      var spec = spec(SourceType.Interaction, OutputFormat.JSONL, compression, "256Ki", all());
+
+      Manifest manifest = manifest(run(spec, (done, total, bytes, files) -> {}));
+
+      assertThat(manifest.files()).as(compression.name()).hasSizeGreaterThan(1);
+      assertThat(manifest.files())
+          .allSatisfy(f -> assertThat(f.bytes()).isLessThanOrEqualTo(limit));
+      // Parts are filled, not cut early: all but the last hold at least 3/4 of the limit.
+      assertThat(manifest.files().subList(0, manifest.files().size() - 1))
+          .allSatisfy(f -> assertThat(f.bytes()).isGreaterThan(limit * 3 / 4));
+      assertThat(manifest.files().stream().mapToLong(PartFile::records).sum()).isEqualTo(ROWS);
+      Path dir = directoryOf(manifest);
+      for (PartFile file : manifest.files()) {
+        byte[] content = Files.readAllBytes(dir.resolve(file.name()));
+        assertThat(content.length).isEqualTo(file.bytes());
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
+            .isEqualTo(file.sha256());
+      }
+      assertThat(lines(manifest)).hasSize((int) ROWS);
+    }
+  }
+
+  @Test
+  void windowAndMediaFilterSelectExactlyTheRightRowsBoundariesIncluded() throws Exception {
+    Instant from = Instant.parse("2026-03-01T00:00:00Z");
+    Instant to = Instant.parse("2026-03-15T00:00:00Z");
+    try (var db = postgres.connect()) {
+      db.createStatement()
+          .execute(
+              "INSERT INTO interactions (id, media_type, direction, status, started_at, tenant_id)"
+                  + " VALUES (900001, 'chat', 'inbound', 'completed', '"
+                  + from
+                  + "', 1),"
+                  + " (900002, 'chat', 'inbound', 'completed', '"
+                  + to
+                  + "', 1)");
+    }
+    var timeframe = new Timeframe();
+    timeframe.type = TimeframeType.FixedInterval;
+    timeframe.start = from.toString();
+    timeframe.end = to.toString();
+    var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, timeframe);
+    spec.source.mediaTypes = List.of("chat", "email");
+
+    Manifest manifest;
+    java.util.Set<Long> expected;
+    try {
+      manifest = manifest(run(spec, (done, total, bytes, files) -> {}));
+      expected =
+          rowsAsJson(
+                  "interactions",
+                  "started_at >= '"
+                      + from
+                      + "' AND started_at < '"
+                      + to
+                      + "' AND media_type IN ('chat', 'email')")
+              .keySet();
+    } finally {
+      try (var db = postgres.connect()) {
+        db.createStatement().execute("DELETE FROM interactions WHERE id IN (900001, 900002)");
+      }
+    }
+
+    var exported = new TreeSet<Long>();
+    for (String line : lines(manifest)) {
+      exported.add(JSON.readTree(line).get("id").asLong());
+    }
+    assertThat(exported)
+        .containsExactlyInAnyOrderElementsOf(expected)
+        .contains(900001L)
+        .doesNotContain(900002L);
+    assertThat(manifest.windowStart()).isEqualTo(from.toString());
+    assertThat(manifest.filter()).containsExactly("chat", "email");
+  }
+
+  @Test
+  void consecutiveSinceLastRunWindowsTileTime() throws Exception {
+    var spec = spec(SourceType.Event, OutputFormat.JSONL, Compression.GZIP, null, null);
+    spec.schedule = new Schedule();
+    spec.schedule.run = RunMode.Hourly;
+    spec.schedule.everyHours = 6;
+    spec.schedule.minute = 0;
+    spec.schedule.timeZone = "UTC";
+    Instant first = Instant.parse("2026-02-10T06:00:00Z");
+    Instant second = Instant.parse("2026-02-10T12:00:00Z");
+
+    Manifest a = manifest(run(spec, first));
+    Manifest b = manifest(run(spec, second));
+
+    assertThat(a.windowEnd()).isEqualTo(b.windowStart()).isEqualTo(first.toString());
+    var ids = new TreeSet<Long>();
+    for (Manifest m : List.of(a, b)) {
+      for (String line : lines(m)) {
+        assertThat(ids.add(JSON.readTree(line).get("id").asLong())).as("exported twice").isTrue();
+      }
+    }
+    assertThat(ids)
+        .containsExactlyInAnyOrderElementsOf(
+            rowsAsJson(
+                    "events",
+                    "occurred_at >= '2026-02-10T00:00:00Z' AND occurred_at < '" + second + "'")
+                .keySet());
+  }
+
+  @Test
+  void runKilledHalfwayIsRedoneCleanlyAndACompleteRunIsNeverRewritten() throws Exception {
+    var spec = spec(SourceType.Interaction, OutputFormat.CSV, Compression.GZIP, "1Mi", all());
+    String runId = "crash-" + SCHEDULED.getEpochSecond() / 60;
+    var target = new RunTarget("ns", "crash", runId, output);
+    var dying =
+        new ExportRun(
+            spec,
+            target,
+            SCHEDULED,
+            (done, total, bytes, files) -> {
+              if (done == total / 2) {
+                throw new IllegalStateException("killed at 50%");
+              }
+            },
+            Clock.systemUTC());
+    try {
+      dying.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    } catch (IllegalStateException expected) {
+      assertThat(Files.list(target.directory())).isNotEmpty();
+    }
+    assertThat(target.directory().resolve(Manifest.FILE)).doesNotExist();
+
+    List<Long> progress = new ArrayList<>();
+    var retry =
+        new ExportRun(
+            spec,
+            target,
+            SCHEDULED,
+            (done, total, bytes, files) -> progress.add(done),
+            Clock.systemUTC());
+    RunSummary summary =
+        retry.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+
+    assertThat(summary.records()).isEqualTo(ROWS);
+    List<List<String>> rows =
+        Csv.parse(
+            String.join("", rawFiles(Manifest.readFrom(target.directory())))
+                .replaceAll("(?m)^id,contact_id.*\\r\\n", ""));
+    assertThat(rows.stream().map(r -> r.get(0)).distinct().count()).isEqualTo(ROWS);
+    assertThat(progress).isSorted().last().isEqualTo(ROWS);
+
+    var manifestTime = Files.getLastModifiedTime(target.directory().resolve(Manifest.FILE));
+    RunSummary again =
+        new ExportRun(
+                spec,
+                target,
+                SCHEDULED,
+                (done, total, bytes, files) -> {
+                  throw new AssertionError("a complete run must not be redone");
+                },
+                Clock.systemUTC())
+            .execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    assertThat(again).isEqualTo(summary);
+    assertThat(Files.getLastModifiedTime(target.directory().resolve(Manifest.FILE)))
+        .isEqualTo(manifestTime);
+  }
+
+  @Test
+  void databaseGoingAwayMidRunFailsClearlyAndPublishesNothing() throws Exception {
+    var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, all());
+    var target =
+        new RunTarget("ns", "db-restart", "db-restart-" + SCHEDULED.getEpochSecond() / 60, output);
+    var run =
+        new ExportRun(
+            spec,
+            target,
+            SCHEDULED,
+            (done, total, bytes, files) -> {
+              if (done == total / 2) {
+                try {
+                  postgres.restart();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            },
+            Clock.systemUTC());
+
+    RunSummary summary = run.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+
+    assertThat(summary.result()).isEqualTo("Failed");
+    assertThat(summary.error()).startsWith("source database: ");
+    assertThat(target.directory().resolve(Manifest.FILE)).doesNotExist();
+  }
+
+  @Test
+  void emptyWindowGivesAnEmptyPartAndAManifest() throws Exception {
+    var timeframe = new Timeframe();
+    timeframe.type = TimeframeType.FixedInterval;
+    timeframe.start = "2020-01-01T00:00:00Z";
+    timeframe.end = "2020-01-02T00:00:00Z";
+
+    Manifest manifest =
+        manifest(
+            run(
+                spec(SourceType.Event, OutputFormat.JSONL, Compression.GZIP, null, timeframe),
+                (d, t, b, f) -> {}));
+
+    assertThat(manifest.records()).isZero();
+    assertThat(manifest.files()).singleElement().satisfies(f -> assertThat(f.records()).isZero());
+    assertThat(lines(manifest)).isEmpty();
+  }
+
+  private RunSummary run(ExportJobSpec spec, ProgressListener progress) {
+    return run(spec, SCHEDULED, progress);
+  }
+
+  private RunSummary run(ExportJobSpec spec, Instant scheduledAt) {
+    return run(spec, scheduledAt, (done, total, bytes, files) -> {});
+  }
+
+  private RunSummary run(ExportJobSpec spec, Instant scheduledAt, ProgressListener progress) {
+    String job = "job" + (++runs);
+    var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60, output);
+    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+        .execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+  }
+
+  private static ExportJobSpec spec(
+      SourceType type,
+      OutputFormat format,
+      Compression compression,
+      String split,
+      Timeframe timeframe) {
+    var spec = new ExportJobSpec();
+    spec.title = "test";
+    spec.source = new Source();
+    spec.source.system = type == SourceType.Event ? "IWD" : "ContactHistory";
+    spec.source.type = type;
+    spec.schedule = new Schedule();
+    spec.schedule.run = RunMode.Once;
+    spec.timeframe = timeframe;
+    spec.output = new Output();
+    spec.output.format = format;
+    spec.output.compression = compression;
+    spec.output.fileSplitSize = split == null ? null : new Quantity(split);
+    return spec;
+  }
+
+  private static Timeframe all() {
+    var timeframe = new Timeframe();
+    timeframe.type = TimeframeType.All;
+    return timeframe;
+  }
+
+  private static Manifest manifest(RunSummary summary) throws IOException {
+    assertThat(summary.error()).isNull();
+    return Manifest.readFrom(Path.of(summary.manifest()).getParent());
+  }
+
+  private Path directoryOf(Manifest manifest) {
+    return new RunTarget(manifest.namespace(), manifest.exportJob(), manifest.runId(), output)
+        .directory();
+  }
+
+  private List<String> rawFiles(Manifest manifest) throws IOException {
+    List<String> contents = new ArrayList<>();
+    for (PartFile file : manifest.files()) {
+      try (InputStream in = open(directoryOf(manifest).resolve(file.name()))) {
+        contents.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
+    return contents;
+  }
+
+  private List<String> lines(Manifest manifest) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (String content : rawFiles(manifest)) {
+      content.lines().filter(l -> !l.isEmpty()).forEach(lines::add);
+    }
+    return lines;
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    return file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
+  }
+
+  /** PostgreSQL's own JSON of each row: the reference the export is compared with. */
+  private Map<Long, JsonNode> rowsAsJson(String table, String where) throws Exception {
+    Map<Long, JsonNode> rows = new LinkedHashMap<>();
+    try (var db = postgres.connect();
+        var rs =
+            db.createStatement()
+                .executeQuery("SELECT row_to_json(t) FROM " + table + " t WHERE " + where)) {
+      while (rs.next()) {
+        JsonNode row = JSON.readTree(rs.getString(1));
+        rows.put(row.get("id").asLong(), row);
+      }
+    }
+    return rows;
+  }
+
+  /** Timestamps compared as instants: PostgreSQL writes +00:00 where the export writes Z. */
+  private static JsonNode normalized(JsonNode record) {
+    ObjectNode copy = record.deepCopy();
+    record
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.endsWith("_at") && record.get(name).isTextual()) {
+                copy.put(name, instant(record.get(name).asText()).toString());
+              }
+            });
+    return copy;
+  }
+
+  private static Instant instant(String text) {
+    return java.time.OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+  }
+
+  /** A small RFC 4180 reader, independent of the writer under test. */
+  static final class Csv {
+    static List<List<String>> parse(String text) {
+      List<List<String>> rows = new ArrayList<>();
+      List<String> row = new ArrayList<>();
+      var field = new StringBuilder();
+      boolean quoted = false;
+      boolean wasQuoted = false;
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (quoted) {
+          if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+            field.append('"');
+            i++;
+          } else if (c == '"') {
+            quoted = false;
+          } else {
+            field.append(c);
+          }
+        } else if (c == '"') {
+          quoted = true;
+          wasQuoted = true;
+        } else if (c == ',') {
+          row.add(value(field, wasQuoted));
+          field.setLength(0);
+          wasQuoted = false;
+        } else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+          row.add(value(field, wasQuoted));
+          rows.add(row);
+          row = new ArrayList<>();
+          field.setLength(0);
+          wasQuoted = false;
+          i++;
+        } else {
+          field.append(c);
+        }
+      }
+      return rows;
+    }
+
+    private static String value(StringBuilder field, boolean quoted) {
+      return field.length() == 0 && !quoted ? null : field.toString();
+    }
+  }
+}

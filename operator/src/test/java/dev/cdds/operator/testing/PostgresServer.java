@@ -1,0 +1,164 @@
+package dev.cdds.operator.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL server (Debian's binaries) in a scratch directory, on a free loopback port, for
+ * the export tests. initdb refuses to run as root, so as root it runs as the postgres user.
+ */
+public final class PostgresServer implements AutoCloseable {
+  public static final String USER = "cdds";
+  public static final String PASSWORD = "cdds-test-password";
+  public static final String DATABASE = "cdds";
+
+  private final Path bin;
+  private final Path dataDir;
+  private final int port;
+
+  private PostgresServer(Path bin, Path dataDir, int port) {
+    this.bin = bin;
+    this.dataDir = dataDir;
+    this.port = port;
+  }
+
+  public static PostgresServer start(Path work) throws IOException, InterruptedException {
+    Path bin = binaries();
+    Path dir = work.resolve("postgres");
+    deleteRecursively(dir);
+    Files.createDirectories(dir);
+    Path data = dir.resolve("data");
+    Path password = dir.resolve("password");
+    Files.writeString(password, PASSWORD);
+    chownToPostgresIfRoot(dir);
+    run(
+        bin.resolve("initdb"),
+        "-D",
+        data.toString(),
+        "-U",
+        USER,
+        "--pwfile=" + password,
+        "-A",
+        "scram-sha-256",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8");
+    int port;
+    try (var socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    run(
+        bin.resolve("pg_ctl"),
+        "-D",
+        data.toString(),
+        "-l",
+        dir.resolve("server.log").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off",
+        "start");
+    var server = new PostgresServer(bin, data, port);
+    try (Connection admin = DriverManager.getConnection(server.url("postgres"), USER, PASSWORD)) {
+      admin.createStatement().execute("CREATE DATABASE " + DATABASE);
+    } catch (SQLException e) {
+      throw new IOException("PostgreSQL started but refused the test user", e);
+    }
+    return server;
+  }
+
+  public String url() {
+    return url(DATABASE);
+  }
+
+  private String url(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(url(), USER, PASSWORD);
+  }
+
+  /** Stops the server (fast shutdown) and starts it again: a database restart mid-export. */
+  public void restart() throws IOException, InterruptedException {
+    // With its log file, or the restarted server holds our output pipe open.
+    run(
+        bin.resolve("pg_ctl"),
+        "-D",
+        dataDir.toString(),
+        "-l",
+        dataDir.resolveSibling("server.log").toString(),
+        "-m",
+        "fast",
+        "-w",
+        "restart");
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    run(bin.resolve("pg_ctl"), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop");
+  }
+
+  private static Path binaries() throws IOException {
+    try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .max(Comparator.naturalOrder())
+          .orElseThrow(() -> new IOException("no PostgreSQL: run hack/prerequisites.sh"));
+    }
+  }
+
+  private static boolean root() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  private static void chownToPostgresIfRoot(Path dir) throws IOException, InterruptedException {
+    if (root()) {
+      exec(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+    }
+  }
+
+  private static void run(Path binary, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    if (root()) {
+      command.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    command.add(binary.toString());
+    command.addAll(List.of(args));
+    exec(command);
+  }
+
+  private static void exec(List<String> command) throws IOException, InterruptedException {
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed:\n" + output);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}
