@@ -51,7 +51,7 @@ class ExportRunIT {
   @BeforeAll
   void startDatabase() throws Exception {
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
-    postgres = PostgresServer.start(work);
+    postgres = PostgresServer.start(work, "postgres-export");
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 7);
     }

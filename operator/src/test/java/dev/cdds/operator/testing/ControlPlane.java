@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
+  /** Our image: its pods run the built jar. */
+  public static final String OPERATOR_IMAGE = "ghcr.io/cdds-dev/cdds-operator";
+
   /** An image name whose pods run {@link FakeExport}. */
   public static final String FAKE_EXPORT_IMAGE = "cdds-test/fake-export";
 
@@ -88,8 +91,7 @@ public final class ControlPlane implements AutoCloseable {
     var launchers =
         new ImageLaunchers()
             .register(
-                "ghcr.io/cdds-dev/cdds-operator",
-                List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")))
+                OPERATOR_IMAGE, List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")))
             .register(
                 FAKE_EXPORT_IMAGE,
                 List.of(

@@ -29,8 +29,17 @@ public final class OperatorUnderTest {
   }
 
   public static OperatorSettings settings(Duration startingDeadline) {
+    return settings(ControlPlane.FAKE_EXPORT_IMAGE + ":test", startingDeadline);
+  }
+
+  /** Settings whose export pods run the real exporter of the built jar. */
+  public static OperatorSettings realExporter() {
+    return settings(ControlPlane.OPERATOR_IMAGE + ":test", Duration.ofHours(1));
+  }
+
+  private static OperatorSettings settings(String image, Duration startingDeadline) {
     return new OperatorSettings(
-        ControlPlane.FAKE_EXPORT_IMAGE + ":test",
+        image,
         new ResourceRequirementsBuilder()
             .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
             .withLimits(Map.of("memory", new Quantity("256Mi")))
@@ -62,17 +71,20 @@ public final class OperatorUnderTest {
 
   /** The source Secret and the default output claim the jobs of a test namespace use. */
   public static void prepareNamespace(KubernetesClient client, String namespace) {
+    prepareNamespace(
+        client, namespace, "jdbc:postgresql://127.0.0.1:5432/cdds", "exporter", SOURCE_PASSWORD);
+  }
+
+  /** The same, with the source Secret pointing at a real database. */
+  public static void prepareNamespace(
+      KubernetesClient client, String namespace, String url, String user, String password) {
     client
         .resource(
             new SecretBuilder()
                 .withNewMetadata()
                 .withName("cdds-source-contacthistory")
                 .endMetadata()
-                .withStringData(
-                    Map.of(
-                        "url", "jdbc:postgresql://127.0.0.1:5432/cdds",
-                        "user", "exporter",
-                        "password", SOURCE_PASSWORD))
+                .withStringData(Map.of("url", url, "user", user, "password", password))
                 .build())
         .inNamespace(namespace)
         .create();

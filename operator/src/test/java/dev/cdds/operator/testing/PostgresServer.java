@@ -32,9 +32,11 @@ public final class PostgresServer implements AutoCloseable {
     this.port = port;
   }
 
-  public static PostgresServer start(Path work) throws IOException, InterruptedException {
+  /** Starts a server whose files are in {@code work/<name>}, emptied first. */
+  public static PostgresServer start(Path work, String name)
+      throws IOException, InterruptedException {
     Path bin = binaries();
-    Path dir = work.resolve("postgres");
+    Path dir = work.resolve(name);
     deleteRecursively(dir);
     Files.createDirectories(dir);
     Path data = dir.resolve("data");

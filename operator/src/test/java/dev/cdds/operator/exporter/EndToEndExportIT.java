@@ -1,0 +1,111 @@
+package dev.cdds.operator.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.api.Timeframe;
+import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.PostgresServer;
+import dev.cdds.operator.testing.TestNamespaces;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole chain: an ExportJob, the operator's Job, the export pod running the built jar as its
+ * own ServiceAccount, a real PostgreSQL, files on the claim, and the run in history.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class EndToEndExportIT {
+  private final ControlPlane controlPlane;
+
+  EndToEndExportIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+  }
+
+  @Test
+  void oneTimeExportWritesExactlyTheSelectedRowsAndRecordsTheRun() throws Exception {
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    try (var postgres = PostgresServer.start(work, "postgres-e2e")) {
+      long expected;
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 5_000, 11);
+        var rs =
+            db.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM interactions WHERE media_type IN ('chat', 'email')"
+                        + " AND started_at >= '2026-02-01T00:00:00Z'"
+                        + " AND started_at < '2026-04-01T00:00:00Z'");
+        rs.next();
+        expected = rs.getLong(1);
+      }
+      controlPlane.installCrds();
+      var client = controlPlane.client();
+      String namespace = TestNamespaces.create(client, "e2e");
+      OperatorUnderTest.prepareNamespace(
+          client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      var job = ExportJobs.once("backfill");
+      job.getSpec().source.mediaTypes = List.of("chat", "email");
+      job.getSpec().timeframe = new Timeframe();
+      job.getSpec().timeframe.type = TimeframeType.FixedInterval;
+      job.getSpec().timeframe.start = "2026-02-01T00:00:00Z";
+      job.getSpec().timeframe.end = "2026-04-01T00:00:00Z";
+
+      try (var operator =
+          OperatorUnderTest.start(client, namespace, "e2e", OperatorUnderTest.realExporter())) {
+        client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
+        ExportJob done =
+            client
+                .resources(ExportJob.class)
+                .inNamespace(namespace)
+                .withName("backfill")
+                .waitUntilCondition(
+                    j -> j.getStatus() != null && j.getStatus().history != null,
+                    180,
+                    TimeUnit.SECONDS);
+
+        var run = done.getStatus().history.get(0);
+        assertThat(run.result).as(run.message).isEqualTo(RunResult.Succeeded);
+        assertThat(run.records).isEqualTo(expected).isPositive();
+        assertThat(run.windowStart).isEqualTo("2026-02-01T00:00:00Z");
+        Path runDir =
+            controlPlane
+                .node()
+                .claimDirectory(namespace, OperatorUnderTest.CLAIM)
+                .resolve(namespace)
+                .resolve("backfill")
+                .resolve(run.id);
+        Manifest manifest = Manifest.readFrom(runDir);
+        assertThat(manifest.records()).isEqualTo(expected);
+        assertThat(manifest.files()).allSatisfy(f -> assertThat(runDir.resolve(f.name())).exists());
+        assertThat(
+                Files.readString(
+                    controlPlane
+                        .node()
+                        .logOf(namespace, podName(client, namespace, run.id), "export")))
+            .doesNotContain(PostgresServer.PASSWORD);
+      }
+    }
+  }
+
+  private static String podName(
+      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String runId) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("job-name", runId)
+        .list()
+        .getItems()
+        .get(0)
+        .getMetadata()
+        .getName();
+  }
+}
