@@ -75,12 +75,13 @@ final class LocalPod {
     new PodEnvironment(client, pod)
         .resolve(container)
         .forEach((k, v) -> env.put(k, volumes.rewrite(v)));
+    // Mount paths are rewritten in what the container says, never in the launcher's own local
+    // command line (a checkout under /tmp must not become the pod's /tmp volume).
     List<String> argv =
-        volumes.rewrite(
-            launchers.argv(
-                container.getImage(),
-                expandAll(container.getCommand(), env),
-                expandAll(container.getArgs(), env)));
+        launchers.argv(
+            container.getImage(),
+            rewriteAll(volumes, expandAll(container.getCommand(), env)),
+            rewriteAll(volumes, expandAll(container.getArgs(), env)));
 
     var builder =
         new ProcessBuilder(argv)
@@ -130,6 +131,10 @@ final class LocalPod {
     Files.writeString(account.resolve("namespace"), namespace);
     Files.writeString(account.resolve("ca.crt"), cluster.caCertificatePem());
     return account;
+  }
+
+  private static List<String> rewriteAll(PodVolumes volumes, List<String> values) {
+    return values == null ? null : volumes.rewrite(values);
   }
 
   private static List<String> expandAll(List<String> values, Map<String, String> env) {

@@ -30,6 +30,11 @@ final class PodVolumes {
 
   private PodVolumes() {}
 
+  /** No volumes yet; {@link #map} adds them. */
+  static PodVolumes none() {
+    return new PodVolumes();
+  }
+
   static PodVolumes prepare(
       KubernetesClient client, Pod pod, Container container, Path podDir, Path pvcRoot)
       throws IOException {
@@ -125,23 +130,30 @@ final class PodVolumes {
     mounts.put(containerPath, local);
   }
 
-  /** Replaces every mapped container path in {@code value}, longest first. */
+  /**
+   * Replaces every mapped container path in {@code value} in one pass, longest first, so that a
+   * replacement (a local path, maybe under /tmp) is never itself rewritten.
+   */
   String rewrite(String value) {
-    if (value == null) {
-      return null;
+    if (value == null || mounts.isEmpty()) {
+      return value;
     }
-    String result = value;
-    for (var mount :
-        mounts.entrySet().stream()
-            .sorted(Comparator.comparingInt(e -> -e.getKey().length()))
-            .toList()) {
-      Pattern path =
-          Pattern.compile(
-              "(?<![\\w./-])" + Pattern.quote(stripSlash(mount.getKey())) + "(?=/|$|[^\\w.-])");
-      result =
-          path.matcher(result).replaceAll(Matcher.quoteReplacement(mount.getValue().toString()));
+    Map<String, String> local = new LinkedHashMap<>();
+    mounts.forEach((path, dir) -> local.put(stripSlash(path), dir.toString()));
+    String alternatives =
+        local.keySet().stream()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .map(Pattern::quote)
+            .reduce((a, b) -> a + "|" + b)
+            .orElseThrow();
+    Matcher m =
+        Pattern.compile("(?<![\\w./-])(" + alternatives + ")(?=/|$|[^\\w.-])").matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(local.get(m.group(1))));
     }
-    return result;
+    m.appendTail(out);
+    return out.toString();
   }
 
   List<String> rewrite(List<String> values) {
