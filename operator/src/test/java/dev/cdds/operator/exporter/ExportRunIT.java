@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -90,6 +93,29 @@ class ExportRunIT {
       assertThat(normalized(exported.get(row.getKey())))
           .as("interaction %d", row.getKey())
           .isEqualTo(normalized(row.getValue()));
+    }
+  }
+
+  @Test
+  void everyRecordTypeMatchesThePublishedSchemaTheManifestNames() throws Exception {
+    var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    for (SourceType type : SourceType.values()) {
+      var spec = spec(type, OutputFormat.JSONL, Compression.GZIP, null, all());
+
+      Manifest manifest = manifest(run(spec, (done, total, bytes, files) -> {}));
+
+      String file = manifest.recordSchema().substring(manifest.recordSchema().lastIndexOf('/') + 1);
+      Path published = Path.of("..", "docs", "schemas", file);
+      assertThat(published).exists();
+      JsonSchema schema;
+      try (InputStream in = Files.newInputStream(published)) {
+        schema = factory.getSchema(in);
+      }
+      List<String> lines = lines(manifest);
+      assertThat(lines).isNotEmpty();
+      for (String line : lines) {
+        assertThat(schema.validate(JSON.readTree(line))).as("%s record %s", type, line).isEmpty();
+      }
     }
   }
 
