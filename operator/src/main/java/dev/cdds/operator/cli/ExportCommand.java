@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.exporter.ExportRun;
+import dev.cdds.operator.exporter.ProgressListener;
+import dev.cdds.operator.exporter.ProgressLog;
 import dev.cdds.operator.exporter.ProgressReporter;
 import dev.cdds.operator.exporter.RunSummary;
 import dev.cdds.operator.exporter.RunTarget;
@@ -17,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cdds-operator export}: what each export pod runs. Everything comes from the environment
@@ -33,6 +36,14 @@ final class ExportCommand implements Callable<Integer> {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final Map<String, String> env;
+
+  @Option(
+      names = "--progress",
+      defaultValue = "status",
+      description =
+          "Where progress goes: status (the ExportJob's status, in a pod) or log (one line at most"
+              + " every 5 s, for runs outside a cluster). Default: ${DEFAULT-VALUE}.")
+  String progressTarget;
 
   ExportCommand() {
     this(System.getenv());
@@ -86,6 +97,9 @@ final class ExportCommand implements Callable<Integer> {
             env.get("CDDS_EXPORTJOB"),
             runId,
             Path.of(env.get("CDDS_OUTPUT_DIR")));
+    if ("log".equals(progressTarget)) {
+      return export(spec, target, scheduledAt.get(), new ProgressLog(runId, Clock.systemUTC()));
+    }
     try (var client = new KubernetesClientBuilder().build()) {
       var progress =
           new ProgressReporter(
@@ -95,11 +109,19 @@ final class ExportCommand implements Callable<Integer> {
               runId,
               Clock.systemUTC(),
               ProgressReporter.DEFAULT_INTERVAL);
-      return new ExportRun(spec, target, scheduledAt.get(), progress, Clock.systemUTC())
-          .execute(
-              env.get("CDDS_SOURCE_URL"),
-              env.get("CDDS_SOURCE_USER"),
-              env.get("CDDS_SOURCE_PASSWORD"));
+      return export(spec, target, scheduledAt.get(), progress);
     }
+  }
+
+  private RunSummary export(
+      ExportJobSpec spec,
+      RunTarget target,
+      java.time.Instant scheduledAt,
+      ProgressListener progress) {
+    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+        .execute(
+            env.get("CDDS_SOURCE_URL"),
+            env.get("CDDS_SOURCE_USER"),
+            env.get("CDDS_SOURCE_PASSWORD"));
   }
 }

@@ -77,6 +77,8 @@ public final class ExportRun {
       db.setAutoCommit(false);
       db.setReadOnly(true);
       db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      // Timestamps come back as text in UTC, the form the export writes.
+      db.createStatement().execute("SET TIME ZONE 'UTC'");
       Manifest manifest = export(db, dir);
       db.commit();
       manifest.writeTo(dir);
@@ -134,12 +136,12 @@ public final class ExportRun {
       try (ResultSet rs = query.executeQuery()) {
         RecordFormat format =
             RecordFormat.of(csv ? "csv" : "jsonl", table.columns(), rs.getMetaData());
-        var buffer = new ByteArrayOutputStream(4096);
+        var buffer = new RecordBuffer();
         try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, format.header())) {
           while (rs.next()) {
             buffer.reset();
             format.write(rs, buffer);
-            parts.write(buffer.toByteArray(), buffer.size());
+            parts.write(buffer.array(), buffer.size());
             records++;
             progress.report(records, total, parts.bytes(), parts.completedFiles());
           }
@@ -213,6 +215,17 @@ public final class ExportRun {
         dir.resolve(Manifest.FILE).toString(),
         manifest.windowStart(),
         manifest.windowEnd());
+  }
+
+  /** A reusable record buffer whose bytes are read in place, not copied. */
+  private static final class RecordBuffer extends ByteArrayOutputStream {
+    RecordBuffer() {
+      super(4096);
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   private static void clear(Path dir) throws IOException {

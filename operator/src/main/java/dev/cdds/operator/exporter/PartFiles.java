@@ -12,18 +12,27 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes records into part files {@code part-00000.<ext>[.gz]}, starting a new part when the next
  * record would take the current one past the split size, measured on the bytes written to the
- * destination. With gzip, output is flushed every {@value #SYNC_EVERY} input bytes so that the
- * compressed size is known; a record larger than the split size gets a part of its own.
+ * destination; a record larger than the split size gets a part of its own.
+ *
+ * <p>Compression runs on a thread of its own, fed through a small queue, so that reading and
+ * encoding rows overlaps with deflate as in {@code psql | gzip}. The size of a part is tracked as
+ * an upper bound (compressed so far plus everything not yet flushed, uncompressed); only when that
+ * bound crosses the limit does the writer wait for an exact flush and decide.
  */
 final class PartFiles implements AutoCloseable {
-  static final int SYNC_EVERY = 64 * 1024;
+  private static final int CHUNK = 256 * 1024;
+  private static final int QUEUED_CHUNKS = 4;
 
-  /** gzip trailer, a sync block and deflate's worst-case growth over SYNC_EVERY bytes. */
+  /** gzip trailer, a sync block and deflate's worst-case growth on incompressible input. */
   private static final int GZIP_MARGIN = 64;
 
   private final Path dir;
@@ -32,7 +41,16 @@ final class PartFiles implements AutoCloseable {
   private final long splitBytes;
   private final byte[] header;
   private final List<PartFile> done = new ArrayList<>();
+  private static final IoTask STOP = () -> {};
+  private final BlockingQueue<IoTask> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+  private final Thread compressor;
+  private volatile Exception failure;
   private Part current;
+  private byte[] chunk = new byte[CHUNK];
+  private int chunkLength;
+
+  /** Input bytes of the current part handed over since its last exact flush. */
+  private long unflushed;
 
   PartFiles(Path dir, String extension, boolean gzip, long splitBytes, byte[] header) {
     this.dir = dir;
@@ -40,19 +58,26 @@ final class PartFiles implements AutoCloseable {
     this.gzip = gzip;
     this.splitBytes = splitBytes;
     this.header = header;
+    this.compressor = new Thread(this::compress, "part-files");
+    this.compressor.setDaemon(true);
+    this.compressor.start();
   }
 
   void write(byte[] record, int length) throws IOException {
     if (current == null) {
-      current = open();
-    } else if (current.records > 0 && current.projected(length) > splitBytes) {
-      done.add(current.close());
-      current = open();
+      open();
+    } else if (current.records > 0 && upperBound(length) > splitBytes) {
+      flushExactly();
+      if (exact(length) > splitBytes) {
+        closeCurrent();
+        open();
+      }
     }
-    current.write(record, length);
+    append(record, length);
+    current.records++;
   }
 
-  /** Bytes written to the destination so far, closed parts and the open one. */
+  /** Bytes written to the destination so far (the open part's count lags a little). */
   long bytes() {
     return done.stream().mapToLong(PartFile::bytes).sum()
         + (current == null ? 0 : current.counter.count);
@@ -65,29 +90,162 @@ final class PartFiles implements AutoCloseable {
   /** Closes the last part and lists them all; a run without records has one empty part. */
   List<PartFile> finish() throws IOException {
     if (current == null) {
-      current = open();
+      open();
     }
-    done.add(current.close());
-    current = null;
+    closeCurrent();
+    stop();
     return List.copyOf(done);
   }
 
+  /** Stops the compressor; the part being written, if any, is left as it is. */
   @Override
   public void close() throws IOException {
-    if (current != null) {
-      current.close();
+    if (compressor.isAlive()) {
+      stop();
     }
   }
 
-  private Part open() throws IOException {
-    String name = String.format("part-%05d%s", done.size(), suffix);
-    var part = new Part(name, dir.resolve(name), gzip);
-    part.write(header, header.length);
-    part.records = 0;
-    return part;
+  private long upperBound(int length) {
+    return current.counter.count + unflushed + chunkLength + length + (gzip ? GZIP_MARGIN : 0);
   }
 
-  /** One file being written. */
+  private long exact(int length) {
+    return current.counter.count + length + (gzip ? GZIP_MARGIN : 0);
+  }
+
+  private void open() throws IOException {
+    String name = String.format("part-%05d%s", done.size(), suffix);
+    current = new Part(name, dir.resolve(name), gzip);
+    unflushed = 0;
+    append(header, header.length);
+  }
+
+  private void append(byte[] bytes, int length) throws IOException {
+    if (chunkLength + length > chunk.length) {
+      handOver();
+      if (length > chunk.length) {
+        chunk = new byte[length];
+      }
+    }
+    System.arraycopy(bytes, 0, chunk, chunkLength, length);
+    chunkLength += length;
+  }
+
+  /** Queues the pending chunk for the compressor, which then owns that buffer. */
+  private void handOver() throws IOException {
+    if (chunkLength == 0) {
+      return;
+    }
+    byte[] data = chunk;
+    int length = chunkLength;
+    Part part = current;
+    unflushed += length;
+    submit(() -> part.write(data, length));
+    chunk = new byte[CHUNK];
+    chunkLength = 0;
+  }
+
+  /** Waits until everything handed over is compressed and flushed: the count is then exact. */
+  private void flushExactly() throws IOException {
+    handOver();
+    Part part = current;
+    call(
+        () -> {
+          part.flush();
+          return null;
+        });
+    unflushed = 0;
+  }
+
+  private void closeCurrent() throws IOException {
+    handOver();
+    Part part = current;
+    done.add(call(part::close));
+    current = null;
+  }
+
+  /** Runs {@code task} on the compressor, after everything queued before it, and waits. */
+  private <T> T call(IoCall<T> task) throws IOException {
+    var result = new CompletableFuture<T>();
+    submit(
+        () -> {
+          try {
+            result.complete(task.call());
+          } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(e);
+            throw e;
+          }
+        });
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing " + dir, e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+  }
+
+  private void submit(IoTask task) throws IOException {
+    checkFailure();
+    try {
+      queue.put(task);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing " + dir, e);
+    }
+  }
+
+  private void stop() throws IOException {
+    try {
+      queue.put(STOP);
+      compressor.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    checkFailure();
+  }
+
+  /** Runs every task in order; after a failure the rest still run, so no caller waits forever. */
+  private void compress() {
+    while (true) {
+      IoTask task;
+      try {
+        task = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (task == STOP) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (IOException | RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+  }
+
+  private void checkFailure() throws IOException {
+    Throwable t = failure;
+    if (t != null) {
+      throw t instanceof IOException io ? io : new IOException(t);
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoCall<T> {
+    T call() throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface IoTask {
+    void run() throws IOException;
+  }
+
+  /** One file being written; used by the compressor thread only, but for its byte count. */
   private static final class Part {
     final String name;
     final MessageDigest sha256;
@@ -95,7 +253,6 @@ final class PartFiles implements AutoCloseable {
     final OutputStream out;
     final GZIPOutputStream gzip;
     long records;
-    long sinceSync;
 
     Part(String name, Path file, boolean compress) throws IOException {
       this.name = name;
@@ -112,22 +269,12 @@ final class PartFiles implements AutoCloseable {
       this.out = compress ? gzip : counter;
     }
 
-    long projected(int length) {
-      return gzip == null
-          ? counter.count + length
-          : counter.count + sinceSync + length + GZIP_MARGIN;
-    }
-
     void write(byte[] bytes, int length) throws IOException {
       out.write(bytes, 0, length);
-      records++;
-      if (gzip != null) {
-        sinceSync += length;
-        if (sinceSync >= SYNC_EVERY) {
-          gzip.flush();
-          sinceSync = 0;
-        }
-      }
+    }
+
+    void flush() throws IOException {
+      out.flush();
     }
 
     PartFile close() throws IOException {
@@ -136,9 +283,9 @@ final class PartFiles implements AutoCloseable {
     }
   }
 
-  /** Counts what goes to the destination. */
+  /** Counts what goes to the destination; read by the writer thread for its estimates. */
   private static final class Counter extends FilterOutputStream {
-    long count;
+    volatile long count;
 
     Counter(OutputStream out) {
       super(out);

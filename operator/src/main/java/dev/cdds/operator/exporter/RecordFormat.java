@@ -36,6 +36,27 @@ public abstract sealed class RecordFormat permits RecordFormat.JsonLines, Record
     return "csv".equals(format) ? new Csv(columns, meta) : new JsonLines(columns, meta);
   }
 
+  /**
+   * RFC 3339 in UTC. The session's time zone is UTC, so PostgreSQL's own text ({@code 2026-01-05
+   * 12:34:56.5+00}) needs only two characters changed; anything else is parsed.
+   */
+  static String timestamp(ResultSet row, int column) throws SQLException {
+    String text = row.getString(column);
+    if (text == null) {
+      return null;
+    }
+    int last = text.length() - 1;
+    if (text.length() >= 22
+        && text.charAt(10) == ' '
+        && text.charAt(4) == '-'
+        && Character.isDigit(text.charAt(0))
+        && text.endsWith("+00")) {
+      return text.substring(0, 10) + 'T' + text.substring(11, last - 2) + 'Z';
+    }
+    OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
+    return time.toInstant().toString();
+  }
+
   /** Bytes at the top of every file: the CSV header row, nothing for jsonl. */
   public abstract byte[] header();
 
@@ -88,10 +109,7 @@ public abstract sealed class RecordFormat permits RecordFormat.JsonLines, Record
             json.writeNumber(value);
           }
         }
-        case "timestamptz", "timestamp" -> {
-          OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
-          json.writeString(time == null ? null : time.toInstant().toString());
-        }
+        case "timestamptz", "timestamp" -> json.writeString(timestamp(row, column));
         case "_text", "_varchar" -> {
           Array array = row.getArray(column);
           if (array == null) {
@@ -139,10 +157,7 @@ public abstract sealed class RecordFormat permits RecordFormat.JsonLines, Record
 
     private static String text(ResultSet row, int column, String type) throws SQLException {
       return switch (type) {
-        case "timestamptz", "timestamp" -> {
-          OffsetDateTime time = row.getObject(column, OffsetDateTime.class);
-          yield time == null ? null : time.toInstant().toString();
-        }
+        case "timestamptz", "timestamp" -> timestamp(row, column);
         case "_text", "_varchar" -> {
           Array array = row.getArray(column);
           if (array == null) {

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Exporter benchmark: exports N generated interactions to csv.gz and jsonl.gz on local disk and,
+# side by side, the same rows with `psql \copy ... | gzip`. Measures wall time, records/s, MB/s
+# written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
+#
+#   hack/bench/exporter.sh [--rows N]...      default: --rows 1000000 --rows 10000000
+#
+# Last line: exporter: rows=N csv.gz ratio_vs_psql_gzip=X.XX jsonl.gz records_per_s=N peak_rss_mib=N
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rows=()
+while (($#)); do
+  case "$1" in
+    --rows) rows+=("$2"); shift 2 ;;
+    *) echo "usage: $0 [--rows N]..." >&2; exit 2 ;;
+  esac
+done
+((${#rows[@]})) || rows=(1000000 10000000)
+
+JAR=operator/target/cdds-operator.jar
+[[ -f "$JAR" ]] || mvn -B -q -DskipTests package
+JAVA_OPTS=(-Xmx256m)
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+WORK=$(mktemp -d /var/tmp/cdds-bench.XXXXXX)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export PGPASSWORD=bench
+as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() { as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+[[ $(id -u) == 0 ]] && chown postgres "$WORK"
+echo "$PGPASSWORD" >"$WORK/pw"
+as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U bench --pwfile="$WORK/pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK -c shared_buffers=256MB" start >/dev/null
+URL="jdbc:postgresql://127.0.0.1:$PORT/postgres"
+COLUMNS="id, contact_id, media_type, direction, status, subject, queue, agent_id, started_at, ended_at, tenant_id, attributes"
+
+# Runs a command under GNU time; prints "wall user sys maxrss_kib".
+measure() { /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null; cat "$WORK/time"; }
+
+export_run() { # format -> "wall user sys rss bytes"
+  local format=$1 out="$WORK/out-$1"
+  rm -rf "$out"; mkdir -p "$out"
+  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\"},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"$format\",\"compression\":\"gzip\"}}"
+  local t
+  t=$(CDDS_SPEC="$spec" CDDS_RUN_ID=bench-29924000 CDDS_NAMESPACE=bench CDDS_EXPORTJOB=bench \
+    CDDS_SOURCE_URL="$URL" CDDS_SOURCE_USER=bench CDDS_SOURCE_PASSWORD="$PGPASSWORD" \
+    CDDS_OUTPUT_DIR="$out" CDDS_TERMINATION_LOG="$WORK/termination-$format" \
+    measure java "${JAVA_OPTS[@]}" -jar "$JAR" export --progress=log)
+  grep -q '"result":"Succeeded"' "$WORK/termination-$format" || { cat "$WORK/termination-$format" >&2; exit 1; }
+  echo "$t $(du -cb "$out"/bench/bench/*/part-* | tail -1 | cut -f1)"
+}
+
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
+results=()
+for n in "${rows[@]}"; do
+  echo "[bench] loading $n interactions" >&2
+  java "${JAVA_OPTS[@]}" -jar "$JAR" export generate-sample --url "$URL" --user bench --rows "$n" --seed 1 >&2
+  read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
+  read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"
+  read -r psql_wall psql_user psql_sys psql_rss <<<"$(measure bash -c "psql -h 127.0.0.1 -p $PORT -U bench -d postgres -c \"\\copy (SELECT $COLUMNS FROM interactions ORDER BY started_at, id) TO STDOUT WITH CSV HEADER\" | gzip >'$WORK/psql.csv.gz'")"
+  psql_bytes=$(stat -c %s "$WORK/psql.csv.gz")
+  line=$(awk -v n="$n" -v cw="$csv_wall" -v pw="$psql_wall" -v jw="$json_wall" -v cr="$csv_rss" -v jr="$json_rss" \
+    'BEGIN { rss = (cr > jr ? cr : jr) / 1024; printf "exporter: rows=%d csv.gz ratio_vs_psql_gzip=%.2f jsonl.gz records_per_s=%d peak_rss_mib=%d", n, pw / cw, n / jw, rss }')
+  row=$(awk -v n="$n" -v cw="$csv_wall" -v cu="$csv_user" -v cs="$csv_sys" -v cr="$csv_rss" -v cb="$csv_bytes" \
+    -v jw="$json_wall" -v ju="$json_user" -v js="$json_sys" -v jr="$json_rss" -v jb="$json_bytes" \
+    -v pw="$psql_wall" -v pb="$psql_bytes" \
+    'BEGIN { printf "| %d | csv.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | jsonl.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | psql+gzip %.1f s, %.1f MB/s | %.2f |", n, cw, n/cw, cb/cw/1e6, cu+cs, cr/1024, jw, n/jw, jb/jw/1e6, ju+js, jr/1024, pw, pb/pw/1e6, pw/cw }')
+  results+=("$row")
+  echo "$line"
+done
+
+{
+  echo
+  echo "### Exporter, $(date -u +%Y-%m-%d)"
+  echo
+  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  echo "MB/s is compressed output written; ratio is psql+gzip wall time over csv.gz wall time (≥ 1 means faster than psql+gzip)."
+  echo
+  echo "| rows | csv.gz | jsonl.gz | psql \\copy \\| gzip | ratio |"
+  echo "| --- | --- | --- | --- | --- |"
+  printf '%s\n' "${results[@]}"
+} >>docs/benchmarks.md
+echo "$line"
