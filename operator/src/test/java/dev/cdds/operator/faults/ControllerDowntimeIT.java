@@ -8,7 +8,6 @@ import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,10 +27,8 @@ class ControllerDowntimeIT {
 
   @Test
   void runDueWhileTheCronJobControllerIsDownIsRecordedAsMissed() throws Exception {
-    controlPlane.installCrds();
     var client = controlPlane.client();
-    String namespace = TestNamespaces.create(client, "downtime");
-    OperatorUnderTest.prepareNamespace(client, namespace);
+    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "downtime");
     var jobs = client.resources(ExportJob.class).inNamespace(namespace);
     Instant due =
         Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
@@ -63,8 +60,8 @@ class ControllerDowntimeIT {
                   assertThat(run.message).contains("not started within 20 s");
                 });
         assertThat(
-                client.v1().events().inNamespace(namespace).list().getItems().stream()
-                    .filter(e -> "RunMissed".equals(e.getReason())))
+                OperatorUnderTest.eventReasons(client, namespace, "missed").stream()
+                    .filter("RunMissed"::equals))
             .hasSize(1);
       } finally {
         controlPlane.startControllerManager();

@@ -9,7 +9,6 @@ import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,10 +25,8 @@ class OperatorRestartIT {
 
   @Test
   void operatorStoppedMidRunRecordsExactlyOneHistoryEntryAfterRestart() throws Exception {
-    controlPlane.installCrds();
     var client = controlPlane.client();
-    String namespace = TestNamespaces.create(client, "restart");
-    OperatorUnderTest.prepareNamespace(client, namespace);
+    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "restart");
     var output =
         Files.createDirectories(
             controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM));
@@ -93,8 +90,8 @@ class OperatorRestartIT {
                   .getItems())
           .hasSize(1);
       assertThat(
-              client.v1().events().inNamespace(namespace).list().getItems().stream()
-                  .filter(e -> "RunSucceeded".equals(e.getReason())))
+              OperatorUnderTest.eventReasons(client, namespace, "survivor").stream()
+                  .filter("RunSucceeded"::equals))
           .hasSize(1);
     }
   }

@@ -11,7 +11,6 @@ import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.Kubectl;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,9 +50,7 @@ class ExportJobReconcilerIT {
 
   @BeforeAll
   void startOperator() throws Exception {
-    controlPlane.installCrds();
-    namespace = TestNamespaces.create(client, "reconciler");
-    OperatorUnderTest.prepareNamespace(client, namespace);
+    namespace = OperatorUnderTest.readyNamespace(controlPlane, "reconciler");
     jobs = client.resources(ExportJob.class).inNamespace(namespace);
     operator = OperatorUnderTest.start(client, namespace, "only-replica");
   }
@@ -141,11 +138,7 @@ class ExportJobReconcilerIT {
         .contains("url, user, password");
     assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
         .isNull();
-    assertThat(
-            client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> "no-secret".equals(e.getInvolvedObject().getName()))
-                .filter(e -> "SourceSecretMissing".equals(e.getReason())))
-        .isNotEmpty();
+    assertThat(eventReasons("no-secret")).contains("SourceSecretMissing");
 
     client
         .resource(
@@ -423,10 +416,7 @@ class ExportJobReconcilerIT {
   }
 
   private java.util.List<String> eventReasons(String name) {
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .map(io.fabric8.kubernetes.api.model.Event::getReason)
-        .toList();
+    return OperatorUnderTest.eventReasons(client, namespace, name);
   }
 
   /** A file in the claim the fake export reads its orders from. */

@@ -7,7 +7,6 @@ import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -30,10 +29,8 @@ class LeaderElectionIT {
 
   @Test
   void onlyTheLeaderActsAndTheOtherTakesOverWhenItStops() throws Exception {
-    controlPlane.installCrds();
     var client = controlPlane.client();
-    String namespace = TestNamespaces.create(client, "leader");
-    OperatorUnderTest.prepareNamespace(client, namespace);
+    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "leader");
     var jobs = client.resources(ExportJob.class).inNamespace(namespace);
 
     var alpha = OperatorUnderTest.start(client, namespace, "alpha");

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RunHistoryTest {
@@ -26,25 +27,9 @@ class RunHistoryTest {
     Job done = finished("daily-29923320", "Complete", 0);
     var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "b");
 
-    var first =
-        RunHistory.compute(
-            job,
-            List.of(done),
-            Optional.empty(),
-            Optional.of(NEXT),
-            List.of(),
-            NOW,
-            j -> Optional.of(summary));
+    var first = compute(job, List.of(done), j -> Optional.of(summary));
     job.setStatus(first.status());
-    var second =
-        RunHistory.compute(
-            job,
-            List.of(done),
-            Optional.empty(),
-            Optional.of(NEXT),
-            List.of(),
-            NOW,
-            j -> Optional.of(summary));
+    var second = compute(job, List.of(done), j -> Optional.of(summary));
 
     assertThat(first.newRuns()).hasSize(1);
     assertThat(second.newRuns()).isEmpty();
@@ -67,14 +52,7 @@ class RunHistoryTest {
     Job failed = finished("daily-29923320", "Failed", 3);
 
     var outcome =
-        RunHistory.compute(
-            job,
-            List.of(failed),
-            Optional.empty(),
-            Optional.of(NEXT),
-            List.of(),
-            NOW,
-            j -> Optional.of(RunSummary.failed("connection refused")));
+        compute(job, List.of(failed), j -> Optional.of(RunSummary.failed("connection refused")));
 
     assertThat(outcome.status().history.get(0).message).isEqualTo("connection refused");
     assertThat(outcome.status().history.get(0).attempts).isEqualTo(3);
@@ -89,15 +67,7 @@ class RunHistoryTest {
     job.getStatus().currentRun.id = "daily-29923320";
     job.getStatus().currentRun.scheduledAt = "2026-11-23T02:00:00Z";
 
-    var outcome =
-        RunHistory.compute(
-            job,
-            List.of(),
-            Optional.empty(),
-            Optional.of(NEXT),
-            List.of(),
-            NOW,
-            j -> Optional.empty());
+    var outcome = compute(job, List.of(), j -> Optional.empty());
 
     assertThat(outcome.status().currentRun).isNull();
     assertThat(outcome.status().history)
@@ -115,9 +85,7 @@ class RunHistoryTest {
             finished("daily-29923320", "Complete", 0),
             finished("daily-29921880", "Complete", 0));
 
-    var outcome =
-        RunHistory.compute(
-            job, jobs, Optional.empty(), Optional.of(NEXT), List.of(), NOW, j -> Optional.empty());
+    var outcome = compute(job, jobs, j -> Optional.empty());
 
     assertThat(outcome.status().history)
         .extracting(r -> r.id)
@@ -138,15 +106,7 @@ class RunHistoryTest {
             .endStatus()
             .build();
 
-    var outcome =
-        RunHistory.compute(
-            job,
-            List.of(running),
-            Optional.empty(),
-            Optional.of(NEXT),
-            List.of(),
-            NOW,
-            j -> Optional.empty());
+    var outcome = compute(job, List.of(running), j -> Optional.empty());
 
     assertThat(outcome.status().currentRun.id).isEqualTo("daily-29923320");
     assertThat(outcome.status().currentRun.startedAt).isEqualTo("2026-11-23T02:00:03Z");
@@ -186,16 +146,7 @@ class RunHistoryTest {
   @Test
   void unchangedConditionsKeepTheirTransitionTime() {
     ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
-    job.setStatus(
-        RunHistory.compute(
-                job,
-                List.of(),
-                Optional.empty(),
-                Optional.of(NEXT),
-                List.of(),
-                NOW,
-                j -> Optional.empty())
-            .status());
+    job.setStatus(compute(job, List.of(), j -> Optional.empty()).status());
 
     var later =
         RunHistory.compute(
@@ -275,6 +226,13 @@ class RunHistoryTest {
           .isEqualTo("OneTimeJobChangedAfterStart");
     }
     assertThat(later.newRuns()).isEmpty();
+  }
+
+  /** A daily job's computation at NOW, ready, with NEXT as its next start and nothing missed. */
+  private static RunHistory.Outcome compute(
+      ExportJob job, List<Job> jobs, Function<Job, Optional<RunSummary>> summaries) {
+    return RunHistory.compute(
+        job, jobs, Optional.empty(), Optional.of(NEXT), List.of(), NOW, summaries);
   }
 
   private static ExportJob withStatus(ExportJob job, ExportJobStatus status) {

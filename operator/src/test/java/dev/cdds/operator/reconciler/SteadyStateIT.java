@@ -8,7 +8,6 @@ import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,10 +30,8 @@ class SteadyStateIT {
 
   @Test
   void noWritesForSixtySecondsWhenNothingChanges() throws Exception {
-    controlPlane.installCrds();
     var client = controlPlane.client();
-    String namespace = TestNamespaces.create(client, "steady");
-    OperatorUnderTest.prepareNamespace(client, namespace);
+    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "steady");
     var jobs = client.resources(ExportJob.class).inNamespace(namespace);
     // Times at least three hours away, so that no run is due during the test.
     String later =

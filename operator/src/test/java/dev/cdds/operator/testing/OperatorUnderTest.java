@@ -2,6 +2,7 @@ package dev.cdds.operator.testing;
 
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +69,22 @@ public final class OperatorUnderTest {
         identity,
         0,
         () -> LOG.error("operator {} lost leadership while running", identity));
+  }
+
+  /** CRDs installed, a fresh namespace with a source Secret and the default claim: its name. */
+  public static String readyNamespace(ControlPlane controlPlane, String prefix) throws IOException {
+    controlPlane.installCrds();
+    String namespace = TestNamespaces.create(controlPlane.client(), prefix);
+    prepareNamespace(controlPlane.client(), namespace);
+    return namespace;
+  }
+
+  /** Reasons of the Events recorded about ExportJob {@code name}, oldest first. */
+  public static List<String> eventReasons(KubernetesClient client, String namespace, String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .map(Event::getReason)
+        .toList();
   }
 
   /** The source Secret and the default output claim the jobs of a test namespace use. */

@@ -230,7 +230,6 @@ public final class ProcessNode implements AutoCloseable {
   }
 
   private static PodStatus runningStatus(LocalPod local) {
-    var container = local.pod().getSpec().getContainers().get(0);
     String started = local.startedAt().toString();
     return new PodStatusBuilder()
         .withPhase("Running")
@@ -243,14 +242,7 @@ public final class ProcessNode implements AutoCloseable {
             condition("ContainersReady", "True", null),
             condition("Ready", "True", null))
         .withContainerStatuses(
-            new ContainerStatusBuilder()
-                .withName(container.getName())
-                .withImage(container.getImage())
-                .withImageID("")
-                .withContainerID("process://" + local.process().pid())
-                .withReady(true)
-                .withStarted(true)
-                .withRestartCount(0)
+            containerStatus(local, true)
                 .withState(
                     new ContainerStateBuilder()
                         .withNewRunning()
@@ -262,7 +254,6 @@ public final class ProcessNode implements AutoCloseable {
   }
 
   private static PodStatus terminated(LocalPod local, int exit) {
-    var container = local.pod().getSpec().getContainers().get(0);
     String message;
     try {
       message = local.terminationMessage(exit);
@@ -281,14 +272,7 @@ public final class ProcessNode implements AutoCloseable {
             condition("ContainersReady", "False", "PodCompleted"),
             condition("Ready", "False", "PodCompleted"))
         .withContainerStatuses(
-            new ContainerStatusBuilder()
-                .withName(container.getName())
-                .withImage(container.getImage())
-                .withImageID("")
-                .withContainerID("process://" + local.process().pid())
-                .withReady(false)
-                .withStarted(false)
-                .withRestartCount(0)
+            containerStatus(local, false)
                 .withState(
                     new ContainerStateBuilder()
                         .withNewTerminated()
@@ -302,6 +286,19 @@ public final class ProcessNode implements AutoCloseable {
                         .build())
                 .build())
         .build();
+  }
+
+  /** The container's status as kubelet reports it, but for its state. */
+  private static ContainerStatusBuilder containerStatus(LocalPod local, boolean running) {
+    var container = local.pod().getSpec().getContainers().get(0);
+    return new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage())
+        .withImageID("")
+        .withContainerID("process://" + local.process().pid())
+        .withReady(running)
+        .withStarted(running)
+        .withRestartCount(0);
   }
 
   private static PodCondition condition(String type, String status, String reason) {
