@@ -73,7 +73,7 @@ done
 
 {
   echo
-  echo "### Exporter, $(date -u +%Y-%m-%d)"
+  echo "### Exporter, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
   echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
   echo "MB/s is compressed output written; ratio is psql+gzip wall time over csv.gz wall time (≥ 1 means faster than psql+gzip)."

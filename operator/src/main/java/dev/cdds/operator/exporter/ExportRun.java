@@ -5,6 +5,7 @@ import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.OutputFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,10 +18,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,15 +116,6 @@ public final class ExportRun {
       }
     }
     progress.report(0, total, 0, 0);
-    String select =
-        "SELECT "
-            + String.join(", ", table.columns())
-            + " FROM "
-            + table.table()
-            + where
-            + " ORDER BY "
-            + table.windowColumn()
-            + ", id";
     var output = spec.output;
     boolean csv = output != null && output.format == OutputFormat.CSV;
     boolean gzip = output == null || output.compression != Compression.NONE;
@@ -128,26 +123,21 @@ public final class ExportRun {
         output == null || output.fileSplitSize == null
             ? Long.MAX_VALUE
             : output.fileSplitSize.getNumericalAmount().longValueExact();
-    long records = 0;
+    byte[] header =
+        csv
+            ? (String.join(",", table.columns()) + "\r\n").getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
+    long records;
     List<PartFile> files;
-    try (PreparedStatement query = db.prepareStatement(select)) {
-      query.setFetchSize(FETCH_SIZE);
-      bind(query, parameters);
-      try (ResultSet rs = query.executeQuery()) {
-        RecordFormat format =
-            RecordFormat.of(csv ? "csv" : "jsonl", table.columns(), rs.getMetaData());
-        var buffer = new RecordBuffer();
-        try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, format.header())) {
-          while (rs.next()) {
-            buffer.reset();
-            format.write(rs, buffer);
-            parts.write(buffer.array(), buffer.size());
-            records++;
-            progress.report(records, total, parts.bytes(), parts.completedFiles());
-          }
-          files = parts.finish();
-        }
+    try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, header)) {
+      var counted = new CountedRecords(total, parts);
+      if (csv) {
+        copyCsv(db, table, counted);
+      } else {
+        selectJsonLines(db, table, where, parameters, counted);
       }
+      files = parts.finish();
+      records = counted.records;
     }
     return new Manifest(
         1,
@@ -167,6 +157,76 @@ public final class ExportRun {
         files.stream().mapToLong(PartFile::bytes).sum(),
         files,
         clock.instant().toString());
+  }
+
+  /** Rows through a server-side cursor, encoded here as JSON lines. */
+  private void selectJsonLines(
+      Connection db, SourceTable table, String where, List<Object> parameters, CountedRecords out)
+      throws SQLException, IOException {
+    String select =
+        "SELECT "
+            + String.join(", ", table.columns())
+            + " FROM "
+            + table.table()
+            + where
+            + " ORDER BY "
+            + table.windowColumn()
+            + ", id";
+    try (PreparedStatement query = db.prepareStatement(select)) {
+      query.setFetchSize(FETCH_SIZE);
+      bind(query, parameters);
+      try (ResultSet rs = query.executeQuery()) {
+        var format = new JsonLines(table.columns(), rs.getMetaData());
+        var buffer = new RecordBuffer();
+        while (rs.next()) {
+          buffer.reset();
+          format.write(rs, buffer);
+          out.record(buffer.array(), buffer.size());
+        }
+      }
+    }
+  }
+
+  /** Rows formatted by PostgreSQL itself, as psql's \copy does; see {@link CsvCopy}. */
+  private void copyCsv(Connection db, SourceTable table, CountedRecords out)
+      throws SQLException, IOException {
+    Map<String, String> types = new HashMap<>();
+    try (var probe = db.createStatement();
+        var rs =
+            probe.executeQuery(
+                "SELECT "
+                    + String.join(", ", table.columns())
+                    + " FROM "
+                    + table.table()
+                    + " LIMIT 0")) {
+      for (int i = 0; i < table.columns().size(); i++) {
+        types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
+      }
+    }
+    String copy =
+        CsvCopy.statement(
+            table, types, window.start(), window.end(), table.filterValues(spec.source));
+    try (var records = new CsvCopy.Records(out::record)) {
+      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
+    }
+  }
+
+  /** Counts records as they go to the parts, and reports progress. */
+  private final class CountedRecords {
+    private final long total;
+    private final PartFiles parts;
+    private long records;
+
+    CountedRecords(long total, PartFiles parts) {
+      this.total = total;
+      this.parts = parts;
+    }
+
+    void record(byte[] bytes, int length) throws IOException {
+      parts.write(bytes, length);
+      records++;
+      progress.report(records, total, parts.bytes(), parts.completedFiles());
+    }
   }
 
   /** The window and the media or entity filter, as predicates on indexed columns. */
