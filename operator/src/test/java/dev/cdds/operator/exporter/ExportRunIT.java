@@ -268,11 +268,10 @@ class ExportRunIT {
             spec,
             target,
             SCHEDULED,
-            (done, total, bytes, files) -> {
-              if (done == total / 2) {
-                throw new IllegalStateException("killed at 50%");
-              }
-            },
+            atHalfway(
+                () -> {
+                  throw new IllegalStateException("killed at 50%");
+                }),
             Clock.systemUTC());
     try {
       dying.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
@@ -322,20 +321,7 @@ class ExportRunIT {
     var target =
         new RunTarget("ns", "db-restart", "db-restart-" + SCHEDULED.getEpochSecond() / 60, output);
     var run =
-        new ExportRun(
-            spec,
-            target,
-            SCHEDULED,
-            (done, total, bytes, files) -> {
-              if (done == total / 2) {
-                try {
-                  postgres.restart();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }
-            },
-            Clock.systemUTC());
+        new ExportRun(spec, target, SCHEDULED, atHalfway(postgres::restart), Clock.systemUTC());
 
     RunSummary summary = run.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
 
@@ -360,6 +346,26 @@ class ExportRunIT {
     assertThat(manifest.records()).isZero();
     assertThat(manifest.files()).singleElement().satisfies(f -> assertThat(f.records()).isZero());
     assertThat(lines(manifest)).isEmpty();
+  }
+
+  /** A progress listener that does {@code action} when half the records are done. */
+  private static ProgressListener atHalfway(Action action) {
+    return (done, total, bytes, files) -> {
+      if (done == total / 2) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    void run() throws Exception;
   }
 
   private RunSummary run(ExportJobSpec spec, ProgressListener progress) {
