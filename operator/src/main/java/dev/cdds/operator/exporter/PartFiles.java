@@ -41,6 +41,10 @@ final class PartFiles implements AutoCloseable {
   private final long splitBytes;
   private final byte[] header;
   private final List<PartFile> done = new ArrayList<>();
+
+  /** Bytes of the closed parts, kept as they close: bytes() is asked after every record. */
+  private long doneBytes;
+
   private static final IoTask STOP = () -> {};
   private final BlockingQueue<IoTask> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
   private final Thread compressor;
@@ -79,8 +83,7 @@ final class PartFiles implements AutoCloseable {
 
   /** Bytes written to the destination so far (the open part's count lags a little). */
   long bytes() {
-    return done.stream().mapToLong(PartFile::bytes).sum()
-        + (current == null ? 0 : current.counter.count);
+    return doneBytes + (current == null ? 0 : current.counter.count);
   }
 
   int completedFiles() {
@@ -160,7 +163,9 @@ final class PartFiles implements AutoCloseable {
   private void closeCurrent() throws IOException {
     handOver();
     Part part = current;
-    done.add(call(part::close));
+    PartFile closed = call(part::close);
+    done.add(closed);
+    doneBytes += closed.bytes();
     current = null;
   }
 
