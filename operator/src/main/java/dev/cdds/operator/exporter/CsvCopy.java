@@ -2,34 +2,23 @@ package dev.cdds.operator.exporter;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * CSV straight from PostgreSQL: {@code COPY (SELECT …) TO STDOUT (FORMAT csv)}, as {@code psql
- * \copy} does, with each column rendered in SQL exactly as {@link RecordFormat} writes it. The
+ * \copy} does, with each column rendered in SQL exactly as {@link JsonLines} writes it. The
  * exporter only cuts the stream into records (a line end outside quotes), turns those line ends
  * into CRLF, counts them and hands them to the parts.
  */
 final class CsvCopy {
   private CsvCopy() {}
 
-  /**
-   * The COPY statement for {@code table}'s columns of the given database types. COPY takes no bind
-   * parameters, so the window and the filter are literals: instants we format, and media or entity
-   * types that the CRD allows only as lowercase identifiers (quotes are escaped all the same).
-   */
-  static String statement(
-      SourceTable table,
-      Map<String, String> types,
-      Optional<Instant> start,
-      Optional<Instant> end,
-      Optional<List<String>> filter) {
+  /** The COPY statement for the selected rows, each column rendered for CSV from its type. */
+  static String statement(Selection selection, Map<String, String> types) {
     List<String> columns = new ArrayList<>();
-    for (String column : table.columns()) {
+    for (String column : selection.table().columns()) {
       columns.add(
           switch (types.get(column)) {
             case "timestamptz", "timestamp" ->
@@ -38,28 +27,11 @@ final class CsvCopy {
             default -> column;
           });
     }
-    List<String> conditions = new ArrayList<>();
-    start.ifPresent(t -> conditions.add(table.windowColumn() + " >= " + literal(t.toString())));
-    end.ifPresent(t -> conditions.add(table.windowColumn() + " < " + literal(t.toString())));
-    filter.ifPresent(
-        values ->
-            conditions.add(
-                table.filterColumn()
-                    + " IN ("
-                    + String.join(", ", values.stream().map(CsvCopy::literal).toList())
-                    + ")"));
     return "COPY (SELECT "
         + String.join(", ", columns)
-        + " FROM "
-        + table.table()
-        + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-        + " ORDER BY "
-        + table.windowColumn()
-        + ", id) TO STDOUT WITH (FORMAT csv)";
-  }
-
-  private static String literal(String value) {
-    return "'" + value.replace("'", "''") + "'";
+        + " "
+        + selection.fromInOrder()
+        + ") TO STDOUT WITH (FORMAT csv)";
   }
 
   /** Receives COPY's bytes and calls {@code sink} once per complete CSV record, CRLF-ended. */

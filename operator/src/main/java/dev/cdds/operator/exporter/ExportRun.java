@@ -10,18 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.postgresql.PGConnection;
@@ -104,16 +101,12 @@ public final class ExportRun {
 
   private Manifest export(Connection db, Path dir) throws SQLException, IOException {
     SourceTable table = SourceTable.of(spec.source);
-    List<Object> parameters = new ArrayList<>();
-    String where = predicates(table, parameters);
+    var selection = new Selection(table, window, table.filterValues(spec.source));
     long total;
-    try (PreparedStatement count =
-        db.prepareStatement("SELECT count(*) FROM " + table.table() + where)) {
-      bind(count, parameters);
-      try (ResultSet rs = count.executeQuery()) {
-        rs.next();
-        total = rs.getLong(1);
-      }
+    try (Statement count = db.createStatement();
+        ResultSet rs = count.executeQuery("SELECT count(*) " + selection.from())) {
+      rs.next();
+      total = rs.getLong(1);
     }
     progress.report(0, total, 0, 0);
     var output = spec.output;
@@ -132,9 +125,9 @@ public final class ExportRun {
     try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, header)) {
       var counted = new CountedRecords(total, parts);
       if (csv) {
-        copyCsv(db, table, counted);
+        copyCsv(db, selection, counted);
       } else {
-        selectJsonLines(db, table, where, parameters, counted);
+        selectJsonLines(db, selection, counted);
       }
       files = parts.finish();
       records = counted.records;
@@ -160,23 +153,15 @@ public final class ExportRun {
   }
 
   /** Rows through a server-side cursor, encoded here as JSON lines. */
-  private void selectJsonLines(
-      Connection db, SourceTable table, String where, List<Object> parameters, CountedRecords out)
+  private static void selectJsonLines(Connection db, Selection selection, CountedRecords out)
       throws SQLException, IOException {
-    String select =
-        "SELECT "
-            + String.join(", ", table.columns())
-            + " FROM "
-            + table.table()
-            + where
-            + " ORDER BY "
-            + table.windowColumn()
-            + ", id";
-    try (PreparedStatement query = db.prepareStatement(select)) {
+    List<String> columns = selection.table().columns();
+    try (Statement query = db.createStatement()) {
       query.setFetchSize(FETCH_SIZE);
-      bind(query, parameters);
-      try (ResultSet rs = query.executeQuery()) {
-        var format = new JsonLines(table.columns(), rs.getMetaData());
+      try (ResultSet rs =
+          query.executeQuery(
+              "SELECT " + String.join(", ", columns) + " " + selection.fromInOrder())) {
+        var format = new JsonLines(columns, rs.getMetaData());
         var buffer = new RecordBuffer();
         while (rs.next()) {
           buffer.reset();
@@ -188,8 +173,9 @@ public final class ExportRun {
   }
 
   /** Rows formatted by PostgreSQL itself, as psql's \copy does; see {@link CsvCopy}. */
-  private void copyCsv(Connection db, SourceTable table, CountedRecords out)
+  private static void copyCsv(Connection db, Selection selection, CountedRecords out)
       throws SQLException, IOException {
+    SourceTable table = selection.table();
     Map<String, String> types = new HashMap<>();
     try (var probe = db.createStatement();
         var rs =
@@ -203,9 +189,7 @@ public final class ExportRun {
         types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
       }
     }
-    String copy =
-        CsvCopy.statement(
-            table, types, window.start(), window.end(), table.filterValues(spec.source));
+    String copy = CsvCopy.statement(selection, types);
     try (var records = new CsvCopy.Records(out::record)) {
       db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
     }
@@ -226,44 +210,6 @@ public final class ExportRun {
       parts.write(bytes, length);
       records++;
       progress.report(records, total, parts.bytes(), parts.completedFiles());
-    }
-  }
-
-  /** The window and the media or entity filter, as predicates on indexed columns. */
-  private String predicates(SourceTable table, List<Object> parameters) {
-    List<String> conditions = new ArrayList<>();
-    window
-        .start()
-        .ifPresent(
-            start -> {
-              conditions.add(table.windowColumn() + " >= ?");
-              parameters.add(start.atOffset(ZoneOffset.UTC));
-            });
-    window
-        .end()
-        .ifPresent(
-            end -> {
-              conditions.add(table.windowColumn() + " < ?");
-              parameters.add(end.atOffset(ZoneOffset.UTC));
-            });
-    Optional<List<String>> filter = table.filterValues(spec.source);
-    filter.ifPresent(
-        values -> {
-          conditions.add(table.filterColumn() + " = ANY (?)");
-          parameters.add(values);
-        });
-    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-  }
-
-  private static void bind(PreparedStatement statement, List<Object> parameters)
-      throws SQLException {
-    for (int i = 0; i < parameters.size(); i++) {
-      Object value = parameters.get(i);
-      if (value instanceof List<?> list) {
-        statement.setArray(i + 1, statement.getConnection().createArrayOf("text", list.toArray()));
-      } else {
-        statement.setObject(i + 1, value);
-      }
     }
   }
 

@@ -32,7 +32,11 @@ class CsvCopyTest {
   void rendersColumnsAsTheJsonLinesDoAndInlinesOnlyQuotedLiterals() {
     String statement =
         CsvCopy.statement(
-            SourceTable.CONTACTS,
+            new Selection(
+                SourceTable.CONTACTS,
+                new ExportWindow(
+                    Optional.of(Instant.parse("2026-03-01T00:00:00Z")), Optional.empty()),
+                Optional.empty()),
             Map.of(
                 "id",
                 "int8",
@@ -51,10 +55,7 @@ class CsvCopyTest {
                 "modified_at",
                 "timestamptz",
                 "attributes",
-                "jsonb"),
-            Optional.of(Instant.parse("2026-03-01T00:00:00Z")),
-            Optional.empty(),
-            Optional.empty());
+                "jsonb"));
 
     assertThat(statement)
         .startsWith("COPY (SELECT id, first_name, last_name, to_json(emails)::text")
@@ -67,7 +68,10 @@ class CsvCopyTest {
   void escapesQuotesInFilterValues() {
     String statement =
         CsvCopy.statement(
-            SourceTable.EVENTS,
+            new Selection(
+                SourceTable.EVENTS,
+                new ExportWindow(Optional.empty(), Optional.empty()),
+                Optional.of(List.of("work'item"))),
             Map.of(
                 "id",
                 "int8",
@@ -80,10 +84,7 @@ class CsvCopyTest {
                 "occurred_at",
                 "timestamptz",
                 "payload",
-                "jsonb"),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(List.of("work'item")));
+                "jsonb"));
 
     assertThat(statement).contains("entity_type IN ('work''item')");
   }
