@@ -3,18 +3,23 @@ package dev.cdds.operator.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.exporter.DirectoryStore;
 import dev.cdds.operator.exporter.ExportRun;
 import dev.cdds.operator.exporter.ProgressListener;
 import dev.cdds.operator.exporter.ProgressLog;
 import dev.cdds.operator.exporter.ProgressReporter;
+import dev.cdds.operator.exporter.RunStore;
 import dev.cdds.operator.exporter.RunSummary;
 import dev.cdds.operator.exporter.RunTarget;
+import dev.cdds.operator.exporter.S3Store;
 import dev.cdds.operator.reconciler.RunIds;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,24 +86,55 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
     ExportJobSpec spec = JSON.readValue(env.get("CDDS_SPEC"), ExportJobSpec.class);
-    if (env.get("CDDS_OUTPUT_DIR") == null) {
-      return RunSummary.failed(
-          "this exporter writes to a PersistentVolumeClaim only; S3 destinations are not"
-              + " supported yet: set spec.output.destination.pvc");
-    }
     String runId = env.get("CDDS_RUN_ID");
     var scheduledAt = RunIds.scheduledAt(runId);
     if (scheduledAt.isEmpty()) {
       return RunSummary.failed("run id " + runId + " does not end with its scheduled minute");
     }
-    var target =
-        new RunTarget(
-            env.get("CDDS_NAMESPACE"),
-            env.get("CDDS_EXPORTJOB"),
-            runId,
-            Path.of(env.get("CDDS_OUTPUT_DIR")));
+    var target = new RunTarget(env.get("CDDS_NAMESPACE"), env.get("CDDS_EXPORTJOB"), runId);
+    boolean s3 =
+        env.get("CDDS_OUTPUT_DIR") == null
+            && spec.output != null
+            && spec.output.destination != null
+            && spec.output.destination.s3 != null;
+    for (String required : new String[] {"CDDS_S3_ACCESS_KEY_ID", "CDDS_S3_SECRET_ACCESS_KEY"}) {
+      if (s3 && env.get(required) == null) {
+        return RunSummary.failed("environment variable " + required + " is not set");
+      }
+    }
+    var store = store(spec, target);
+    if (store.isEmpty()) {
+      return RunSummary.failed(
+          "no destination: set spec.output.destination, or install the operator with a default"
+              + " claim (--default-claim)");
+    }
+    try (RunStore destination = store.get()) {
+      return run(spec, target, scheduledAt.get(), destination);
+    }
+  }
+
+  /** The PVC mounted by the pod, or the bucket of spec.output.destination.s3. */
+  private Optional<RunStore> store(ExportJobSpec spec, RunTarget target) {
+    if (env.get("CDDS_OUTPUT_DIR") != null) {
+      return Optional.of(new DirectoryStore(Path.of(env.get("CDDS_OUTPUT_DIR")), target));
+    }
+    var destination = spec.output == null ? null : spec.output.destination;
+    if (destination == null || destination.s3 == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        S3Store.connect(
+            destination.s3,
+            env.get("CDDS_S3_ACCESS_KEY_ID"),
+            env.get("CDDS_S3_SECRET_ACCESS_KEY"),
+            target));
+  }
+
+  private RunSummary run(
+      ExportJobSpec spec, RunTarget target, Instant scheduledAt, RunStore store) {
+    String runId = target.runId();
     if ("log".equals(progressTarget)) {
-      return export(spec, target, scheduledAt.get(), new ProgressLog(runId, Clock.systemUTC()));
+      return export(spec, target, scheduledAt, store, new ProgressLog(runId, Clock.systemUTC()));
     }
     try (var client = new KubernetesClientBuilder().build()) {
       var progress =
@@ -109,17 +145,19 @@ final class ExportCommand implements Callable<Integer> {
               runId,
               Clock.systemUTC(),
               ProgressReporter.DEFAULT_INTERVAL);
-      return export(spec, target, scheduledAt.get(), progress);
+      return export(spec, target, scheduledAt, store, progress);
     }
   }
 
   private RunSummary export(
       ExportJobSpec spec,
       RunTarget target,
-      java.time.Instant scheduledAt,
+      Instant scheduledAt,
+      RunStore store,
       ProgressListener progress) {
     return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
         .execute(
+            store,
             env.get("CDDS_SOURCE_URL"),
             env.get("CDDS_SOURCE_USER"),
             env.get("CDDS_SOURCE_PASSWORD"));

@@ -6,8 +6,6 @@ import dev.cdds.operator.api.OutputFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,12 +13,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,19 +52,23 @@ public final class ExportRun {
     this.clock = clock;
   }
 
-  /** Runs the export against the database at {@code url}; never throws, says what happened. */
-  public RunSummary execute(String url, String user, String password) {
-    Path dir = target.directory();
+  /**
+   * Runs the export from the database at {@code url} into {@code store}; never throws, says what
+   * happened.
+   */
+  public RunSummary execute(RunStore store, String url, String user, String password) {
     try {
-      if (Files.exists(dir.resolve(Manifest.FILE))) {
+      var earlier = store.completed();
+      if (earlier.isPresent()) {
         LOG.info(
-            "run already complete run={} manifest={}", target.runId(), dir.resolve(Manifest.FILE));
-        return summary(Manifest.readFrom(dir), dir);
+            "run already complete run={} manifest={}",
+            target.runId(),
+            store.location(Manifest.FILE));
+        return summary(earlier.get(), store);
       }
-      clear(dir);
-      Files.createDirectories(dir);
+      store.clear();
     } catch (IOException e) {
-      return RunSummary.failed("destination " + dir + ": " + e.getMessage());
+      return RunSummary.failed("destination " + store + ": " + e.getMessage());
     }
     var properties = new Properties();
     properties.setProperty("user", user);
@@ -80,9 +80,9 @@ public final class ExportRun {
       db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       // Timestamps come back as text in UTC, the form the export writes.
       db.createStatement().execute("SET TIME ZONE 'UTC'");
-      Manifest manifest = export(db, dir);
+      Manifest manifest = export(db, store);
       db.commit();
-      manifest.writeTo(dir);
+      store.publish(manifest);
       progress.report(
           manifest.records(), manifest.records(), manifest.bytes(), manifest.files().size());
       LOG.info(
@@ -91,15 +91,15 @@ public final class ExportRun {
           manifest.records(),
           manifest.bytes(),
           manifest.files().size());
-      return summary(manifest, dir);
+      return summary(manifest, store);
     } catch (SQLException e) {
       return RunSummary.failed("source database: " + e.getMessage());
     } catch (IOException e) {
-      return RunSummary.failed("destination " + dir + ": " + e.getMessage());
+      return RunSummary.failed("destination " + store + ": " + e.getMessage());
     }
   }
 
-  private Manifest export(Connection db, Path dir) throws SQLException, IOException {
+  private Manifest export(Connection db, RunStore store) throws SQLException, IOException {
     SourceTable table = SourceTable.of(spec.source);
     var selection = new Selection(table, window, table.filterValues(spec.source));
     long total;
@@ -122,7 +122,7 @@ public final class ExportRun {
             : new byte[0];
     long records;
     List<PartFile> files;
-    try (var parts = new PartFiles(dir, csv ? "csv" : "jsonl", gzip, split, header)) {
+    try (var parts = new PartFiles(store, csv ? "csv" : "jsonl", gzip, split, header)) {
       var counted = new CountedRecords(total, parts);
       if (csv) {
         copyCsv(db, selection, counted);
@@ -213,12 +213,12 @@ public final class ExportRun {
     }
   }
 
-  private RunSummary summary(Manifest manifest, Path dir) {
+  private RunSummary summary(Manifest manifest, RunStore store) {
     return RunSummary.succeeded(
         manifest.records(),
         manifest.bytes(),
         manifest.files().size(),
-        dir.resolve(Manifest.FILE).toString(),
+        store.location(Manifest.FILE),
         manifest.windowStart(),
         manifest.windowEnd());
   }
@@ -231,17 +231,6 @@ public final class ExportRun {
 
     byte[] array() {
       return buf;
-    }
-  }
-
-  private static void clear(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

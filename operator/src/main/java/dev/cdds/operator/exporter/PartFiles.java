@@ -4,8 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +33,7 @@ final class PartFiles implements AutoCloseable {
   /** gzip trailer, a sync block and deflate's worst-case growth on incompressible input. */
   private static final int GZIP_MARGIN = 64;
 
-  private final Path dir;
+  private final RunStore store;
   private final String suffix;
   private final boolean gzip;
   private final long splitBytes;
@@ -56,8 +54,8 @@ final class PartFiles implements AutoCloseable {
   /** Input bytes of the current part handed over since its last exact flush. */
   private long unflushed;
 
-  PartFiles(Path dir, String extension, boolean gzip, long splitBytes, byte[] header) {
-    this.dir = dir;
+  PartFiles(RunStore store, String extension, boolean gzip, long splitBytes, byte[] header) {
+    this.store = store;
     this.suffix = "." + extension + (gzip ? ".gz" : "");
     this.gzip = gzip;
     this.splitBytes = splitBytes;
@@ -97,15 +95,29 @@ final class PartFiles implements AutoCloseable {
     }
     closeCurrent();
     stop();
+    checkFailure();
     return List.copyOf(done);
   }
 
-  /** Stops the compressor; the part being written, if any, is left as it is. */
+  /**
+   * Stops the compressor; the part being written, if any, is given up. A write failure was already
+   * thrown to the writer, so it is not thrown again here.
+   */
   @Override
-  public void close() throws IOException {
-    if (compressor.isAlive()) {
-      stop();
+  public void close() {
+    if (!compressor.isAlive()) {
+      return;
     }
+    if (current != null) {
+      Part part = current;
+      current = null;
+      try {
+        queue.put(part::abort);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    stop();
   }
 
   private long upperBound(int length) {
@@ -118,7 +130,7 @@ final class PartFiles implements AutoCloseable {
 
   private void open() throws IOException {
     String name = String.format("part-%05d%s", done.size(), suffix);
-    current = new Part(name, dir.resolve(name), gzip);
+    current = new Part(name, store.create(name), gzip);
     unflushed = 0;
     append(header, header.length);
   }
@@ -185,7 +197,7 @@ final class PartFiles implements AutoCloseable {
       return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing " + dir, e);
+      throw new IOException("interrupted while writing to " + store, e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
@@ -197,18 +209,18 @@ final class PartFiles implements AutoCloseable {
       queue.put(task);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing " + dir, e);
+      throw new IOException("interrupted while writing to " + store, e);
     }
   }
 
-  private void stop() throws IOException {
+  /** Lets the compressor finish what is queued and end; a failure is for the caller to check. */
+  private void stop() {
     try {
       queue.put(STOP);
       compressor.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    checkFailure();
   }
 
   /** Runs every task in order; after a failure the rest still run, so no caller waits forever. */
@@ -254,21 +266,21 @@ final class PartFiles implements AutoCloseable {
   private static final class Part {
     final String name;
     final MessageDigest sha256;
+    final StoreOutput file;
     final Counter counter;
     final OutputStream out;
     final GZIPOutputStream gzip;
     long records;
 
-    Part(String name, Path file, boolean compress) throws IOException {
+    Part(String name, StoreOutput file, boolean compress) throws IOException {
       this.name = name;
+      this.file = file;
       try {
         this.sha256 = MessageDigest.getInstance("SHA-256");
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
-      OutputStream sink =
-          new BufferedOutputStream(
-              new DigestOutputStream(Files.newOutputStream(file), sha256), 1 << 16);
+      OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
       this.counter = new Counter(sink);
       this.gzip = compress ? new GZIPOutputStream(counter, 1 << 16, true) : null;
       this.out = compress ? gzip : counter;
@@ -280,6 +292,10 @@ final class PartFiles implements AutoCloseable {
 
     void flush() throws IOException {
       out.flush();
+    }
+
+    void abort() {
+      file.abort();
     }
 
     PartFile close() throws IOException {

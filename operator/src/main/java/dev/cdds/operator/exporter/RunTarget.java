@@ -1,10 +1,9 @@
 package dev.cdds.operator.exporter;
 
-import java.nio.file.Path;
-
-/** Which run this is, and the directory its files go to: {@code <root>/<ns>/<job>/<run-id>/}. */
-public record RunTarget(String namespace, String exportJob, String runId, Path root) {
-  public Path directory() {
-    return root.resolve(namespace).resolve(exportJob).resolve(runId);
+/** Which run this is; its files go under {@code <namespace>/<exportjob>/<run-id>/}. */
+public record RunTarget(String namespace, String exportJob, String runId) {
+  /** The run's folder relative to the destination's root, with a trailing slash. */
+  public String folder() {
+    return namespace + "/" + exportJob + "/" + runId + "/";
   }
 }

@@ -2,8 +2,13 @@ package dev.cdds.operator.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.OutputFormat;
+import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.testing.ControlPlane;
@@ -11,17 +16,22 @@ import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.PostgresServer;
+import dev.cdds.operator.testing.S3Server;
 import dev.cdds.operator.testing.TestNamespaces;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole chain: an ExportJob, the operator's Job, the export pod running the built jar as its
- * own ServiceAccount, a real PostgreSQL, files on the claim, and the run in history.
+ * own ServiceAccount, a real PostgreSQL, files on the claim or in a real S3-compatible server, and
+ * the run in history.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class EndToEndExportIT {
@@ -61,18 +71,7 @@ class EndToEndExportIT {
 
       try (var operator =
           OperatorUnderTest.start(client, namespace, "e2e", OperatorUnderTest.realExporter())) {
-        client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
-        ExportJob done =
-            client
-                .resources(ExportJob.class)
-                .inNamespace(namespace)
-                .withName("backfill")
-                .waitUntilCondition(
-                    j -> j.getStatus() != null && j.getStatus().history != null,
-                    180,
-                    TimeUnit.SECONDS);
-
-        var run = done.getStatus().history.get(0);
+        RunRecord run = runToTheEnd(client, namespace, job);
         assertThat(run.result).as(run.message).isEqualTo(RunResult.Succeeded);
         assertThat(run.records).isEqualTo(expected).isPositive();
         assertThat(run.windowStart).isEqualTo("2026-02-01T00:00:00Z");
@@ -83,7 +82,7 @@ class EndToEndExportIT {
                 .resolve(namespace)
                 .resolve("backfill")
                 .resolve(run.id);
-        Manifest manifest = Manifest.readFrom(runDir);
+        Manifest manifest = Manifest.parse(Files.readAllBytes(runDir.resolve(Manifest.FILE)));
         assertThat(manifest.records()).isEqualTo(expected);
         assertThat(manifest.files()).allSatisfy(f -> assertThat(runDir.resolve(f.name())).exists());
         assertThat(
@@ -96,8 +95,84 @@ class EndToEndExportIT {
     }
   }
 
-  private static String podName(
-      io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String runId) {
+  @Test
+  void oneTimeExportToS3UploadsThePartsAndTheManifestWithCredentialsFromASecret() throws Exception {
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    try (var postgres = PostgresServer.start(work, "postgres-e2e-s3");
+        var s3 = S3Server.start(work, "s3-e2e")) {
+      long expected;
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 3_000, 12);
+        var rs = db.createStatement().executeQuery("SELECT count(*) FROM contacts");
+        rs.next();
+        expected = rs.getLong(1);
+      }
+      controlPlane.installCrds();
+      var client = controlPlane.client();
+      String namespace = TestNamespaces.create(client, "e2e-s3");
+      OperatorUnderTest.prepareNamespace(
+          client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("export-bucket")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "accessKeyId",
+                          S3Server.ACCESS_KEY_ID,
+                          "secretAccessKey",
+                          S3Server.SECRET_ACCESS_KEY))
+                  .build())
+          .inNamespace(namespace)
+          .create();
+      var job = ExportJobs.once("contacts-to-s3");
+      job.getSpec().source.type = SourceType.Contact;
+      job.getSpec().timeframe = new Timeframe();
+      job.getSpec().timeframe.type = TimeframeType.All;
+      job.getSpec().output = new Output();
+      job.getSpec().output.format = OutputFormat.CSV;
+      job.getSpec().output.destination = new Destination();
+      job.getSpec().output.destination.s3 = s3.destination("exports", "cdds/", "export-bucket");
+
+      try (var operator =
+          OperatorUnderTest.start(client, namespace, "e2e-s3", OperatorUnderTest.realExporter())) {
+        RunRecord run = runToTheEnd(client, namespace, job);
+        assertThat(run.result).as(run.message).isEqualTo(RunResult.Succeeded);
+        assertThat(run.records).isEqualTo(expected).isPositive();
+        String folder = "cdds/" + namespace + "/contacts-to-s3/" + run.id + "/";
+        assertThat(run.manifest).isEqualTo("s3://exports/" + folder + Manifest.FILE);
+        Manifest manifest = Manifest.parse(s3.read("exports", folder + Manifest.FILE));
+        assertThat(manifest.records()).isEqualTo(expected);
+        assertThat(s3.keys("exports", folder))
+            .containsExactlyInAnyOrder(folder + "part-00000.csv.gz", folder + Manifest.FILE);
+        assertThat(
+                Files.readString(
+                    controlPlane
+                        .node()
+                        .logOf(namespace, podName(client, namespace, run.id), "export")))
+            .doesNotContain(S3Server.SECRET_ACCESS_KEY)
+            .doesNotContain(PostgresServer.PASSWORD);
+      }
+    }
+  }
+
+  /** Creates the job and waits for its first run to be in history. */
+  private static RunRecord runToTheEnd(KubernetesClient client, String namespace, ExportJob job) {
+    client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
+    return client
+        .resources(ExportJob.class)
+        .inNamespace(namespace)
+        .withName(job.getMetadata().getName())
+        .waitUntilCondition(
+            j -> j.getStatus() != null && j.getStatus().history != null, 180, TimeUnit.SECONDS)
+        .getStatus()
+        .history
+        .get(0);
+  }
+
+  private static String podName(KubernetesClient client, String namespace, String runId) {
     return client
         .pods()
         .inNamespace(namespace)

@@ -19,7 +19,9 @@ import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.testing.PostgresServer;
+import dev.cdds.operator.testing.S3Server;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,21 +43,35 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Exports from a real PostgreSQL to a directory, and reads the files back. */
+/** Exports from a real PostgreSQL to a directory or a real S3-compatible server, and reads back. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportRunIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long ROWS = 20_000;
   private static final Instant SCHEDULED = Instant.parse("2026-07-01T00:00:00Z");
+  private static final int S3_PART_SIZE = 5 * 1024 * 1024;
+
+  private static final String BUCKET = "exports";
 
   private PostgresServer postgres;
+  private S3Server s3Server;
   private Path output;
   private int runs;
+
+  /** Where each run's files are (a directory, or s3://bucket/folder/), by run id. */
+  private final Map<String, String> runFolders = new HashMap<>();
+
+  private enum Destination {
+    DIRECTORY,
+    S3
+  }
 
   @BeforeAll
   void startDatabase() throws Exception {
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     postgres = PostgresServer.start(work, "postgres-export");
+    s3Server = S3Server.start(work, "s3-export");
+    s3Server.destination(BUCKET, null, "unused");
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 7);
     }
@@ -71,6 +88,7 @@ class ExportRunIT {
 
   @AfterAll
   void stopDatabase() throws Exception {
+    s3Server.close();
     postgres.close();
   }
 
@@ -165,15 +183,101 @@ class ExportRunIT {
       assertThat(manifest.files().subList(0, manifest.files().size() - 1))
           .allSatisfy(f -> assertThat(f.bytes()).isGreaterThan(limit * 3 / 4));
       assertThat(manifest.files().stream().mapToLong(PartFile::records).sum()).isEqualTo(ROWS);
-      Path dir = directoryOf(manifest);
       for (PartFile file : manifest.files()) {
-        byte[] content = Files.readAllBytes(dir.resolve(file.name()));
+        byte[] content = stored(manifest, file);
         assertThat(content.length).isEqualTo(file.bytes());
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
             .isEqualTo(file.sha256());
       }
       assertThat(lines(manifest)).hasSize((int) ROWS);
     }
+  }
+
+  @Test
+  void everyFormatCompressionAndDestinationGivesBackExactlyTheSourceRows() throws Exception {
+    Map<Long, JsonNode> source = rowsAsJson("interactions", "true");
+    for (Destination destination : Destination.values()) {
+      for (OutputFormat format : OutputFormat.values()) {
+        for (Compression compression : Compression.values()) {
+          String what = destination + " " + format + " " + compression;
+          // Uncompressed in one file: over the S3 part size, so it goes up in several parts.
+          String split = compression == Compression.GZIP ? "256Ki" : null;
+          var spec = spec(SourceType.Interaction, format, compression, split, all());
+
+          RunSummary summary = run(spec, SCHEDULED, (done, total, bytes, files) -> {}, destination);
+
+          Manifest manifest = manifest(summary);
+          assertThat(manifest.records()).as(what).isEqualTo(ROWS);
+          assertThat(manifest.files().stream().mapToLong(PartFile::records).sum()).isEqualTo(ROWS);
+          for (PartFile file : manifest.files()) {
+            byte[] content = stored(manifest, file);
+            assertThat(content.length).as(what).isEqualTo(file.bytes());
+            assertThat(
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)))
+                .isEqualTo(file.sha256());
+          }
+          assertThat(exportedIds(manifest, format))
+              .as(what)
+              .containsExactlyInAnyOrderElementsOf(source.keySet());
+        }
+      }
+    }
+    assertThat(s3Server.openUploads(BUCKET, "ns/")).isZero();
+  }
+
+  @Test
+  void s3OutageDuringUploadFailsClearlyPublishesNothingAndTheRerunCompletes() throws Exception {
+    var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.NONE, null, all());
+    var target = new RunTarget("ns", "s3-outage", "s3-outage-" + SCHEDULED.getEpochSecond() / 60);
+
+    RunSummary failed;
+    try (RunStore store = store(Destination.S3, target)) {
+      failed =
+          new ExportRun(spec, target, SCHEDULED, atHalfway(s3Server::stop), Clock.systemUTC())
+              .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    } finally {
+      s3Server.start();
+    }
+
+    assertThat(failed.result()).isEqualTo("Failed");
+    assertThat(failed.error())
+        .startsWith("destination s3://" + BUCKET + "/" + target.folder() + ": ")
+        .contains("127.0.0.1");
+    assertThat(s3Server.keys(BUCKET, target.folder()))
+        .doesNotContain(target.folder() + "manifest.json");
+
+    RunSummary rerun;
+    try (RunStore store = store(Destination.S3, target)) {
+      rerun =
+          new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+              .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    }
+    Manifest manifest = manifest(rerun);
+    assertThat(manifest.records()).isEqualTo(ROWS);
+    assertThat(exportedIds(manifest, OutputFormat.JSONL)).hasSize((int) ROWS);
+    List<String> expectedKeys = new ArrayList<>();
+    manifest.files().forEach(f -> expectedKeys.add(target.folder() + f.name()));
+    expectedKeys.add(target.folder() + Manifest.FILE);
+    assertThat(s3Server.keys(BUCKET, target.folder()))
+        .containsExactlyInAnyOrderElementsOf(expectedKeys);
+    assertThat(s3Server.openUploads(BUCKET, target.folder())).isZero();
+  }
+
+  /** The ids of every record in the run's files, each once: a duplicate fails the test. */
+  private List<Long> exportedIds(Manifest manifest, OutputFormat format) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    if (format == OutputFormat.JSONL) {
+      for (String line : lines(manifest)) {
+        ids.add(JSON.readTree(line).get("id").asLong());
+      }
+    } else {
+      for (String file : rawFiles(manifest)) {
+        List<List<String>> rows = Csv.parse(file);
+        rows.subList(1, rows.size()).forEach(row -> ids.add(Long.parseLong(row.get(0))));
+      }
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+    return ids;
   }
 
   @Test
@@ -262,7 +366,8 @@ class ExportRunIT {
   void runKilledHalfwayIsRedoneCleanlyAndACompleteRunIsNeverRewritten() throws Exception {
     var spec = spec(SourceType.Interaction, OutputFormat.CSV, Compression.GZIP, "1Mi", all());
     String runId = "crash-" + SCHEDULED.getEpochSecond() / 60;
-    var target = new RunTarget("ns", "crash", runId, output);
+    var target = new RunTarget("ns", "crash", runId);
+    var store = new DirectoryStore(output, target);
     var dying =
         new ExportRun(
             spec,
@@ -274,11 +379,12 @@ class ExportRunIT {
                 }),
             Clock.systemUTC());
     try {
-      dying.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      dying.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
     } catch (IllegalStateException expected) {
-      assertThat(Files.list(target.directory())).isNotEmpty();
+      // What a process killed outright leaves: a part nobody finished.
+      Files.writeString(store.directory().resolve("part-00009.csv.gz"), "half a part");
     }
-    assertThat(target.directory().resolve(Manifest.FILE)).doesNotExist();
+    assertThat(store.directory().resolve(Manifest.FILE)).doesNotExist();
 
     List<Long> progress = new ArrayList<>();
     var retry =
@@ -289,17 +395,18 @@ class ExportRunIT {
             (done, total, bytes, files) -> progress.add(done),
             Clock.systemUTC());
     RunSummary summary =
-        retry.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+        retry.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
 
     assertThat(summary.records()).isEqualTo(ROWS);
     List<List<String>> rows =
         Csv.parse(
-            String.join("", rawFiles(Manifest.readFrom(target.directory())))
+            String.join("", rawFiles(manifest(summary)))
                 .replaceAll("(?m)^id,contact_id.*\\r\\n", ""));
     assertThat(rows.stream().map(r -> r.get(0)).distinct().count()).isEqualTo(ROWS);
     assertThat(progress).isSorted().last().isEqualTo(ROWS);
+    assertThat(store.directory().resolve("part-00009.csv.gz")).doesNotExist();
 
-    var manifestTime = Files.getLastModifiedTime(target.directory().resolve(Manifest.FILE));
+    var manifestTime = Files.getLastModifiedTime(store.directory().resolve(Manifest.FILE));
     RunSummary again =
         new ExportRun(
                 spec,
@@ -309,25 +416,26 @@ class ExportRunIT {
                   throw new AssertionError("a complete run must not be redone");
                 },
                 Clock.systemUTC())
-            .execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+            .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
     assertThat(again).isEqualTo(summary);
-    assertThat(Files.getLastModifiedTime(target.directory().resolve(Manifest.FILE)))
+    assertThat(Files.getLastModifiedTime(store.directory().resolve(Manifest.FILE)))
         .isEqualTo(manifestTime);
   }
 
   @Test
   void databaseGoingAwayMidRunFailsClearlyAndPublishesNothing() throws Exception {
     var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, all());
-    var target =
-        new RunTarget("ns", "db-restart", "db-restart-" + SCHEDULED.getEpochSecond() / 60, output);
+    var target = new RunTarget("ns", "db-restart", "db-restart-" + SCHEDULED.getEpochSecond() / 60);
+    var store = new DirectoryStore(output, target);
     var run =
         new ExportRun(spec, target, SCHEDULED, atHalfway(postgres::restart), Clock.systemUTC());
 
-    RunSummary summary = run.execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    RunSummary summary =
+        run.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
 
     assertThat(summary.result()).isEqualTo("Failed");
     assertThat(summary.error()).startsWith("source database: ");
-    assertThat(target.directory().resolve(Manifest.FILE)).doesNotExist();
+    assertThat(store.directory().resolve(Manifest.FILE)).doesNotExist();
   }
 
   @Test
@@ -377,10 +485,24 @@ class ExportRunIT {
   }
 
   private RunSummary run(ExportJobSpec spec, Instant scheduledAt, ProgressListener progress) {
+    return run(spec, scheduledAt, progress, Destination.DIRECTORY);
+  }
+
+  private RunSummary run(
+      ExportJobSpec spec, Instant scheduledAt, ProgressListener progress, Destination kind) {
     String job = "job" + (++runs);
-    var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60, output);
-    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
-        .execute(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60);
+    try (RunStore store = store(kind, target)) {
+      return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+          .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    }
+  }
+
+  /** S3 with the smallest part size S3 allows, so that a test-sized file takes several parts. */
+  private RunStore store(Destination kind, RunTarget target) {
+    return kind == Destination.DIRECTORY
+        ? new DirectoryStore(output, target)
+        : new S3Store(s3Server.client(), BUCKET, target.folder(), S3_PART_SIZE);
   }
 
   private static ExportJobSpec spec(
@@ -410,21 +532,36 @@ class ExportRunIT {
     return timeframe;
   }
 
-  private static Manifest manifest(RunSummary summary) throws IOException {
+  /** The manifest the summary points to, read from the directory or the bucket. */
+  private Manifest manifest(RunSummary summary) throws IOException {
     assertThat(summary.error()).isNull();
-    return Manifest.readFrom(Path.of(summary.manifest()).getParent());
+    String location = summary.manifest();
+    String folder = location.substring(0, location.length() - Manifest.FILE.length());
+    Manifest manifest = Manifest.parse(read(folder + Manifest.FILE));
+    runFolders.put(manifest.runId(), folder);
+    return manifest;
   }
 
-  private Path directoryOf(Manifest manifest) {
-    return new RunTarget(manifest.namespace(), manifest.exportJob(), manifest.runId(), output)
-        .directory();
+  /** A file's bytes as stored, from a path or an s3://bucket/key URL. */
+  private byte[] read(String location) throws IOException {
+    if (!location.startsWith("s3://")) {
+      return Files.readAllBytes(Path.of(location));
+    }
+    String path = location.substring("s3://".length());
+    int slash = path.indexOf('/');
+    return s3Server.read(path.substring(0, slash), path.substring(slash + 1));
+  }
+
+  private byte[] stored(Manifest manifest, PartFile file) throws IOException {
+    return read(runFolders.get(manifest.runId()) + file.name());
   }
 
   private List<String> rawFiles(Manifest manifest) throws IOException {
     List<String> contents = new ArrayList<>();
     for (PartFile file : manifest.files()) {
-      try (InputStream in = open(directoryOf(manifest).resolve(file.name()))) {
-        contents.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      InputStream in = new ByteArrayInputStream(stored(manifest, file));
+      try (InputStream content = file.name().endsWith(".gz") ? new GZIPInputStream(in) : in) {
+        contents.add(new String(content.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
     return contents;
@@ -436,11 +573,6 @@ class ExportRunIT {
       content.lines().filter(l -> !l.isEmpty()).forEach(lines::add);
     }
     return lines;
-  }
-
-  private static InputStream open(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    return file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
   }
 
   /** PostgreSQL's own JSON of each row: the reference the export is compared with. */

@@ -1,8 +1,10 @@
 package dev.cdds.operator.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +19,12 @@ class PartFilesTest {
   private static final long LIMIT = 64 * 1024;
 
   @Test
-  void gzipPartsStayWithinTheLimitAndKeepEveryRecord(@TempDir Path dir) throws Exception {
+  void gzipPartsStayWithinTheLimitAndKeepEveryRecord(@TempDir Path root) throws Exception {
+    Path dir = storeIn(root).directory();
     var random = new SplittableRandom(3);
     var written = new ByteArrayOutputStream();
     List<PartFile> parts;
-    try (var files = new PartFiles(dir, "jsonl", true, LIMIT, new byte[0])) {
+    try (var files = new PartFiles(storeIn(root), "jsonl", true, LIMIT, new byte[0])) {
       for (int i = 0; i < 20_000; i++) {
         byte[] record =
             ("{\"id\":" + i + ",\"v\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
@@ -47,10 +50,11 @@ class PartFilesTest {
   }
 
   @Test
-  void csvHeaderStartsEveryPartAndIsNotARecord(@TempDir Path dir) throws Exception {
+  void csvHeaderStartsEveryPartAndIsNotARecord(@TempDir Path root) throws Exception {
+    Path dir = storeIn(root).directory();
     byte[] header = "id\r\n".getBytes(StandardCharsets.UTF_8);
     List<PartFile> parts;
-    try (var files = new PartFiles(dir, "csv", false, 100, header)) {
+    try (var files = new PartFiles(storeIn(root), "csv", false, 100, header)) {
       for (int i = 0; i < 50; i++) {
         byte[] record = (i + "\r\n").getBytes(StandardCharsets.UTF_8);
         files.write(record, record.length);
@@ -64,5 +68,80 @@ class PartFilesTest {
       assertThat(part.bytes()).isLessThanOrEqualTo(100);
     }
     assertThat(parts.stream().mapToLong(PartFile::records).sum()).isEqualTo(50);
+  }
+
+  @Test
+  void aDestinationFailureReachesTheWriterOnceAndTheOpenPartIsGivenUp() {
+    var aborted = new java.util.concurrent.atomic.AtomicBoolean();
+    RunStore full = new FailingStore(aborted);
+    byte[] record = new byte[1024];
+
+    assertThatThrownBy(
+            () -> {
+              try (var files = new PartFiles(full, "jsonl", false, Long.MAX_VALUE, new byte[0])) {
+                for (int i = 0; i < 10_000; i++) {
+                  files.write(record, record.length);
+                }
+                files.finish();
+              }
+            })
+        .isInstanceOf(IOException.class)
+        .hasMessage("No space left on device")
+        .hasNoSuppressedExceptions();
+    assertThat(aborted).isTrue();
+  }
+
+  /** A destination that fails every write, as a full volume does. */
+  private static final class FailingStore implements RunStore {
+    private final java.util.concurrent.atomic.AtomicBoolean aborted;
+
+    FailingStore(java.util.concurrent.atomic.AtomicBoolean aborted) {
+      this.aborted = aborted;
+    }
+
+    @Override
+    public java.util.Optional<Manifest> completed() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public void clear() {}
+
+    @Override
+    public StoreOutput create(String name) {
+      return new StoreOutput() {
+        @Override
+        public void write(int b) throws IOException {
+          throw new IOException("No space left on device");
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          throw new IOException("No space left on device");
+        }
+
+        @Override
+        public void abort() {
+          aborted.set(true);
+        }
+      };
+    }
+
+    @Override
+    public void publish(Manifest manifest) {}
+
+    @Override
+    public String location(String name) {
+      return "full:" + name;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static DirectoryStore storeIn(Path root) throws IOException {
+    var store = new DirectoryStore(root, new RunTarget("ns", "job", "run"));
+    store.clear();
+    return store;
   }
 }
