@@ -24,6 +24,25 @@ public class Output {
   @JsonPropertyDescription("Compression of each file: gzip or none.")
   public Compression compression;
 
+  @Default("Fail")
+  @JsonPropertyDescription(
+      "What to do with a record that cannot be exported as it is (text that is not valid UTF-8,"
+          + " which a database in the SQL_ASCII encoding can hold, or a record larger than"
+          + " maxRecordSize):"
+          + " Fail stops the run with the record's id in the message and publishes nothing;"
+          + " Skip leaves the record out, counts it in the run's history and lists its id in the"
+          + " manifest.")
+  public BadRecordAction onBadRecord;
+
+  @Default("64Mi")
+  @ValidationRule(
+      value = "isQuantity(string(self)) && !quantity(string(self)).isLessThan(quantity('1Ki'))",
+      message = "maxRecordSize must be a size of at least 1Ki, such as 64Mi")
+  @JsonPropertyDescription(
+      "Largest record accepted, as encoded in the file before compression (an attachment"
+          + " counts with its base64 content); a larger one is a bad record (see onBadRecord).")
+  public Quantity maxRecordSize;
+
   @JsonPropertyDescription(
       "Where the files go. Omitted: the default destination set when the operator was"
           + " installed.")

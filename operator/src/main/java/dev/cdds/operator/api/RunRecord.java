@@ -38,6 +38,11 @@ public class RunRecord {
   public Long records;
 
   @Min(0)
+  @JsonPropertyDescription(
+      "Bad records left out under spec.output.onBadRecord: Skip; the manifest lists their ids.")
+  public Long skippedRecords;
+
+  @Min(0)
   @JsonPropertyDescription("Bytes written to the destination.")
   public Long bytes;
 
@@ -54,6 +59,8 @@ public class RunRecord {
   public String manifest;
 
   @Size(max = 512)
-  @JsonPropertyDescription("Why the run failed, was missed or cancelled; empty on success.")
+  @JsonPropertyDescription(
+      "Why the run failed, was missed or cancelled; on success, what a user should know (bad"
+          + " records skipped), else empty.")
   public String message;
 }

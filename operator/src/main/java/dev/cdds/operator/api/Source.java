@@ -2,6 +2,7 @@ package dev.cdds.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -62,6 +63,14 @@ public class Source {
       "Entity types to export (IWD only), lowercase identifiers such as workitem; each at most"
           + " once. Omitted means all entity types.")
   public List<String> entityTypes;
+
+  @Default("true")
+  @JsonPropertyDescription(
+      "Interaction exports: also export the attachments of the exported interactions, as a"
+          + " separate file set of the run (attachments-00000.jsonl.gz..., content base64, linked"
+          + " by interaction_id), so that large attachments never bloat the interaction files."
+          + " Record types without attachments ignore it.")
+  public Boolean includeAttachments;
 
   @JsonPropertyDescription(
       "Secret with the source database connection (keys: url, user, password). Omitted: the"

@@ -1,7 +1,9 @@
 package dev.cdds.operator.exporter;
 
+import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.OutputFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -30,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
   private static final int FETCH_SIZE = 1000;
+  private static final long DEFAULT_MAX_RECORD_SIZE = 64L * 1024 * 1024;
 
   private final ExportJobSpec spec;
   private final RunTarget target;
@@ -74,63 +78,82 @@ public final class ExportRun {
     properties.setProperty("user", user);
     properties.setProperty("password", password);
     properties.setProperty("ApplicationName", "cdds-export " + target.runId());
+    // So that COPY can read a SQL_ASCII database's bytes unconverted (see copyCsv).
+    properties.setProperty("allowEncodingChanges", "true");
     try (Connection db = DriverManager.getConnection(url, properties)) {
       db.setAutoCommit(false);
       db.setReadOnly(true);
       db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       // Timestamps come back as text in UTC, the form the export writes.
       db.createStatement().execute("SET TIME ZONE 'UTC'");
-      Manifest manifest = export(db, store);
+      Manifest manifest = export(db, store, sqlAscii(db));
       db.commit();
       store.publish(manifest);
-      progress.report(
-          manifest.records(), manifest.records(), manifest.bytes(), manifest.files().size());
+      long done =
+          manifest.records()
+              + manifest.skippedRecords()
+              + (manifest.attachments() == null ? 0 : manifest.attachments().records());
+      progress.report(done, done, manifest.totalBytes(), manifest.fileCount());
       LOG.info(
-          "run complete run={} records={} bytes={} files={}",
+          "run complete run={} records={} skipped={} bytes={} files={}",
           target.runId(),
           manifest.records(),
-          manifest.bytes(),
-          manifest.files().size());
+          manifest.skippedRecords(),
+          manifest.totalBytes(),
+          manifest.fileCount());
       return summary(manifest, store);
     } catch (SQLException e) {
       return RunSummary.failed("source database: " + e.getMessage());
+    } catch (BadRecords.BadRecordException e) {
+      return RunSummary.failed(e.getMessage());
     } catch (IOException e) {
       return RunSummary.failed("destination " + store + ": " + e.getMessage());
     }
   }
 
-  private Manifest export(Connection db, RunStore store) throws SQLException, IOException {
-    SourceTable table = SourceTable.of(spec.source);
-    var selection = new Selection(table, window, table.filterValues(spec.source));
-    long total;
-    try (Statement count = db.createStatement();
-        ResultSet rs = count.executeQuery("SELECT count(*) " + selection.from())) {
+  /**
+   * Whether the database stores text unchecked (encoding SQL_ASCII): the one case where its text
+   * may not be UTF-8. In any other encoding PostgreSQL itself guarantees valid text.
+   */
+  private static boolean sqlAscii(Connection db) throws SQLException {
+    try (var rs = db.createStatement().executeQuery("SHOW server_encoding")) {
       rs.next();
-      total = rs.getLong(1);
+      return "SQL_ASCII".equals(rs.getString(1));
     }
+  }
+
+  private Manifest export(Connection db, RunStore store, boolean sqlAscii)
+      throws SQLException, IOException {
+    SourceTable table = SourceTable.of(spec.source);
+    var selection = Selection.of(table, window, table.filterValues(spec.source));
+    Optional<Selection> attachments =
+        table == SourceTable.INTERACTIONS && !Boolean.FALSE.equals(spec.source.includeAttachments)
+            ? Optional.of(selection.attachments())
+            : Optional.empty();
+    long total = count(db, selection);
+    if (attachments.isPresent()) {
+      total += count(db, attachments.get());
+    }
+    var progressed = new Progress(total);
     progress.report(0, total, 0, 0);
-    var output = spec.output;
-    boolean csv = output != null && output.format == OutputFormat.CSV;
-    boolean gzip = output == null || output.compression != Compression.NONE;
-    long split =
-        output == null || output.fileSplitSize == null
-            ? Long.MAX_VALUE
-            : output.fileSplitSize.getNumericalAmount().longValueExact();
-    byte[] header =
-        csv
-            ? (String.join(",", table.columns()) + "\r\n").getBytes(StandardCharsets.UTF_8)
-            : new byte[0];
-    long records;
-    List<PartFile> files;
-    try (var parts = new PartFiles(store, csv ? "csv" : "jsonl", gzip, split, header)) {
-      var counted = new CountedRecords(total, parts);
-      if (csv) {
-        copyCsv(db, selection, counted);
-      } else {
-        selectJsonLines(db, selection, counted);
-      }
-      files = parts.finish();
-      records = counted.records;
+    var output = spec.output == null ? new Output() : spec.output;
+    boolean checkUtf8 = sqlAscii && csv(output);
+    if (checkUtf8) {
+      db.createStatement().execute("SET client_encoding TO 'SQL_ASCII'");
+    }
+    var bad =
+        new BadRecords(
+            output.onBadRecord == null ? BadRecordAction.Fail : output.onBadRecord,
+            output.maxRecordSize == null
+                ? DEFAULT_MAX_RECORD_SIZE
+                : output.maxRecordSize.getNumericalAmount().longValueExact(),
+            checkUtf8);
+    var records = exportFiles(db, store, "part", selection, output, bad, progressed, sqlAscii);
+    Manifest.FileSet attachmentFiles = null;
+    if (attachments.isPresent()) {
+      attachmentFiles =
+          exportFiles(
+              db, store, "attachments", attachments.get(), output, bad, progressed, sqlAscii);
     }
     return new Manifest(
         1,
@@ -141,41 +164,123 @@ public final class ExportRun {
         window.start().map(Instant::toString).orElse(null),
         window.end().map(Instant::toString).orElse(null),
         table.recordType(),
-        "https://cdds.dev/schemas/" + table.recordType() + ".schema.json",
+        records.recordSchema(),
         table.table(),
         table.filterValues(spec.source).orElse(null),
-        csv ? "csv" : "jsonl",
-        gzip ? "gzip" : "none",
-        records,
-        files.stream().mapToLong(PartFile::bytes).sum(),
-        files,
+        csv(output) ? "csv" : "jsonl",
+        gzip(output) ? "gzip" : "none",
+        records.records(),
+        records.bytes(),
+        records.files(),
+        attachmentFiles,
+        bad.skipped(),
+        bad.listed().isEmpty() ? null : bad.listed(),
         clock.instant().toString());
   }
 
-  /** Rows through a server-side cursor, encoded here as JSON lines. */
-  private static void selectJsonLines(Connection db, Selection selection, CountedRecords out)
+  private static long count(Connection db, Selection selection) throws SQLException {
+    try (Statement count = db.createStatement();
+        ResultSet rs = count.executeQuery("SELECT count(*) " + selection.from())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** One set of part files, {@code <baseName>-00000.<ext>[.gz]}…, with the selected records. */
+  private Manifest.FileSet exportFiles(
+      Connection db,
+      RunStore store,
+      String baseName,
+      Selection selection,
+      Output output,
+      BadRecords bad,
+      Progress progressed,
+      boolean sqlAscii)
       throws SQLException, IOException {
-    List<String> columns = selection.table().columns();
+    SourceTable table = selection.table();
+    boolean csv = csv(output);
+    long split =
+        output.fileSplitSize == null
+            ? Long.MAX_VALUE
+            : output.fileSplitSize.getNumericalAmount().longValueExact();
+    byte[] header =
+        csv
+            ? (String.join(",", table.columns()) + "\r\n").getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
+    try (var parts =
+        new PartFiles(store, baseName, csv ? "csv" : "jsonl", gzip(output), split, header)) {
+      var sink = new RecordSink(table.recordType(), parts, bad, progressed);
+      if (csv) {
+        copyCsv(db, selection, sink);
+      } else {
+        selectJsonLines(db, selection, sink, bad, sqlAscii);
+      }
+      List<PartFile> files = parts.finish();
+      progressed.filesDone(files);
+      return new Manifest.FileSet(
+          table.recordType(),
+          "https://cdds.dev/schemas/" + table.recordType() + ".schema.json",
+          sink.records,
+          files.stream().mapToLong(PartFile::bytes).sum(),
+          files);
+    }
+  }
+
+  private static boolean csv(Output output) {
+    return output.format == OutputFormat.CSV;
+  }
+
+  private static boolean gzip(Output output) {
+    return output.compression != Compression.NONE;
+  }
+
+  /**
+   * Rows through a server-side cursor, encoded here as JSON lines. From a SQL_ASCII database the
+   * text columns come as bytes (see {@link JsonLines}), so that text that is not UTF-8 makes its
+   * row a bad record instead of failing the whole cursor.
+   */
+  private static void selectJsonLines(
+      Connection db, Selection selection, RecordSink out, BadRecords bad, boolean sqlAscii)
+      throws SQLException, IOException {
+    SourceTable table = selection.table();
+    Map<String, String> types = columnTypes(db, table);
+    var format = new JsonLines(table.columns(), types, sqlAscii);
     try (Statement query = db.createStatement()) {
-      query.setFetchSize(FETCH_SIZE);
+      // Attachments are large: a handful of rows a fetch keeps memory flat.
+      query.setFetchSize(table == SourceTable.ATTACHMENTS ? 4 : FETCH_SIZE);
       try (ResultSet rs =
-          query.executeQuery(
-              "SELECT " + String.join(", ", columns) + " " + selection.fromInOrder())) {
-        var format = new JsonLines(columns, rs.getMetaData());
+          query.executeQuery("SELECT " + format.selectList() + " " + selection.fromInOrder())) {
         var buffer = new RecordBuffer();
         while (rs.next()) {
           buffer.reset();
-          format.write(rs, buffer);
+          try {
+            format.write(rs, buffer);
+          } catch (JsonLines.MalformedText e) {
+            bad.reject(table.recordType(), rs.getLong(1), e.getMessage());
+            out.progressed.skipped();
+            continue;
+          }
           out.record(buffer.array(), buffer.size());
         }
       }
     }
   }
 
-  /** Rows formatted by PostgreSQL itself, as psql's \copy does; see {@link CsvCopy}. */
-  private static void copyCsv(Connection db, Selection selection, CountedRecords out)
+  /**
+   * Rows formatted by PostgreSQL itself, as psql's \copy does; see {@link CsvCopy}. From a
+   * SQL_ASCII database the session reads bytes unconverted, and each record's UTF-8 is checked.
+   */
+  private static void copyCsv(Connection db, Selection selection, RecordSink out)
       throws SQLException, IOException {
-    SourceTable table = selection.table();
+    String copy = CsvCopy.statement(selection, columnTypes(db, selection.table()));
+    try (var records = new CsvCopy.Records(out::record)) {
+      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
+    }
+  }
+
+  /** Each column's type name, as PostgreSQL reports it ({@code int8}, {@code jsonb}, …). */
+  private static Map<String, String> columnTypes(Connection db, SourceTable table)
+      throws SQLException {
     Map<String, String> types = new HashMap<>();
     try (var probe = db.createStatement();
         var rs =
@@ -189,38 +294,71 @@ public final class ExportRun {
         types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
       }
     }
-    String copy = CsvCopy.statement(selection, types);
-    try (var records = new CsvCopy.Records(out::record)) {
-      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
-    }
+    return types;
   }
 
-  /** Counts records as they go to the parts, and reports progress. */
-  private final class CountedRecords {
-    private final long total;
+  /** Checks each record, hands it to the parts, and counts it. */
+  private static final class RecordSink {
+    private final String recordType;
     private final PartFiles parts;
+    private final BadRecords bad;
+    private final Progress progressed;
     private long records;
 
-    CountedRecords(long total, PartFiles parts) {
-      this.total = total;
+    RecordSink(String recordType, PartFiles parts, BadRecords bad, Progress progressed) {
+      this.recordType = recordType;
       this.parts = parts;
+      this.bad = bad;
+      this.progressed = progressed;
     }
 
     void record(byte[] bytes, int length) throws IOException {
+      if (!bad.accept(recordType, bytes, length)) {
+        progressed.skipped();
+        return;
+      }
       parts.write(bytes, length);
       records++;
-      progress.report(records, total, parts.bytes(), parts.completedFiles());
+      progressed.written(parts);
+    }
+  }
+
+  /** Records done over the whole run (every file set), reported as they go. */
+  private final class Progress {
+    private final long total;
+    private long done;
+    private long bytesBefore;
+    private int filesBefore;
+
+    Progress(long total) {
+      this.total = total;
+    }
+
+    void written(PartFiles parts) {
+      done++;
+      progress.report(
+          done, total, bytesBefore + parts.bytes(), filesBefore + parts.completedFiles());
+    }
+
+    void skipped() {
+      done++;
+    }
+
+    void filesDone(List<PartFile> files) {
+      bytesBefore += files.stream().mapToLong(PartFile::bytes).sum();
+      filesBefore += files.size();
     }
   }
 
   private RunSummary summary(Manifest manifest, RunStore store) {
     return RunSummary.succeeded(
         manifest.records(),
-        manifest.bytes(),
-        manifest.files().size(),
+        manifest.totalBytes(),
+        manifest.fileCount(),
         store.location(Manifest.FILE),
         manifest.windowStart(),
-        manifest.windowEnd());
+        manifest.windowEnd(),
+        manifest.skippedRecords());
   }
 
   /** A reusable record buffer whose bytes are read in place, not copied. */

@@ -4,29 +4,66 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Encodes one row as one line of JSON. Values follow the column's database type: jsonb as JSON,
- * text[] as a JSON array, timestamptz as RFC 3339 in UTC, numbers as numbers, null as null.
+ * text[] as a JSON array, timestamptz as RFC 3339 in UTC, numbers as numbers, bytea as base64 (RFC
+ * 4648, no line breaks), null as null.
  */
 final class JsonLines {
   private static final JsonFactory JSON = new JsonFactory();
 
   private final List<String> columns;
   private final String[] types;
+  private final boolean sqlAscii;
 
-  JsonLines(List<String> columns, ResultSetMetaData meta) throws SQLException {
+  /**
+   * {@code sqlAscii}: the database stores text unchecked, so text, json and array columns are read
+   * as their bytes and checked here (see {@link #selectList()}).
+   */
+  JsonLines(List<String> columns, Map<String, String> types, boolean sqlAscii) {
     this.columns = columns;
-    this.types = new String[columns.size()];
+    this.types = columns.stream().map(types::get).toArray(String[]::new);
+    this.sqlAscii = sqlAscii;
+  }
+
+  /**
+   * The columns to select. From a SQL_ASCII database every textual column comes as bytea ({@code
+   * convert_to(…, 'SQL_ASCII')} does not convert), so that one value that is not UTF-8 is found
+   * here, in its row, instead of failing the whole cursor in the driver.
+   */
+  String selectList() {
+    List<String> select = new ArrayList<>();
     for (int i = 0; i < types.length; i++) {
-      types[i] = meta.getColumnTypeName(i + 1);
+      String column = columns.get(i);
+      select.add(
+          sqlAscii && textual(types[i])
+              ? "convert_to("
+                  + (array(types[i]) ? "to_json(" + column + ")" : column)
+                  + "::text, 'SQL_ASCII') AS "
+                  + column
+              : column);
     }
+    return String.join(", ", select);
+  }
+
+  private static boolean textual(String type) {
+    return switch (type) {
+      case "text", "varchar", "bpchar", "json", "jsonb" -> true;
+      default -> array(type);
+    };
+  }
+
+  private static boolean array(String type) {
+    return type.equals("_text") || type.equals("_varchar");
   }
 
   /**
@@ -51,16 +88,50 @@ final class JsonLines {
   }
 
   /** Appends the current row of {@code row} to {@code out}. */
-  void write(ResultSet row, ByteArrayOutputStream out) throws SQLException, IOException {
+  void write(ResultSet row, ByteArrayOutputStream out)
+      throws SQLException, IOException, MalformedText {
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       for (int i = 0; i < types.length; i++) {
         json.writeFieldName(columns.get(i));
-        writeValue(json, row, i + 1, types[i]);
+        if (sqlAscii && textual(types[i])) {
+          writeCheckedText(json, row, i + 1, types[i]);
+        } else {
+          writeValue(json, row, i + 1, types[i]);
+        }
       }
       json.writeEndObject();
     }
     out.write('\n');
+  }
+
+  private void writeCheckedText(JsonGenerator json, ResultSet row, int column, String type)
+      throws SQLException, IOException, MalformedText {
+    byte[] bytes = row.getBytes(column);
+    if (bytes == null) {
+      json.writeNull();
+      return;
+    }
+    int invalid = Utf8.firstInvalid(bytes, bytes.length);
+    if (invalid >= 0) {
+      throw new MalformedText(
+          String.format(
+              "%s is not valid UTF-8 (byte 0x%02x at offset %d)",
+              columns.get(column - 1), bytes[invalid], invalid));
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (type.startsWith("json") || array(type)) {
+      json.writeRawValue(text);
+    } else {
+      json.writeString(text);
+    }
+  }
+
+  /** A value that is not UTF-8: its row is a bad record. */
+  static final class MalformedText extends Exception {
+    MalformedText(String message) {
+      super(message);
+    }
   }
 
   private static void writeValue(JsonGenerator json, ResultSet row, int column, String type)
@@ -83,6 +154,14 @@ final class JsonLines {
         }
       }
       case "timestamptz", "timestamp" -> json.writeString(timestamp(row, column));
+      case "bytea" -> {
+        byte[] bytes = row.getBytes(column);
+        if (bytes == null) {
+          json.writeNull();
+        } else {
+          json.writeBinary(bytes);
+        }
+      }
       case "_text", "_varchar" -> {
         Array array = row.getArray(column);
         if (array == null) {

@@ -28,10 +28,33 @@ public record Manifest(
     long records,
     long bytes,
     List<PartFile> files,
+    FileSet attachments,
+    long skippedRecords,
+    List<SkippedRecord> skipped,
     String completedAt) {
   public static final String FILE = "manifest.json";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The attachments of the exported interactions, in files of their own ({@code
+   * attachments-00000.jsonl.gz}…), each record linked to its interaction by {@code interaction_id}.
+   */
+  public record FileSet(
+      String recordType, String recordSchema, long records, long bytes, List<PartFile> files) {}
+
+  /** A record left out under {@code onBadRecord: Skip}; the manifest lists the first 100. */
+  public record SkippedRecord(String recordType, long id, String reason) {}
+
+  /** Bytes of every file of the run, attachments included. */
+  public long totalBytes() {
+    return bytes + (attachments == null ? 0 : attachments.bytes());
+  }
+
+  /** Number of files of the run but the manifest, attachments included. */
+  public int fileCount() {
+    return files.size() + (attachments == null ? 0 : attachments.files().size());
+  }
 
   byte[] toJson() throws IOException {
     return JSON.writeValueAsBytes(this);

@@ -17,8 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes records into part files {@code part-00000.<ext>[.gz]}, starting a new part when the next
- * record would take the current one past the split size, measured on the bytes written to the
+ * Writes records into part files {@code part-00000.<ext>[.gz]}, …, starting a new part when the
+ * next record would take the current one past the split size, measured on the bytes written to the
  * destination; a record larger than the split size gets a part of its own.
  *
  * <p>Compression runs on a thread of its own, fed through a small queue, so that reading and
@@ -34,6 +34,7 @@ final class PartFiles implements AutoCloseable {
   private static final int GZIP_MARGIN = 64;
 
   private final RunStore store;
+  private final String baseName;
   private final String suffix;
   private final boolean gzip;
   private final long splitBytes;
@@ -54,8 +55,16 @@ final class PartFiles implements AutoCloseable {
   /** Input bytes of the current part handed over since its last exact flush. */
   private long unflushed;
 
-  PartFiles(RunStore store, String extension, boolean gzip, long splitBytes, byte[] header) {
+  /** Files {@code <baseName>-00000.<extension>[.gz]}, … in {@code store}. */
+  PartFiles(
+      RunStore store,
+      String baseName,
+      String extension,
+      boolean gzip,
+      long splitBytes,
+      byte[] header) {
     this.store = store;
+    this.baseName = baseName;
     this.suffix = "." + extension + (gzip ? ".gz" : "");
     this.gzip = gzip;
     this.splitBytes = splitBytes;
@@ -129,7 +138,7 @@ final class PartFiles implements AutoCloseable {
   }
 
   private void open() throws IOException {
-    String name = String.format("part-%05d%s", done.size(), suffix);
+    String name = String.format("%s-%05d%s", baseName, done.size(), suffix);
     current = new Part(name, store.create(name), gzip);
     unflushed = 0;
     append(header, header.length);

@@ -18,19 +18,35 @@ public record RunSummary(
     String manifest,
     String windowStart,
     String windowEnd,
+    Long skippedRecords,
     String error) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ERROR_LIMIT = 512;
 
+  /** A complete run; {@code skipped}: bad records it left out, as its job allows. */
   public static RunSummary succeeded(
-      long records, long bytes, int files, String manifest, String windowStart, String windowEnd) {
+      long records,
+      long bytes,
+      int files,
+      String manifest,
+      String windowStart,
+      String windowEnd,
+      long skipped) {
     return new RunSummary(
-        "Succeeded", records, bytes, files, manifest, windowStart, windowEnd, null);
+        "Succeeded",
+        records,
+        bytes,
+        files,
+        manifest,
+        windowStart,
+        windowEnd,
+        skipped == 0 ? null : skipped,
+        null);
   }
 
   public static RunSummary failed(String error) {
     String bounded = error.length() > ERROR_LIMIT ? error.substring(0, ERROR_LIMIT) : error;
-    return new RunSummary("Failed", null, null, null, null, null, null, bounded);
+    return new RunSummary("Failed", null, null, null, null, null, null, null, bounded);
   }
 
   public String toJson() {

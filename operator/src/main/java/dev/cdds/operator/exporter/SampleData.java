@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 import org.postgresql.PGConnection;
 
@@ -43,7 +44,10 @@ public final class SampleData {
     this.random = new SplittableRandom(seed);
   }
 
-  /** Creates the tables if needed, empties them, and loads {@code rows} interactions and events. */
+  /**
+   * Creates the tables if needed, empties them, and loads {@code rows} interactions and events,
+   * {@code rows / 4} contacts and {@code rows / 200} attachments.
+   */
   public static void load(Connection db, long rows, long seed) throws SQLException, IOException {
     try (InputStream schema = SampleData.class.getResourceAsStream("schema.sql")) {
       db.createStatement().execute(new String(schema.readAllBytes(), StandardCharsets.UTF_8));
@@ -54,6 +58,7 @@ public final class SampleData {
     data.copy(db, "contacts", contacts, data::contact);
     data.copy(db, "interactions", rows, (id, csv) -> data.interaction(id, contacts, csv));
     data.copy(db, "events", rows, data::event);
+    data.copy(db, "attachments", rows / 200, (id, csv) -> data.attachment(id, rows, csv));
     db.createStatement().execute("ANALYZE");
   }
 
@@ -126,6 +131,21 @@ public final class SampleData {
             + ", \"note\": \""
             + pick("ok", "line\\nbreak", "ünï")
             + "\"}");
+  }
+
+  /** A file of a few bytes to 16 KiB, one in a hundred of 1 MiB; random, so incompressible. */
+  private void attachment(long id, long interactions, StringBuilder csv) {
+    int size = random.nextInt(100) == 0 ? 1 << 20 : 1 + random.nextInt(16 * 1024);
+    byte[] content = new byte[size];
+    random.nextBytes(content);
+    fields(
+        csv,
+        id,
+        1 + random.nextLong(interactions),
+        pick("invoice.pdf", "screenshot 1.png", "Vertrag, final \"v2\".docx", "写真.jpg"),
+        pick("application/pdf", "image/png", "application/octet-stream", "image/jpeg"),
+        size,
+        "\\x" + HexFormat.of().formatHex(content));
   }
 
   private String attributes(boolean large) {

@@ -10,10 +10,10 @@ import java.util.Optional;
  * takes no bind parameters, so values are literals: instants we format, and types the CRD allows
  * only as lowercase identifiers (quotes are escaped all the same).
  */
-record Selection(SourceTable table, ExportWindow window, Optional<List<String>> filter) {
+record Selection(SourceTable table, List<String> conditions, String order) {
 
-  /** {@code FROM <table> [WHERE …]}. */
-  String from() {
+  /** The rows of {@code table} in the window, of the selected media or entity types. */
+  static Selection of(SourceTable table, ExportWindow window, Optional<List<String>> filter) {
     List<String> conditions = new ArrayList<>();
     window
         .start()
@@ -28,14 +28,27 @@ record Selection(SourceTable table, ExportWindow window, Optional<List<String>> 
                     + " IN ("
                     + String.join(", ", values.stream().map(Selection::literal).toList())
                     + ")"));
+    return new Selection(table, conditions, table.windowColumn() + ", id");
+  }
+
+  /** The attachments of the selected interactions, grouped by interaction. */
+  Selection attachments() {
+    return new Selection(
+        SourceTable.ATTACHMENTS,
+        List.of("interaction_id IN (SELECT id " + from() + ")"),
+        "interaction_id, id");
+  }
+
+  /** {@code FROM <table> [WHERE …]}. */
+  String from() {
     return "FROM "
         + table.table()
         + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
   }
 
-  /** {@code FROM … ORDER BY <window column>, id}: the order of the exported records. */
+  /** {@code FROM … ORDER BY …}: the order of the exported records. */
   String fromInOrder() {
-    return from() + " ORDER BY " + table.windowColumn() + ", id";
+    return from() + " ORDER BY " + order;
   }
 
   private static String literal(String value) {

@@ -45,7 +45,14 @@ public enum SourceTable {
       "events",
       "occurred_at",
       "entity_type",
-      List.of("id", "entity_type", "event_type", "work_item_id", "occurred_at", "payload"));
+      List.of("id", "entity_type", "event_type", "work_item_id", "occurred_at", "payload")),
+  /** Exported with the interactions they belong to, never on their own. */
+  ATTACHMENTS(
+      "attachment",
+      "attachments",
+      null,
+      null,
+      List.of("id", "interaction_id", "file_name", "mime_type", "size", "content"));
 
   private final String recordType;
   private final String table;

@@ -186,12 +186,20 @@ final class RunHistory {
     summary.ifPresent(
         s -> {
           run.records = s.records();
+          run.skippedRecords = s.skippedRecords();
           run.bytes = s.bytes();
           run.files = s.files();
           run.manifest = s.manifest();
           run.windowStart = s.windowStart();
           run.windowEnd = s.windowEnd();
         });
+    if (succeeded && run.skippedRecords != null) {
+      run.message =
+          "skipped "
+              + run.skippedRecords
+              + " bad record(s) under onBadRecord: Skip; their ids are in "
+              + run.manifest;
+    }
     if (!succeeded) {
       run.message =
           bounded(summary.map(RunSummary::error).orElse(end.getReason() + ": " + end.getMessage()));

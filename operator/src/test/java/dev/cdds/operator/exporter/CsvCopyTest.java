@@ -32,7 +32,7 @@ class CsvCopyTest {
   void rendersColumnsAsTheJsonLinesDoAndInlinesOnlyQuotedLiterals() {
     String statement =
         CsvCopy.statement(
-            new Selection(
+            Selection.of(
                 SourceTable.CONTACTS,
                 new ExportWindow(
                     Optional.of(Instant.parse("2026-03-01T00:00:00Z")), Optional.empty()),
@@ -68,7 +68,7 @@ class CsvCopyTest {
   void escapesQuotesInFilterValues() {
     String statement =
         CsvCopy.statement(
-            new Selection(
+            Selection.of(
                 SourceTable.EVENTS,
                 new ExportWindow(Optional.empty(), Optional.empty()),
                 Optional.of(List.of("work'item"))),

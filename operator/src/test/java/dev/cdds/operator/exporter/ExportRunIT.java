@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -257,10 +259,159 @@ class ExportRunIT {
     assertThat(exportedIds(manifest, OutputFormat.JSONL)).hasSize((int) ROWS);
     List<String> expectedKeys = new ArrayList<>();
     manifest.files().forEach(f -> expectedKeys.add(target.folder() + f.name()));
+    manifest.attachments().files().forEach(f -> expectedKeys.add(target.folder() + f.name()));
     expectedKeys.add(target.folder() + Manifest.FILE);
     assertThat(s3Server.keys(BUCKET, target.folder()))
         .containsExactlyInAnyOrderElementsOf(expectedKeys);
     assertThat(s3Server.openUploads(BUCKET, target.folder())).isZero();
+  }
+
+  @Test
+  void attachmentsOfTheExportedInteractionsGoToTheirOwnFilesBase64AndComplete() throws Exception {
+    var timeframe = new Timeframe();
+    timeframe.type = TimeframeType.FixedInterval;
+    timeframe.start = "2026-02-01T00:00:00Z";
+    timeframe.end = "2026-04-01T00:00:00Z";
+    String interactions =
+        "started_at >= '2026-02-01T00:00:00Z' AND started_at < '2026-04-01T00:00:00Z'";
+    Map<Long, String> expected = new HashMap<>();
+    try (var db = postgres.connect();
+        var rs =
+            db.createStatement()
+                .executeQuery(
+                    "SELECT a.id, encode(sha256(a.content), 'hex') FROM attachments a JOIN"
+                        + " interactions i ON i.id = a.interaction_id WHERE "
+                        + interactions.replace("started_at", "i.started_at"))) {
+      while (rs.next()) {
+        expected.put(rs.getLong(1), rs.getString(2));
+      }
+    }
+    assertThat(expected).isNotEmpty();
+    var schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(
+                Files.readString(Path.of("..", "docs", "schemas", "attachment.schema.json")));
+    for (OutputFormat format : OutputFormat.values()) {
+      var spec = spec(SourceType.Interaction, format, Compression.GZIP, "1Mi", timeframe);
+
+      Manifest manifest = manifest(run(spec, (done, total, bytes, files) -> {}));
+
+      Manifest.FileSet attachments = manifest.attachments();
+      assertThat(attachments.recordType()).isEqualTo("attachment");
+      assertThat(attachments.records()).isEqualTo(expected.size());
+      assertThat(attachments.files())
+          .allSatisfy(f -> assertThat(f.name()).startsWith("attachments-"))
+          .allSatisfy(f -> assertThat(f.bytes()).isLessThanOrEqualTo(1024 * 1024));
+      assertThat(manifest.files()).allSatisfy(f -> assertThat(f.name()).startsWith("part-"));
+      var interactionIds = new java.util.HashSet<>(exportedIds(manifest, format));
+      Map<Long, String> exported = new HashMap<>();
+      for (PartFile file : attachments.files()) {
+        String content = decompressed(stored(manifest, file));
+        List<Map<String, String>> records = new ArrayList<>();
+        if (format == OutputFormat.JSONL) {
+          for (String line : content.lines().toList()) {
+            JsonNode record = JSON.readTree(line);
+            assertThat(schema.validate(record)).as(line).isEmpty();
+            records.add(
+                Map.of(
+                    "id", record.get("id").asText(),
+                    "interaction_id", record.get("interaction_id").asText(),
+                    "content", record.get("content").asText()));
+          }
+        } else {
+          List<List<String>> rows = Csv.parse(content);
+          assertThat(rows.get(0)).containsExactlyElementsOf(SourceTable.ATTACHMENTS.columns());
+          for (List<String> row : rows.subList(1, rows.size())) {
+            records.add(
+                Map.of("id", row.get(0), "interaction_id", row.get(1), "content", row.get(5)));
+          }
+        }
+        for (Map<String, String> record : records) {
+          assertThat(interactionIds).contains(Long.parseLong(record.get("interaction_id")));
+          byte[] bytes = java.util.Base64.getDecoder().decode(record.get("content"));
+          exported.put(
+              Long.parseLong(record.get("id")),
+              HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        }
+      }
+      assertThat(exported).as(format.name()).isEqualTo(expected);
+    }
+
+    var without =
+        spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, timeframe);
+    without.source.includeAttachments = false;
+    assertThat(manifest(run(without, (d, t, b, f) -> {})).attachments()).isNull();
+  }
+
+  @Test
+  void aRecordOverTheSizeLimitFailsTheRunByIdOrIsSkippedAndListed() throws Exception {
+    List<Long> large = new ArrayList<>();
+    try (var db = postgres.connect();
+        var rs =
+            db.createStatement()
+                .executeQuery(
+                    "SELECT id FROM interactions WHERE attributes ? 'transcript' ORDER BY id")) {
+      while (rs.next()) {
+        large.add(rs.getLong(1));
+      }
+    }
+    assertThat(large).isNotEmpty();
+    for (OutputFormat format : OutputFormat.values()) {
+      var spec = spec(SourceType.Interaction, format, Compression.GZIP, null, all());
+      spec.source.includeAttachments = false;
+      spec.output.maxRecordSize = new Quantity("4Ki");
+
+      RunSummary failed = run(spec, (d, t, b, f) -> {});
+
+      assertThat(failed.result()).isEqualTo("Failed");
+      assertThat(failed.error())
+          .matches("bad record: interaction \\d+: record of \\d+ bytes is larger than .*")
+          .contains("onBadRecord");
+      assertThat(large).contains(Long.parseLong(failed.error().split(" ")[3].replace(":", "")));
+
+      spec.output.onBadRecord = BadRecordAction.Skip;
+      RunSummary skipped = run(spec, (d, t, b, f) -> {});
+
+      Manifest manifest = manifest(skipped);
+      assertThat(skipped.skippedRecords()).isEqualTo(large.size());
+      assertThat(manifest.skippedRecords()).isEqualTo(large.size());
+      assertThat(manifest.skipped())
+          .hasSize(Math.min(BadRecords.LISTED, large.size()))
+          .extracting(Manifest.SkippedRecord::id)
+          .doesNotHaveDuplicates()
+          .isSubsetOf(large);
+      assertThat(manifest.records()).isEqualTo(ROWS - large.size());
+      assertThat(exportedIds(manifest, format)).doesNotContainAnyElementsOf(large);
+    }
+  }
+
+  @Test
+  void textThatIsNotUtf8FailsTheRunByIdOrIsSkippedInEitherFormat() throws Exception {
+    String url = postgres.createSqlAsciiDatabase("legacy");
+    try (var db = DriverManager.getConnection(url, PostgresServer.USER, PostgresServer.PASSWORD)) {
+      SampleData.load(db, 200, 5);
+      db.createStatement()
+          .execute("UPDATE interactions SET subject = E'caf\\xe9 au lait' WHERE id = 42");
+    }
+    for (OutputFormat format : OutputFormat.values()) {
+      var spec = spec(SourceType.Interaction, format, Compression.GZIP, null, all());
+      spec.source.includeAttachments = false;
+
+      RunSummary failed = run(spec, SCHEDULED, (d, t, b, f) -> {}, Destination.DIRECTORY, url);
+
+      assertThat(failed.error()).as(format.name()).startsWith("bad record: interaction 42: ");
+      try (var files = Files.walk(output.resolve("ns").resolve("job" + runs))) {
+        assertThat(files.map(Path::getFileName).map(Path::toString)).doesNotContain(Manifest.FILE);
+      }
+
+      spec.output.onBadRecord = BadRecordAction.Skip;
+      Manifest manifest =
+          manifest(run(spec, SCHEDULED, (d, t, b, f) -> {}, Destination.DIRECTORY, url));
+
+      assertThat(manifest.skipped()).extracting(Manifest.SkippedRecord::id).containsExactly(42L);
+      assertThat(manifest.records()).isEqualTo(199);
+      assertThat(exportedIds(manifest, format)).hasSize(199).doesNotContain(42L);
+    }
   }
 
   /** The ids of every record in the run's files, each once: a duplicate fails the test. */
@@ -403,7 +554,10 @@ class ExportRunIT {
             String.join("", rawFiles(manifest(summary)))
                 .replaceAll("(?m)^id,contact_id.*\\r\\n", ""));
     assertThat(rows.stream().map(r -> r.get(0)).distinct().count()).isEqualTo(ROWS);
-    assertThat(progress).isSorted().last().isEqualTo(ROWS);
+    assertThat(progress)
+        .isSorted()
+        .last()
+        .isEqualTo(ROWS + manifest(summary).attachments().records());
     assertThat(store.directory().resolve("part-00009.csv.gz")).doesNotExist();
 
     var manifestTime = Files.getLastModifiedTime(store.directory().resolve(Manifest.FILE));
@@ -490,11 +644,20 @@ class ExportRunIT {
 
   private RunSummary run(
       ExportJobSpec spec, Instant scheduledAt, ProgressListener progress, Destination kind) {
+    return run(spec, scheduledAt, progress, kind, postgres.url());
+  }
+
+  private RunSummary run(
+      ExportJobSpec spec,
+      Instant scheduledAt,
+      ProgressListener progress,
+      Destination kind,
+      String databaseUrl) {
     String job = "job" + (++runs);
     var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60);
     try (RunStore store = store(kind, target)) {
       return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
-          .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+          .execute(store, databaseUrl, PostgresServer.USER, PostgresServer.PASSWORD);
     }
   }
 
@@ -554,6 +717,12 @@ class ExportRunIT {
 
   private byte[] stored(Manifest manifest, PartFile file) throws IOException {
     return read(runFolders.get(manifest.runId()) + file.name());
+  }
+
+  private static String decompressed(byte[] stored) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private List<String> rawFiles(Manifest manifest) throws IOException {

@@ -25,7 +25,7 @@ class RunHistoryTest {
   void finishedJobIsRecordedOnceWithItsSummary() {
     ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
     Job done = finished("daily-29923320", "Complete", 0);
-    var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "b");
+    var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "b", 0);
 
     var first = compute(job, List.of(done), j -> Optional.of(summary));
     job.setStatus(first.status());

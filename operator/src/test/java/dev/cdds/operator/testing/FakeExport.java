@@ -62,7 +62,7 @@ public final class FakeExport {
       progress.report(RECORDS, RECORDS, 2000, 1);
       String manifest = output.resolve(runId).resolve("manifest.json").toString();
       Files.writeString(
-          terminationLog, RunSummary.succeeded(RECORDS, 2000, 1, manifest, null, null).toJson());
+          terminationLog, RunSummary.succeeded(RECORDS, 2000, 1, manifest, null, null, 0).toJson());
     }
   }
 }

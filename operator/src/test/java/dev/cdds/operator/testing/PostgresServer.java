@@ -84,6 +84,22 @@ public final class PostgresServer implements AutoCloseable {
     return url(DATABASE);
   }
 
+  /**
+   * A second database in the SQL_ASCII encoding, which stores text bytes unchecked, as legacy
+   * databases do: the only way to hold text that is not valid UTF-8. Returns its JDBC URL.
+   */
+  public String createSqlAsciiDatabase(String name) throws SQLException {
+    try (Connection admin = connect()) {
+      admin
+          .createStatement()
+          .execute(
+              "CREATE DATABASE "
+                  + name
+                  + " ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    }
+    return url(name);
+  }
+
   private String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
