@@ -12,6 +12,8 @@ import dev.cdds.operator.exporter.RunStore;
 import dev.cdds.operator.exporter.RunSummary;
 import dev.cdds.operator.exporter.RunTarget;
 import dev.cdds.operator.exporter.S3Store;
+import dev.cdds.operator.exporter.SourceDatabase;
+import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.RunIds;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -86,6 +88,15 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
     ExportJobSpec spec = JSON.readValue(env.get("CDDS_SPEC"), ExportJobSpec.class);
+    SourceNames names;
+    try {
+      names =
+          env.get("CDDS_SOURCE_NAMES") == null
+              ? SourceNames.DOCUMENTED
+              : SourceNames.parse(env.get("CDDS_SOURCE_NAMES"));
+    } catch (IllegalArgumentException e) {
+      return RunSummary.failed(e.getMessage());
+    }
     String runId = env.get("CDDS_RUN_ID");
     var scheduledAt = RunIds.scheduledAt(runId);
     if (scheduledAt.isEmpty()) {
@@ -109,7 +120,7 @@ final class ExportCommand implements Callable<Integer> {
               + " claim (--default-claim)");
     }
     try (RunStore destination = store.get()) {
-      return run(spec, target, scheduledAt.get(), destination);
+      return run(spec, target, scheduledAt.get(), destination, names);
     }
   }
 
@@ -131,10 +142,15 @@ final class ExportCommand implements Callable<Integer> {
   }
 
   private RunSummary run(
-      ExportJobSpec spec, RunTarget target, Instant scheduledAt, RunStore store) {
+      ExportJobSpec spec,
+      RunTarget target,
+      Instant scheduledAt,
+      RunStore store,
+      SourceNames names) {
     String runId = target.runId();
     if ("log".equals(progressTarget)) {
-      return export(spec, target, scheduledAt, store, new ProgressLog(runId, Clock.systemUTC()));
+      return export(
+          spec, target, scheduledAt, store, names, new ProgressLog(runId, Clock.systemUTC()));
     }
     try (var client = new KubernetesClientBuilder().build()) {
       var progress =
@@ -145,7 +161,7 @@ final class ExportCommand implements Callable<Integer> {
               runId,
               Clock.systemUTC(),
               ProgressReporter.DEFAULT_INTERVAL);
-      return export(spec, target, scheduledAt, store, progress);
+      return export(spec, target, scheduledAt, store, names, progress);
     }
   }
 
@@ -154,12 +170,15 @@ final class ExportCommand implements Callable<Integer> {
       RunTarget target,
       Instant scheduledAt,
       RunStore store,
+      SourceNames names,
       ProgressListener progress) {
     return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
         .execute(
             store,
-            env.get("CDDS_SOURCE_URL"),
-            env.get("CDDS_SOURCE_USER"),
-            env.get("CDDS_SOURCE_PASSWORD"));
+            new SourceDatabase(
+                env.get("CDDS_SOURCE_URL"),
+                env.get("CDDS_SOURCE_USER"),
+                env.get("CDDS_SOURCE_PASSWORD"),
+                names));
   }
 }

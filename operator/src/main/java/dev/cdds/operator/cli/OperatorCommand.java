@@ -1,10 +1,13 @@
 package dev.cdds.operator.cli;
 
+import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -85,8 +88,19 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Namespace of the Lease. Default: the operator's own (POD_NAMESPACE).")
   String leaseNamespace;
 
+  @Option(
+      names = "--source-names",
+      description =
+          "YAML file with the table and column names of a database that differs from"
+              + " docs/source-schema.md (see docs/exporter.md). Default: the documented names.")
+  Path sourceNames;
+
   @Override
   public Integer call() throws Exception {
+    SourceNames names =
+        sourceNames == null
+            ? SourceNames.DOCUMENTED
+            : SourceNames.parse(Files.readString(sourceNames));
     Map<String, Quantity> requests = new HashMap<>();
     requests.put("cpu", new Quantity(cpuRequest));
     requests.put("memory", new Quantity(memory));
@@ -100,7 +114,8 @@ final class OperatorCommand implements Callable<Integer> {
             Optional.ofNullable(defaultClaim),
             startingDeadline,
             backoffLimit,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            names);
     var client = new KubernetesClientBuilder().build();
     Optional<String> lease =
         leaderElection

@@ -56,11 +56,8 @@ public final class ExportRun {
     this.clock = clock;
   }
 
-  /**
-   * Runs the export from the database at {@code url} into {@code store}; never throws, says what
-   * happened.
-   */
-  public RunSummary execute(RunStore store, String url, String user, String password) {
+  /** Runs the export from {@code source} into {@code store}; never throws, says what happened. */
+  public RunSummary execute(RunStore store, SourceDatabase source) {
     try {
       var earlier = store.completed();
       if (earlier.isPresent()) {
@@ -75,18 +72,18 @@ public final class ExportRun {
       return RunSummary.failed("destination " + store + ": " + e.getMessage());
     }
     var properties = new Properties();
-    properties.setProperty("user", user);
-    properties.setProperty("password", password);
+    properties.setProperty("user", source.user());
+    properties.setProperty("password", source.password());
     properties.setProperty("ApplicationName", "cdds-export " + target.runId());
     // So that COPY can read a SQL_ASCII database's bytes unconverted (see copyCsv).
     properties.setProperty("allowEncodingChanges", "true");
-    try (Connection db = DriverManager.getConnection(url, properties)) {
+    try (Connection db = DriverManager.getConnection(source.url(), properties)) {
       db.setAutoCommit(false);
       db.setReadOnly(true);
       db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       // Timestamps come back as text in UTC, the form the export writes.
       db.createStatement().execute("SET TIME ZONE 'UTC'");
-      Manifest manifest = export(db, store, sqlAscii(db));
+      Manifest manifest = export(db, store, source.names(), sqlAscii(db));
       db.commit();
       store.publish(manifest);
       long done =
@@ -122,17 +119,17 @@ public final class ExportRun {
     }
   }
 
-  private Manifest export(Connection db, RunStore store, boolean sqlAscii)
+  private Manifest export(Connection db, RunStore store, SourceNames names, boolean sqlAscii)
       throws SQLException, IOException {
     SourceTable table = SourceTable.of(spec.source);
-    var selection = Selection.of(table, window, table.filterValues(spec.source));
+    var selection = Selection.of(table, names, window, table.filterValues(spec.source));
     Optional<Selection> attachments =
         table == SourceTable.INTERACTIONS && !Boolean.FALSE.equals(spec.source.includeAttachments)
             ? Optional.of(selection.attachments())
             : Optional.empty();
-    long total = count(db, selection);
+    long total = RecordCount.of(db, selection).value();
     if (attachments.isPresent()) {
-      total += count(db, attachments.get());
+      total += RecordCount.of(db, attachments.get()).value();
     }
     var progressed = new Progress(total);
     progress.report(0, total, 0, 0);
@@ -176,14 +173,6 @@ public final class ExportRun {
         bad.skipped(),
         bad.listed().isEmpty() ? null : bad.listed(),
         clock.instant().toString());
-  }
-
-  private static long count(Connection db, Selection selection) throws SQLException {
-    try (Statement count = db.createStatement();
-        ResultSet rs = count.executeQuery("SELECT count(*) " + selection.from())) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   /** One set of part files, {@code <baseName>-00000.<ext>[.gz]}…, with the selected records. */
@@ -243,7 +232,7 @@ public final class ExportRun {
       Connection db, Selection selection, RecordSink out, BadRecords bad, boolean sqlAscii)
       throws SQLException, IOException {
     SourceTable table = selection.table();
-    Map<String, String> types = columnTypes(db, table);
+    Map<String, String> types = columnTypes(db, selection);
     var format = new JsonLines(table.columns(), types, sqlAscii);
     try (Statement query = db.createStatement()) {
       // Attachments are large: a handful of rows a fetch keeps memory flat.
@@ -272,15 +261,17 @@ public final class ExportRun {
    */
   private static void copyCsv(Connection db, Selection selection, RecordSink out)
       throws SQLException, IOException {
-    String copy = CsvCopy.statement(selection, columnTypes(db, selection.table()));
+    String copy = CsvCopy.statement(selection, columnTypes(db, selection));
     try (var records = new CsvCopy.Records(out::record)) {
       db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
     }
   }
 
   /** Each column's type name, as PostgreSQL reports it ({@code int8}, {@code jsonb}, …). */
-  private static Map<String, String> columnTypes(Connection db, SourceTable table)
+  private static Map<String, String> columnTypes(Connection db, Selection selection)
       throws SQLException {
+    SourceTable table = selection.table();
+    SourceNames names = selection.names();
     Map<String, String> types = new HashMap<>();
     try (var probe = db.createStatement();
         var rs =
@@ -288,7 +279,7 @@ public final class ExportRun {
                 "SELECT "
                     + String.join(", ", table.columns())
                     + " FROM "
-                    + table.table()
+                    + names.relation(table)
                     + " LIMIT 0")) {
       for (int i = 0; i < table.columns().size(); i++) {
         types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
@@ -334,10 +325,17 @@ public final class ExportRun {
       this.total = total;
     }
 
+    /**
+     * Reports one more record written. An estimated total may be passed before the end; the total
+     * reported then stays ahead of the records done, so that only the final report says 100%.
+     */
     void written(PartFiles parts) {
       done++;
       progress.report(
-          done, total, bytesBefore + parts.bytes(), filesBefore + parts.completedFiles());
+          done,
+          Math.max(total, done + 1),
+          bytesBefore + parts.bytes(),
+          filesBefore + parts.completedFiles());
     }
 
     void skipped() {

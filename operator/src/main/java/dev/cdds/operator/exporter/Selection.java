@@ -10,10 +10,11 @@ import java.util.Optional;
  * takes no bind parameters, so values are literals: instants we format, and types the CRD allows
  * only as lowercase identifiers (quotes are escaped all the same).
  */
-record Selection(SourceTable table, List<String> conditions, String order) {
+record Selection(SourceTable table, SourceNames names, List<String> conditions, String order) {
 
   /** The rows of {@code table} in the window, of the selected media or entity types. */
-  static Selection of(SourceTable table, ExportWindow window, Optional<List<String>> filter) {
+  static Selection of(
+      SourceTable table, SourceNames names, ExportWindow window, Optional<List<String>> filter) {
     List<String> conditions = new ArrayList<>();
     window
         .start()
@@ -28,13 +29,14 @@ record Selection(SourceTable table, List<String> conditions, String order) {
                     + " IN ("
                     + String.join(", ", values.stream().map(Selection::literal).toList())
                     + ")"));
-    return new Selection(table, conditions, table.windowColumn() + ", id");
+    return new Selection(table, names, conditions, table.windowColumn() + ", id");
   }
 
   /** The attachments of the selected interactions, grouped by interaction. */
   Selection attachments() {
     return new Selection(
         SourceTable.ATTACHMENTS,
+        names,
         List.of("interaction_id IN (SELECT id " + from() + ")"),
         "interaction_id, id");
   }
@@ -42,7 +44,7 @@ record Selection(SourceTable table, List<String> conditions, String order) {
   /** {@code FROM <table> [WHERE …]}. */
   String from() {
     return "FROM "
-        + table.table()
+        + names.relation(table)
         + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions));
   }
 

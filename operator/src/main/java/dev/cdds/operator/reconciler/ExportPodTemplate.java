@@ -43,6 +43,9 @@ final class ExportPodTemplate {
     env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
     env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
     env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+    if (!settings.sourceNames().tables().isEmpty()) {
+      env.add(literal("CDDS_SOURCE_NAMES", settings.sourceNames().toJson()));
+    }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());

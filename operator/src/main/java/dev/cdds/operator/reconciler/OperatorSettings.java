@@ -1,5 +1,6 @@
 package dev.cdds.operator.reconciler;
 
+import dev.cdds.operator.exporter.SourceNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.Optional;
  *     is recorded as Missed
  * @param backoffLimit retries of a failed export pod before the run fails
  * @param preconditionRecheck how soon a job whose Secret or PVC is missing is checked again
+ * @param sourceNames the source database's table and column names, passed on to the export pods
  */
 public record OperatorSettings(
     String exportImage,
@@ -21,4 +23,5 @@ public record OperatorSettings(
     Optional<String> defaultClaim,
     Duration startingDeadline,
     int backoffLimit,
-    Duration preconditionRecheck) {}
+    Duration preconditionRecheck,
+    SourceNames sourceNames) {}

@@ -34,6 +34,7 @@ class CsvCopyTest {
         CsvCopy.statement(
             Selection.of(
                 SourceTable.CONTACTS,
+                SourceNames.DOCUMENTED,
                 new ExportWindow(
                     Optional.of(Instant.parse("2026-03-01T00:00:00Z")), Optional.empty()),
                 Optional.empty()),
@@ -70,6 +71,7 @@ class CsvCopyTest {
         CsvCopy.statement(
             Selection.of(
                 SourceTable.EVENTS,
+                SourceNames.DOCUMENTED,
                 new ExportWindow(Optional.empty(), Optional.empty()),
                 Optional.of(List.of("work'item"))),
             Map.of(

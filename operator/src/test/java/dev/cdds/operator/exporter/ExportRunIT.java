@@ -236,7 +236,7 @@ class ExportRunIT {
     try (RunStore store = store(Destination.S3, target)) {
       failed =
           new ExportRun(spec, target, SCHEDULED, atHalfway(s3Server::stop), Clock.systemUTC())
-              .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+              .execute(store, source(postgres.url()));
     } finally {
       s3Server.start();
     }
@@ -252,7 +252,7 @@ class ExportRunIT {
     try (RunStore store = store(Destination.S3, target)) {
       rerun =
           new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
-              .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+              .execute(store, source(postgres.url()));
     }
     Manifest manifest = manifest(rerun);
     assertThat(manifest.records()).isEqualTo(ROWS);
@@ -414,6 +414,78 @@ class ExportRunIT {
     }
   }
 
+  @Test
+  void aSiteWithOtherTableAndColumnNamesExportsTheSameRecords() throws Exception {
+    try (var db = postgres.connect()) {
+      db.createStatement()
+          .execute(
+              "CREATE SCHEMA IF NOT EXISTS site;"
+                  + " DROP TABLE IF EXISTS site.ix;"
+                  + " CREATE TABLE site.ix AS SELECT id AS ix_id, contact_id, media_type AS media,"
+                  + " direction, status, subject, queue, agent_id, started_at AS start_ts,"
+                  + " ended_at, tenant_id, attributes FROM interactions;"
+                  + " CREATE INDEX ON site.ix (start_ts, ix_id)");
+    }
+    var names =
+        SourceNames.parse(
+            "interactions:\n"
+                + "  table: site.ix\n"
+                + "  columns: {id: ix_id, media_type: media, started_at: start_ts}\n");
+    var timeframe = new Timeframe();
+    timeframe.type = TimeframeType.FixedInterval;
+    timeframe.start = "2026-03-01T00:00:00Z";
+    timeframe.end = "2026-05-01T00:00:00Z";
+    var spec = spec(SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, timeframe);
+    spec.source.mediaTypes = List.of("chat", "voice");
+
+    Manifest documented = manifest(run(spec, (d, t, b, f) -> {}));
+    var target = new RunTarget("ns", "site", "site-" + SCHEDULED.getEpochSecond() / 60);
+    Manifest site;
+    try (RunStore store = store(Destination.DIRECTORY, target)) {
+      site =
+          manifest(
+              new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+                  .execute(
+                      store,
+                      new SourceDatabase(
+                          postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, names)));
+    }
+
+    assertThat(site.records()).isEqualTo(documented.records()).isPositive();
+    assertThat(lines(site)).containsExactlyElementsOf(lines(documented));
+    assertThat(site.attachments().records()).isEqualTo(documented.attachments().records());
+  }
+
+  @Test
+  void aCountThatWouldTakeTooLongGivesWayToThePlannersEstimateInTheSameSnapshot() throws Exception {
+    try (var db = postgres.connect()) {
+      // Every row costs 10 ms to look at: counting 5,000 contacts would take 50 s.
+      db.createStatement()
+          .execute(
+              "CREATE OR REPLACE VIEW slow_contacts AS SELECT * FROM contacts"
+                  + " WHERE pg_sleep(0.01) IS NOT NULL");
+      db.setAutoCommit(false);
+      db.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+      var selection =
+          Selection.of(
+              SourceTable.CONTACTS,
+              SourceNames.parse("contacts: {table: slow_contacts}"),
+              new ExportWindow(java.util.Optional.empty(), java.util.Optional.empty()),
+              java.util.Optional.empty());
+      long estimate = RecordCount.planRows(db, selection);
+
+      RecordCount count = RecordCount.of(db, selection, estimate, java.time.Duration.ofMillis(200));
+
+      assertThat(count.estimated()).isTrue();
+      assertThat(count.value()).isEqualTo(estimate).isBetween(ROWS / 4 / 2, ROWS / 4 * 2);
+      try (var rs = db.createStatement().executeQuery("SELECT count(*) FROM contacts")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("the transaction goes on").isEqualTo(ROWS / 4);
+      }
+      db.rollback();
+    }
+  }
+
   /** The ids of every record in the run's files, each once: a duplicate fails the test. */
   private List<Long> exportedIds(Manifest manifest, OutputFormat format) throws IOException {
     List<Long> ids = new ArrayList<>();
@@ -530,7 +602,7 @@ class ExportRunIT {
                 }),
             Clock.systemUTC());
     try {
-      dying.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      dying.execute(store, source(postgres.url()));
     } catch (IllegalStateException expected) {
       // What a process killed outright leaves: a part nobody finished.
       Files.writeString(store.directory().resolve("part-00009.csv.gz"), "half a part");
@@ -545,8 +617,7 @@ class ExportRunIT {
             SCHEDULED,
             (done, total, bytes, files) -> progress.add(done),
             Clock.systemUTC());
-    RunSummary summary =
-        retry.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    RunSummary summary = retry.execute(store, source(postgres.url()));
 
     assertThat(summary.records()).isEqualTo(ROWS);
     List<List<String>> rows =
@@ -570,7 +641,7 @@ class ExportRunIT {
                   throw new AssertionError("a complete run must not be redone");
                 },
                 Clock.systemUTC())
-            .execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+            .execute(store, source(postgres.url()));
     assertThat(again).isEqualTo(summary);
     assertThat(Files.getLastModifiedTime(store.directory().resolve(Manifest.FILE)))
         .isEqualTo(manifestTime);
@@ -584,8 +655,7 @@ class ExportRunIT {
     var run =
         new ExportRun(spec, target, SCHEDULED, atHalfway(postgres::restart), Clock.systemUTC());
 
-    RunSummary summary =
-        run.execute(store, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+    RunSummary summary = run.execute(store, source(postgres.url()));
 
     assertThat(summary.result()).isEqualTo("Failed");
     assertThat(summary.error()).startsWith("source database: ");
@@ -657,8 +727,13 @@ class ExportRunIT {
     var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60);
     try (RunStore store = store(kind, target)) {
       return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
-          .execute(store, databaseUrl, PostgresServer.USER, PostgresServer.PASSWORD);
+          .execute(store, source(databaseUrl));
     }
+  }
+
+  private static SourceDatabase source(String url) {
+    return new SourceDatabase(
+        url, PostgresServer.USER, PostgresServer.PASSWORD, SourceNames.DOCUMENTED);
   }
 
   /** S3 with the smallest part size S3 allows, so that a test-sized file takes several parts. */

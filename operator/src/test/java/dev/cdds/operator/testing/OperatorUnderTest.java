@@ -1,5 +1,6 @@
 package dev.cdds.operator.testing;
 
+import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Event;
@@ -49,7 +50,8 @@ public final class OperatorUnderTest {
         Optional.of(CLAIM),
         startingDeadline,
         0,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        SourceNames.DOCUMENTED);
   }
 
   /** Runs with leader election in the namespace; losing leadership fails loudly in the log. */
