@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl operator test -Dtest=GeneratedFilesTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dcdds.writeGenerated=true -Dspotless.check.skip=true
-echo "regenerated crds/ and docs/api.md"
+echo "regenerated crds/, the Helm chart's copies and docs/api.md"

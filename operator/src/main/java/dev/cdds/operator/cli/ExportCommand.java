@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,6 +63,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    MDC.put("exportjob", env.get("CDDS_EXPORTJOB"));
+    MDC.put("namespace", env.get("CDDS_NAMESPACE"));
+    MDC.put("run", env.get("CDDS_RUN_ID"));
     Path terminationLog = Path.of(env.getOrDefault("CDDS_TERMINATION_LOG", "/dev/termination-log"));
     RunSummary summary = run();
     Files.writeString(terminationLog, summary.toJson());

@@ -44,6 +44,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Turns each ExportJob into what runs it (a CronJob, or one Job for a one-time job) and keeps its
@@ -72,7 +73,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
       io.micrometer.core.instrument.MeterRegistry registry) {
     this.settings = settings;
     this.clock = clock;
-    this.metrics = new ExportMetrics(registry);
+    this.metrics = new ExportMetrics(registry, clock);
   }
 
   @Override
@@ -99,6 +100,14 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
 
   @Override
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
+    // Every log line of this reconciliation names its job (a field of its own in JSON logs).
+    try (var exportJob = MDC.putCloseable("exportjob", job.getMetadata().getName());
+        var namespace = MDC.putCloseable("namespace", job.getMetadata().getNamespace())) {
+      return reconcileJob(job, context);
+    }
+  }
+
+  private UpdateControl<ExportJob> reconcileJob(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
     var check = new Preconditions(client, settings).check(job);

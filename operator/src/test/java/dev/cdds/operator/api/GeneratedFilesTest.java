@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * crds/ (the CRD and the deletion policy) and docs/api.md are committed so that users, Helm and
- * readers have them; they must be what the Java model generates. After a model change, refresh them
- * with {@code hack/generate.sh}.
+ * crds/ (the CRD and the deletion policy), their copies in the Helm chart, and docs/api.md are
+ * committed so that users, Helm and readers have them; they must be what the Java model generates.
+ * After a model change, refresh them with {@code hack/generate.sh}.
  */
 class GeneratedFilesTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -23,6 +23,16 @@ class GeneratedFilesTest {
   @Test
   void committedDeletionPolicyIsWhatTheGeneratorWrites() throws IOException {
     assertCommitted(DeletionPolicyGenerator.COMMITTED, DeletionPolicyGenerator.generate());
+  }
+
+  @Test
+  void helmChartShipsTheSameCrdAndDeletionPolicy() throws IOException {
+    assertCommitted(
+        Path.of("helm/cdds-operator/crds/exportjobs.cdds.dev-v1.yml"),
+        ExportJobCrdGenerator.generate());
+    assertCommitted(
+        Path.of("helm/cdds-operator/files/deletion-policy.yml"),
+        DeletionPolicyGenerator.generate());
   }
 
   @Test

@@ -1,0 +1,27 @@
+# The one image of cdds-operator: `operator` (the controller) and `export` (what export pods run).
+#
+#   docker build -t ghcr.io/cdds-dev/cdds-operator:0.1.0 .
+#
+# Checked in CI by hadolint (hack/lint-dockerfile.sh); see docs/image.md.
+
+# --- build: the shaded jar, with the same Maven build as CI (tests run in CI, not here) ---
+FROM maven:3.9.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY operator/pom.xml operator/
+COPY examples/source/schema.sql examples/source/
+# Dependencies first: a source change does not download them again.
+RUN mvn -B -q -pl operator -Dspotless.check.skip=true dependency:resolve dependency:resolve-plugins
+COPY operator/src operator/src
+RUN mvn -B -q -pl operator -Dspotless.check.skip=true -DskipTests package
+
+# --- run: a JRE without shell or package manager, as a numeric non-root user ---
+FROM gcr.io/distroless/java17-debian12:nonroot
+COPY --from=build /src/operator/target/cdds-operator.jar /app/cdds-operator.jar
+USER 10001:10001
+# The heap follows the container's memory limit; an OutOfMemoryError ends the process, so that
+# Kubernetes restarts it (operator) or records the failure (export pod) instead of a sick JVM.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Writes go only to /tmp (an emptyDir in the pods): the root filesystem can be read-only.
+ENTRYPOINT ["java", "-Djava.io.tmpdir=/tmp", "-jar", "/app/cdds-operator.jar"]
+CMD ["operator", "--help"]

@@ -1,0 +1,360 @@
+package dev.cdds.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.reconciler.OperatorRuntime;
+import dev.cdds.operator.testing.CommandResult;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.Helm;
+import dev.cdds.operator.testing.Kubectl;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.TestNamespaces;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Helm chart against the real API server: it lints and renders, its values schema refuses bad
+ * values, it installs, its RBAC is enough for the operator (run in-process as the chart's
+ * ServiceAccount) and no more, and upgrade and uninstall leave nothing behind.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class HelmChartIT {
+  private static final Path CHART = Path.of("..", "helm", "cdds-operator").toAbsolutePath();
+  private static final String FULL_VALUES = CHART.resolve("ci/full-values.yaml").toString();
+  private static final String RELEASE = "cdds-operator";
+  private static final String SERVICE_ACCOUNT = "cdds-operator";
+
+  private final ControlPlane controlPlane;
+  private final Helm helm;
+  private final Kubectl kubectl;
+
+  HelmChartIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    this.helm = new Helm(controlPlane, work);
+    this.kubectl = new Kubectl(controlPlane);
+  }
+
+  @Test
+  void lintsAndRendersWithDefaultAndWithEveryOptionOn() throws Exception {
+    assertSucceeded(helm.run("lint", CHART.toString()));
+    assertSucceeded(helm.run("lint", CHART.toString(), "-f", FULL_VALUES));
+
+    String defaults = assertSucceeded(helm.run("template", RELEASE, CHART.toString(), "-n", "ops"));
+    String full =
+        assertSucceeded(
+            helm.run("template", RELEASE, CHART.toString(), "-n", "ops", "-f", FULL_VALUES));
+
+    assertThat(kinds(defaults))
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
+    assertThat(kinds(full))
+        .contains(
+            "ServiceMonitor", "PrometheusRule", "NetworkPolicy", "PodDisruptionBudget", "ConfigMap")
+        .doesNotContain("ClusterRole")
+        .filteredOn("Role"::equals)
+        .hasSize(3);
+    assertThat(full)
+        .contains("--namespaces=exports-a,exports-b")
+        .contains("--source-names=/etc/cdds/source-names.yaml")
+        .contains(
+            "resourceNames: [\"cdds-source-contacthistory\",\"cdds-source-iwd\",\"export-bucket\"]")
+        .contains("readOnlyRootFilesystem: true");
+  }
+
+  @Test
+  void valuesSchemaRefusesABadValueNamingIt() throws Exception {
+    CommandResult typo =
+        helm.run("template", RELEASE, CHART.toString(), "--set", "log.formatt=json");
+    CommandResult wrongType =
+        helm.run("template", RELEASE, CHART.toString(), "--set", "replicas=two");
+    CommandResult badChoice =
+        helm.run("template", RELEASE, CHART.toString(), "--set", "log.format=xml");
+    CommandResult unsafe =
+        helm.run(
+            "template",
+            RELEASE,
+            CHART.toString(),
+            "--set",
+            "replicas=2",
+            "--set",
+            "leaderElection.enabled=false");
+
+    assertThat(typo.exitCode()).isNotZero();
+    assertThat(typo.stderr()).contains("/log").contains("'formatt' not allowed");
+    assertThat(wrongType.exitCode()).isNotZero();
+    assertThat(wrongType.stderr()).contains("/replicas");
+    assertThat(badChoice.exitCode()).isNotZero();
+    assertThat(badChoice.stderr()).contains("/log/format");
+    assertThat(unsafe.exitCode()).isNotZero();
+    assertThat(unsafe.stderr()).contains("replicas > 1 needs leaderElection.enabled: true");
+  }
+
+  @Test
+  void installedRbacIsEnoughForTheOperatorAndNoMoreAndUninstallLeavesNothing() throws Exception {
+    controlPlane.installCrds();
+    KubernetesClient admin = controlPlane.client();
+    String release = TestNamespaces.create(admin, "helm-ops");
+    String watched = TestNamespaces.create(admin, "helm-exports");
+    String other = TestNamespaces.create(admin, "helm-other");
+    // The policy other tests applied without Helm; the chart installs (and owns) its own copy.
+    removeDeletionPolicy(admin);
+    try {
+      assertSucceeded(
+          helm.run(
+              "install",
+              RELEASE,
+              CHART.toString(),
+              "-n",
+              release,
+              "--set",
+              "watchNamespaces={" + watched + "}"));
+
+      assertThat(admin.apps().deployments().inNamespace(release).withName(SERVICE_ACCOUNT).get())
+          .isNotNull();
+      assertThat(admin.rbac().roles().inNamespace(watched).withName(SERVICE_ACCOUNT).get())
+          .isNotNull();
+      assertThat(admin.rbac().clusterRoles().withName(SERVICE_ACCOUNT).get()).isNull();
+      assertThat(
+              admin
+                  .admissionRegistration()
+                  .v1()
+                  .validatingAdmissionPolicies()
+                  .withName("cdds-exportjob-running-deletion")
+                  .get())
+          .isNotNull();
+
+      runsAnExportAsTheChartsServiceAccount(release, watched);
+      assertCanI(release, watched, other);
+
+      assertSucceeded(
+          helm.run(
+              "upgrade",
+              RELEASE,
+              CHART.toString(),
+              "-n",
+              release,
+              "--set",
+              "watchNamespaces={" + watched + "}",
+              "--set",
+              "replicas=2",
+              "--set",
+              "metrics.service.enabled=false"));
+      assertThat(admin.policy().v1().podDisruptionBudget().inNamespace(release).list().getItems())
+          .hasSize(1);
+      assertThat(admin.services().inNamespace(release).list().getItems()).isEmpty();
+      assertThat(
+              admin
+                  .apps()
+                  .deployments()
+                  .inNamespace(release)
+                  .withName(SERVICE_ACCOUNT)
+                  .get()
+                  .getSpec()
+                  .getReplicas())
+          .isEqualTo(2);
+
+      assertSucceeded(helm.run("uninstall", RELEASE, "-n", release, "--wait"));
+
+      assertThat(ours(admin, release, watched)).isEmpty();
+      assertThat(
+              admin
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName("exportjobs.cdds.dev")
+                  .get())
+          .as("Helm keeps the CRDs of crds/")
+          .isNotNull();
+    } finally {
+      controlPlane.installCrds();
+    }
+  }
+
+  private void runsAnExportAsTheChartsServiceAccount(String release, String watched)
+      throws Exception {
+    KubernetesClient admin = controlPlane.client();
+    OperatorUnderTest.prepareNamespace(admin, watched);
+    try (KubernetesClient asOperator = controlPlane.clientAs(release, SERVICE_ACCOUNT);
+        var operator =
+            OperatorRuntime.start(
+                asOperator,
+                OperatorUnderTest.settings(),
+                Set.of(watched),
+                Optional.of(release),
+                "helm-installed",
+                0,
+                () -> {})) {
+      admin
+          .resources(ExportJob.class)
+          .inNamespace(watched)
+          .resource(ExportJobs.once("first"))
+          .create();
+
+      ExportJob done =
+          admin
+              .resources(ExportJob.class)
+              .inNamespace(watched)
+              .withName("first")
+              .waitUntilCondition(
+                  j -> j.getStatus() != null && j.getStatus().history != null,
+                  120,
+                  TimeUnit.SECONDS);
+
+      assertThat(done.getStatus().history.get(0).result)
+          .as(done.getStatus().history.get(0).message)
+          .isEqualTo(RunResult.Succeeded);
+      assertThat(OperatorUnderTest.eventReasons(admin, watched, "first")).isNotEmpty();
+    }
+  }
+
+  /** kubectl auth can-i, as the chart's ServiceAccount: what it needs, and nothing around it. */
+  private void assertCanI(String release, String watched, String other) throws Exception {
+    String as = "--as=system:serviceaccount:" + release + ":" + SERVICE_ACCOUNT;
+    record Case(String verb, String resource, String namespace, boolean allowed) {}
+    List<Case> table =
+        List.of(
+            new Case("watch", "exportjobs.cdds.dev", watched, true),
+            new Case("patch", "exportjobs.cdds.dev/status", watched, true),
+            new Case("patch", "exportjobs.cdds.dev", watched, false),
+            new Case("delete", "exportjobs.cdds.dev", watched, false),
+            new Case("create", "cronjobs.batch", watched, true),
+            new Case("create", "jobs.batch", watched, true),
+            new Case("delete", "jobs.batch", watched, false),
+            new Case("create", "pods", watched, false),
+            new Case("get", "secrets", watched, true),
+            new Case("list", "secrets", watched, false),
+            new Case("watch", "secrets", watched, false),
+            new Case("get", "secrets", other, false),
+            new Case("get", "secrets", release, false),
+            new Case("create", "jobs.batch", other, false),
+            new Case("watch", "exportjobs.cdds.dev", other, false),
+            new Case("update", "leases.coordination.k8s.io", release, true),
+            new Case("update", "leases.coordination.k8s.io", watched, false),
+            new Case("delete", "namespaces", "", false),
+            new Case("create", "clusterroles.rbac.authorization.k8s.io", "", false),
+            new Case("create", "clusterrolebindings.rbac.authorization.k8s.io", "", false),
+            new Case("escalate", "roles.rbac.authorization.k8s.io", watched, false),
+            new Case("create", "customresourcedefinitions.apiextensions.k8s.io", "", false));
+    List<String> wrong = new ArrayList<>();
+    for (Case c : table) {
+      String[] resource = c.resource().split("/");
+      List<String> args = new ArrayList<>(List.of("auth", "can-i", c.verb(), resource[0], as));
+      if (resource.length > 1) {
+        args.add("--subresource=" + resource[1]);
+      }
+      args.add(c.namespace().isEmpty() ? "--all-namespaces" : "--namespace=" + c.namespace());
+      CommandResult answer = kubectl.run(args.toArray(String[]::new));
+      boolean allowed = answer.stdout().trim().equals("yes");
+      if (allowed != c.allowed()) {
+        wrong.add(c + " but kubectl said " + answer.stdout().trim() + answer.stderr().trim());
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  /** Everything the release labelled as its own, in its namespaces and cluster-wide. */
+  private static List<String> ours(KubernetesClient client, String release, String watched) {
+    String selector = "app.kubernetes.io/instance";
+    List<HasMetadata> found = new ArrayList<>();
+    for (String ns : List.of(release, watched)) {
+      found.addAll(
+          client
+              .apps()
+              .deployments()
+              .inNamespace(ns)
+              .withLabel(selector, RELEASE)
+              .list()
+              .getItems());
+      found.addAll(
+          client.serviceAccounts().inNamespace(ns).withLabel(selector, RELEASE).list().getItems());
+      found.addAll(
+          client.services().inNamespace(ns).withLabel(selector, RELEASE).list().getItems());
+      found.addAll(
+          client.configMaps().inNamespace(ns).withLabel(selector, RELEASE).list().getItems());
+      found.addAll(
+          client.rbac().roles().inNamespace(ns).withLabel(selector, RELEASE).list().getItems());
+      found.addAll(
+          client
+              .rbac()
+              .roleBindings()
+              .inNamespace(ns)
+              .withLabel(selector, RELEASE)
+              .list()
+              .getItems());
+      found.addAll(
+          client
+              .policy()
+              .v1()
+              .podDisruptionBudget()
+              .inNamespace(ns)
+              .withLabel(selector, RELEASE)
+              .list()
+              .getItems());
+    }
+    found.addAll(client.rbac().clusterRoles().withLabel(selector, RELEASE).list().getItems());
+    found.addAll(
+        client.rbac().clusterRoleBindings().withLabel(selector, RELEASE).list().getItems());
+    Stream.of(
+            client
+                .admissionRegistration()
+                .v1()
+                .validatingAdmissionPolicies()
+                .withName("cdds-exportjob-running-deletion")
+                .get())
+        .filter(p -> p != null)
+        .forEach(found::add);
+    return found.stream()
+        .map(
+            o ->
+                o.getKind()
+                    + " "
+                    + o.getMetadata().getNamespace()
+                    + "/"
+                    + o.getMetadata().getName())
+        .toList();
+  }
+
+  private static void removeDeletionPolicy(KubernetesClient client) {
+    var admission = client.admissionRegistration().v1();
+    admission
+        .validatingAdmissionPolicyBindings()
+        .withName("cdds-exportjob-running-deletion")
+        .delete();
+    admission.validatingAdmissionPolicies().withName("cdds-exportjob-running-deletion").delete();
+  }
+
+  private static List<String> kinds(String manifests) {
+    return manifests
+        .lines()
+        .filter(l -> l.startsWith("kind:"))
+        .map(l -> l.substring("kind:".length()).trim().replace("\"", ""))
+        .toList();
+  }
+
+  private static String assertSucceeded(CommandResult result) {
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    return result.stdout();
+  }
+}
