@@ -29,6 +29,10 @@ public class RunRecord {
   @JsonPropertyDescription("End of the exported window, exclusive.")
   public String windowEnd;
 
+  @JsonPropertyDescription(
+      "true for a run started by hand (kubectl cdds run) rather than by the schedule.")
+  public Boolean manual;
+
   @Required
   @JsonPropertyDescription("Succeeded, Failed, Missed or Cancelled.")
   public RunResult result;

@@ -1,5 +1,6 @@
 package dev.cdds.operator.cli;
 
+import dev.cdds.operator.cli.kubectl.KubectlCdds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,10 +9,22 @@ import picocli.CommandLine.Command;
     name = "cdds-operator",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {OperatorCommand.class, ExportCommand.class},
+    subcommands = {OperatorCommand.class, ExportCommand.class, KubectlCdds.class},
     description = "Runs scheduled data exports as ExportJob custom resources.")
 public final class Main {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line; a failure is one line on stderr ("error: …") and exit code 1. */
+  public static CommandLine commandLine() {
+    var line = new CommandLine(new Main());
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + KubectlCdds.message(e));
+          cmd.getErr().flush();
+          return 1;
+        });
+    return line;
   }
 }

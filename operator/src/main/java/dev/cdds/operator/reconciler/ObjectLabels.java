@@ -9,6 +9,9 @@ public final class ObjectLabels {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "cdds-operator";
 
+  /** Annotation of a Job started by hand ({@code kubectl cdds run}), not by the schedule. */
+  public static final String MANUAL_RUN = "cdds.dev/manual";
+
   /** Selects what this operator manages, for its informers. */
   public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
 

@@ -179,6 +179,10 @@ final class RunHistory {
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : end.getLastTransitionTime();
+    if (job.getMetadata().getAnnotations() != null
+        && "true".equals(job.getMetadata().getAnnotations().get(ObjectLabels.MANUAL_RUN))) {
+      run.manual = true;
+    }
     boolean succeeded = "Complete".equals(end.getType());
     run.result = succeeded ? RunResult.Succeeded : RunResult.Failed;
     int failed = job.getStatus().getFailed() == null ? 0 : job.getStatus().getFailed();

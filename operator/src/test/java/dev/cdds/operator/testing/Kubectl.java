@@ -1,6 +1,7 @@
 package dev.cdds.operator.testing;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,16 +9,38 @@ import java.util.Map;
 /** The real kubectl, pointed at the test control plane, as a user would run it. */
 public final class Kubectl {
   private final ControlPlane controlPlane;
+  private final Map<String, String> env;
 
   public Kubectl(ControlPlane controlPlane) {
+    this(controlPlane, Map.of());
+  }
+
+  private Kubectl(ControlPlane controlPlane, Map<String, String> env) {
     this.controlPlane = controlPlane;
+    this.env = env;
+  }
+
+  /**
+   * kubectl with {@code dir} first on PATH, where it finds plugins ({@code kubectl-<name>}), and
+   * the kubeconfig in {@code KUBECONFIG}: kubectl refuses flags before a plugin's name.
+   */
+  public Kubectl withPluginsFrom(Path dir) {
+    return new Kubectl(
+        controlPlane,
+        Map.of(
+            "PATH",
+            dir + ":" + System.getenv("PATH"),
+            "KUBECONFIG",
+            controlPlane.kubeconfig().toString()));
   }
 
   public CommandResult run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(controlPlane.binary("kubectl").toString());
-    command.add("--kubeconfig=" + controlPlane.kubeconfig());
+    if (!env.containsKey("KUBECONFIG")) {
+      command.add("--kubeconfig=" + controlPlane.kubeconfig());
+    }
     command.addAll(List.of(args));
-    return CommandResult.run(command, Map.of());
+    return CommandResult.run(command, env);
   }
 }
