@@ -34,7 +34,7 @@ public final class ControlPlane implements AutoCloseable {
   /** An image name whose pods run {@link FakeExport}. */
   public static final String FAKE_EXPORT_IMAGE = "cdds-test/fake-export";
 
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path REPO = Repository.ROOT;
 
   private final KubeAPIServer apiServer;
   private KubeControllerManager controllerManager;

@@ -41,6 +41,10 @@ final class KubeControllerManager implements AutoCloseable {
     return new KubeControllerManager(process);
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -25,21 +25,38 @@ public final class PostgresServer implements AutoCloseable {
   private final Path bin;
   private final Path dataDir;
   private final int port;
+  private final boolean created;
 
-  private PostgresServer(Path bin, Path dataDir, int port) {
+  private PostgresServer(Path bin, Path dataDir, int port, boolean created) {
     this.bin = bin;
     this.dataDir = dataDir;
     this.port = port;
+    this.created = created;
   }
 
   /** Starts a server whose files are in {@code work/<name>}, emptied first. */
   public static PostgresServer start(Path work, String name)
       throws IOException, InterruptedException {
+    deleteRecursively(work.resolve(name));
+    return startKeeping(work, name);
+  }
+
+  /**
+   * Starts the server of {@code work/<name>} with the data it has, or a new one; {@link #created()}
+   * tells which.
+   */
+  public static PostgresServer startKeeping(Path work, String name)
+      throws IOException, InterruptedException {
     Path bin = binaries();
     Path dir = work.resolve(name);
+    Path data = dir.resolve("data");
+    if (Files.exists(data.resolve("PG_VERSION"))) {
+      int port = freePort();
+      pgCtlStart(bin, dir, data, port);
+      return new PostgresServer(bin, data, port, false);
+    }
     deleteRecursively(dir);
     Files.createDirectories(dir);
-    Path data = dir.resolve("data");
     Path password = dir.resolve("password");
     Files.writeString(password, PASSWORD);
     chownToPostgresIfRoot(dir);
@@ -55,10 +72,25 @@ public final class PostgresServer implements AutoCloseable {
         "-E",
         "UTF8",
         "--locale=C.UTF-8");
-    int port;
-    try (var socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+    int port = freePort();
+    pgCtlStart(bin, dir, data, port);
+    var server = new PostgresServer(bin, data, port, true);
+    try (Connection admin = DriverManager.getConnection(server.url("postgres"), USER, PASSWORD)) {
+      admin.createStatement().execute("CREATE DATABASE " + DATABASE);
+    } catch (SQLException e) {
+      throw new IOException("PostgreSQL started but refused the test user", e);
     }
+    return server;
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void pgCtlStart(Path bin, Path dir, Path data, int port)
+      throws IOException, InterruptedException {
     run(
         bin.resolve("pg_ctl"),
         "-D",
@@ -71,13 +103,16 @@ public final class PostgresServer implements AutoCloseable {
         "-o",
         "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir + " -c fsync=off",
         "start");
-    var server = new PostgresServer(bin, data, port);
-    try (Connection admin = DriverManager.getConnection(server.url("postgres"), USER, PASSWORD)) {
-      admin.createStatement().execute("CREATE DATABASE " + DATABASE);
-    } catch (SQLException e) {
-      throw new IOException("PostgreSQL started but refused the test user", e);
-    }
-    return server;
+  }
+
+  /** Whether this start created the database (else it found one). */
+  public boolean created() {
+    return created;
+  }
+
+  /** The postmaster's process id, from its pid file. */
+  public long pid() throws IOException {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
   }
 
   public String url() {

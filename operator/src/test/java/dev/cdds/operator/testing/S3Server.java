@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Server implements AutoCloseable {
   public static final String ACCESS_KEY_ID = "cdds-test-access";
   public static final String SECRET_ACCESS_KEY = "cdds-test-secret-key-value";
-  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path REPO = Repository.ROOT;
 
   private final Path binary;
   private final Path dir;
@@ -54,9 +54,16 @@ public final class S3Server implements AutoCloseable {
         }
       }
     }
+    return startKeeping(work, name);
+  }
+
+  /** Starts a server on the objects already in {@code work/<name>/data}, if any. */
+  public static S3Server startKeeping(Path work, String name)
+      throws IOException, InterruptedException {
+    Path dir = work.resolve(name);
     Files.createDirectories(dir.resolve("data"));
     int port;
-    try (var socket = new ServerSocket(0)) {
+    try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     var server = new S3Server(build(), dir, port);
@@ -104,6 +111,10 @@ public final class S3Server implements AutoCloseable {
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public String endpoint() {
