@@ -4,9 +4,7 @@ import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -162,29 +160,9 @@ public final class ControlPlane implements AutoCloseable {
    * API server's RBAC decides what it may do.
    */
   public KubernetesClient clientAs(String namespace, String serviceAccount) throws IOException {
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
     Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(admin.getMasterUrl())
-            .withCaCertData(
-                Base64.getEncoder().encodeToString(caPem(admin).getBytes(StandardCharsets.UTF_8)))
-            .withOauthToken(token)
-            .withNamespace(namespace)
-            .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    String ca = Base64.getEncoder().encodeToString(caPem(admin).getBytes(StandardCharsets.UTF_8));
+    return ServiceAccountClients.of(client, ca, namespace, serviceAccount);
   }
 
   public ProcessNode node() {

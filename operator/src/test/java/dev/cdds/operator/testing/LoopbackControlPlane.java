@@ -124,27 +124,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
 
   /** A client authenticated as a ServiceAccount, so that RBAC decides what it may do. */
   public KubernetesClient clientAs(String namespace, String serviceAccount) {
-    String token =
-        client
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(24 * 3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(client.getConfiguration().getMasterUrl())
-            .withCaCertData(client.getConfiguration().getCaCertData())
-            .withOauthToken(token)
-            .withNamespace(namespace)
-            .build();
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return ServiceAccountClients.of(
+        client, client.getConfiguration().getCaCertData(), namespace, serviceAccount);
   }
 
   public Path kubeconfig() {
