@@ -261,8 +261,10 @@ public final class ExportRun {
    */
   private static void copyCsv(Connection db, Selection selection, RecordSink out)
       throws SQLException, IOException {
-    String copy = CsvCopy.statement(selection, columnTypes(db, selection));
-    try (var records = new CsvCopy.Records(out::record)) {
+    Map<String, String> types = columnTypes(db, selection);
+    String copy = CsvCopy.statement(selection, types);
+    try (var records =
+        new CsvCopy.Records(out::record, CsvCopy.timestampColumns(selection.table(), types))) {
       db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
     }
   }

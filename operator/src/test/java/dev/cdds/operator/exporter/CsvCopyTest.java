@@ -17,7 +17,8 @@ class CsvCopyTest {
     List<String> records = new ArrayList<>();
     try (var out =
         new CsvCopy.Records(
-            (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8)))) {
+            (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8)),
+            new boolean[3])) {
       byte[] bytes = copy.getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < bytes.length; i += 5) {
         out.write(bytes, i, Math.min(5, bytes.length - i));
@@ -26,6 +27,28 @@ class CsvCopyTest {
 
     assertThat(records)
         .containsExactly("1,\"a, \"\"b\"\"\nc\",\r\n", "2,,\"\"\r\n", "3,x,\"line\none\"\r\n");
+  }
+
+  @Test
+  void writesTimestampColumnsAsRfc3339AndLeavesOtherColumnsAndNullsAlone() throws Exception {
+    String copy =
+        "1,2026-01-05 12:34:56.5+00,\"a 2026-01-05 12:34:56+00\",\n"
+            + "2,,x,2026-12-31 23:59:59+00\n";
+    List<String> records = new ArrayList<>();
+    try (var out =
+        new CsvCopy.Records(
+            (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8)),
+            new boolean[] {false, true, false, true})) {
+      byte[] bytes = copy.getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < bytes.length; i += 7) {
+        out.write(bytes, i, Math.min(7, bytes.length - i));
+      }
+    }
+
+    assertThat(records)
+        .containsExactly(
+            "1,2026-01-05T12:34:56.5Z,\"a 2026-01-05 12:34:56+00\",\r\n",
+            "2,,x,2026-12-31T23:59:59Z\r\n");
   }
 
   @Test
@@ -60,7 +83,7 @@ class CsvCopyTest {
 
     assertThat(statement)
         .startsWith("COPY (SELECT id, first_name, last_name, to_json(emails)::text")
-        .contains("replace(replace(modified_at::text, ' ', 'T'), '+00', 'Z')")
+        .contains(", modified_at, attributes FROM")
         .contains("WHERE modified_at >= '2026-03-01T00:00:00Z' ORDER BY modified_at, id")
         .endsWith("TO STDOUT WITH (FORMAT csv)");
   }
