@@ -38,6 +38,9 @@ public final class SampleData {
   };
   private static final int BATCH = 5_000;
 
+  /** Attachments are large: a batch is also sent once it holds this much text. */
+  private static final int BATCH_CHARS = 8 << 20;
+
   private final SplittableRandom random;
 
   private SampleData(long seed) {
@@ -72,7 +75,7 @@ public final class SampleData {
     var csv = new StringBuilder();
     for (long id = 1; id <= rows; id++) {
       row.append(id, csv);
-      if (id % BATCH == 0 || id == rows) {
+      if (id % BATCH == 0 || id == rows || csv.length() > BATCH_CHARS) {
         copy.copyIn(
             "COPY " + table + " FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
         csv.setLength(0);
