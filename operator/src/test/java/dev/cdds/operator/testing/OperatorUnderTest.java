@@ -32,15 +32,21 @@ public final class OperatorUnderTest {
   }
 
   public static OperatorSettings settings(Duration startingDeadline) {
-    return settings(ControlPlane.FAKE_EXPORT_IMAGE + ":test", startingDeadline);
+    return settings(ControlPlane.FAKE_EXPORT_IMAGE + ":test", startingDeadline, 0);
   }
 
   /** Settings whose export pods run the real exporter of the built jar. */
   public static OperatorSettings realExporter() {
-    return settings(ControlPlane.OPERATOR_IMAGE + ":test", Duration.ofHours(1));
+    return realExporter(0);
   }
 
-  private static OperatorSettings settings(String image, Duration startingDeadline) {
+  /** The real exporter, and a failed export pod retried {@code backoffLimit} times. */
+  public static OperatorSettings realExporter(int backoffLimit) {
+    return settings(ControlPlane.OPERATOR_IMAGE + ":test", Duration.ofHours(1), backoffLimit);
+  }
+
+  private static OperatorSettings settings(
+      String image, Duration startingDeadline, int backoffLimit) {
     return new OperatorSettings(
         image,
         new ResourceRequirementsBuilder()
@@ -49,7 +55,7 @@ public final class OperatorUnderTest {
             .build(),
         Optional.of(CLAIM),
         startingDeadline,
-        0,
+        backoffLimit,
         Duration.ofSeconds(2),
         SourceNames.DOCUMENTED);
   }

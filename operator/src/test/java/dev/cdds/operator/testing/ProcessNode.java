@@ -64,6 +64,21 @@ public final class ProcessNode implements AutoCloseable {
     return logsRoot.resolve(namespace + "_" + pod + "_" + container + ".log");
   }
 
+  /**
+   * Kills the container of pod {@code name} at once (SIGKILL), as the kernel's OOM killer or a node
+   * failure would; the pod then fails with exit code 137.
+   */
+  public void kill(String namespace, String name) {
+    running.values().stream()
+        .filter(p -> p.pod().getMetadata().getNamespace().equals(namespace))
+        .filter(p -> p.pod().getMetadata().getName().equals(name))
+        .forEach(
+            p -> {
+              p.process().descendants().forEach(ProcessHandle::destroyForcibly);
+              p.process().destroyForcibly();
+            });
+  }
+
   void start() {
     informer =
         client
