@@ -4,11 +4,12 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.api.Weekday;
+import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.FreePorts;
 import dev.cdds.operator.testing.ImageLaunchers;
 import dev.cdds.operator.testing.LoopbackControlPlane;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -57,9 +58,9 @@ public final class ScaleBenchmark {
           .resource(
               new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
           .serverSideApply();
-      applyCrds(client);
+      ControlPlane.installCrds(client);
       OperatorUnderTest.prepareNamespace(client, NAMESPACE);
-      int metricsPort = freePort();
+      int metricsPort = FreePorts.loopback();
       var launch =
           new ProcessBuilder(
                   "java",
@@ -102,28 +103,6 @@ public final class ScaleBenchmark {
         operator.waitFor();
       }
     }
-  }
-
-  private static void applyCrds(KubernetesClient client) throws IOException {
-    try (var in = Files.newInputStream(Path.of("crds/exportjobs.cdds.dev-v1.yml"))) {
-      for (HasMetadata item : client.load(in).items()) {
-        client.resource(item).serverSideApply();
-      }
-    }
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName("exportjobs.cdds.dev")
-        .waitUntilCondition(
-            c ->
-                c != null
-                    && c.getStatus() != null
-                    && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                        .anyMatch(x -> x.getType().equals("Established")),
-            60,
-            java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Hourly, daily, weekly and monthly jobs, all due at least three hours from now. */
@@ -246,12 +225,6 @@ public final class ScaleBenchmark {
       }
     }
     return total;
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The operator's peak heap (its Prometheus endpoint) and peak RSS (the kernel's VmHWM). */

@@ -44,7 +44,8 @@ class HelmChartIT {
   HelmChartIT(ControlPlane controlPlane) {
     this.controlPlane = controlPlane;
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
-    this.helm = new Helm(controlPlane, work);
+    this.helm =
+        new Helm(controlPlane.binary("helm"), controlPlane.kubeconfig(), work.resolve("helm"));
     this.kubectl = new Kubectl(controlPlane);
   }
 

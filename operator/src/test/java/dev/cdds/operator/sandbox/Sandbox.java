@@ -6,6 +6,7 @@ import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.Helm;
 import dev.cdds.operator.testing.ImageLaunchers;
 import dev.cdds.operator.testing.LoopbackControlPlane;
 import dev.cdds.operator.testing.PostgresServer;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole product on this machine, for {@code hack/sandbox up}: a loopback control plane with the
@@ -215,28 +215,21 @@ public final class Sandbox {
 
   private static void helm(Path binaries, Path kubeconfig, Path repo)
       throws IOException, InterruptedException {
-    Path home = kubeconfig.resolveSibling("helm");
-    var builder =
-        new ProcessBuilder(
-                binaries.resolve("helm").toString(),
-                "upgrade",
-                "--install",
-                "cdds-operator",
-                repo.resolve("helm/cdds-operator").toString(),
-                "--namespace",
-                RELEASE_NAMESPACE,
-                "--set",
-                "watchNamespaces={" + NAMESPACE + "}",
-                "--set",
-                "export.defaultClaim=" + CLAIM)
-            .inheritIO();
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
-    builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
-    builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException("helm upgrade --install failed");
+    var helm = new Helm(binaries.resolve("helm"), kubeconfig, kubeconfig.resolveSibling("helm"));
+    var installed =
+        helm.run(
+            "upgrade",
+            "--install",
+            "cdds-operator",
+            repo.resolve("helm/cdds-operator").toString(),
+            "--namespace",
+            RELEASE_NAMESPACE,
+            "--set",
+            "watchNamespaces={" + NAMESPACE + "}",
+            "--set",
+            "export.defaultClaim=" + CLAIM);
+    if (installed.exitCode() != 0) {
+      throw new IllegalStateException("helm upgrade --install failed: " + installed.stderr());
     }
   }
 

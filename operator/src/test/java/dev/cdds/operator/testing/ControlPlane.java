@@ -183,6 +183,11 @@ public final class ControlPlane implements AutoCloseable {
    * serves the CRDs.
    */
   public void installCrds() throws IOException {
+    installCrds(client);
+  }
+
+  /** The same for any API server, given an admin client. */
+  public static void installCrds(KubernetesClient client) throws IOException {
     try (var files = Files.list(REPO.resolve("crds"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {

@@ -6,17 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The real helm, pointed at the test control plane, with its caches in the test's work dir. */
+/** The real helm, pointed at a control plane by its kubeconfig, its caches in {@code home}. */
 public final class Helm {
-  private final ControlPlane controlPlane;
+  private final Path binary;
   private final Map<String, String> env;
 
-  public Helm(ControlPlane controlPlane, Path work) {
-    this.controlPlane = controlPlane;
-    Path home = work.resolve("helm");
+  public Helm(Path binary, Path kubeconfig, Path home) {
+    this.binary = binary;
     this.env =
         Map.of(
-            "KUBECONFIG", controlPlane.kubeconfig().toString(),
+            "KUBECONFIG", kubeconfig.toString(),
             "HELM_CACHE_HOME", home.resolve("cache").toString(),
             "HELM_CONFIG_HOME", home.resolve("config").toString(),
             "HELM_DATA_HOME", home.resolve("data").toString());
@@ -24,7 +23,7 @@ public final class Helm {
 
   public CommandResult run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(controlPlane.binary("helm").toString());
+    command.add(binary.toString());
     command.addAll(List.of(args));
     return CommandResult.run(command, env);
   }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +52,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
     String token = adminToken(pki);
     serviceAccountKeys(pki);
     List<Process> processes = new ArrayList<>();
-    int etcdPort = freePort();
-    int peerPort = freePort();
+    int etcdPort = FreePorts.loopback();
+    int peerPort = FreePorts.loopback();
     processes.add(
         start(
             logs.resolve("etcd.log"),
@@ -65,8 +64,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
             "--listen-peer-urls=http://127.0.0.1:" + peerPort,
             "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
             "--initial-cluster=default=http://127.0.0.1:" + peerPort,
-            "--listen-metrics-urls=http://127.0.0.1:" + freePort()));
-    int apiPort = freePort();
+            "--listen-metrics-urls=http://127.0.0.1:" + FreePorts.loopback()));
+    int apiPort = FreePorts.loopback();
     processes.add(
         start(
             logs.resolve("kube-apiserver.log"),
@@ -250,11 +249,5 @@ public final class LoopbackControlPlane implements AutoCloseable {
         current-context: sandbox
         """
         .formatted(port, caData, token);
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

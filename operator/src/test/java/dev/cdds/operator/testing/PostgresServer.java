@@ -1,7 +1,6 @@
 package dev.cdds.operator.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +50,7 @@ public final class PostgresServer implements AutoCloseable {
     Path dir = work.resolve(name);
     Path data = dir.resolve("data");
     if (Files.exists(data.resolve("PG_VERSION"))) {
-      int port = freePort();
+      int port = FreePorts.loopback();
       pgCtlStart(bin, dir, data, port);
       return new PostgresServer(bin, data, port, false);
     }
@@ -72,7 +71,7 @@ public final class PostgresServer implements AutoCloseable {
         "-E",
         "UTF8",
         "--locale=C.UTF-8");
-    int port = freePort();
+    int port = FreePorts.loopback();
     pgCtlStart(bin, dir, data, port);
     var server = new PostgresServer(bin, data, port, true);
     try (Connection admin = DriverManager.getConnection(server.url("postgres"), USER, PASSWORD)) {
@@ -81,12 +80,6 @@ public final class PostgresServer implements AutoCloseable {
       throw new IOException("PostgreSQL started but refused the test user", e);
     }
     return server;
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void pgCtlStart(Path bin, Path dir, Path data, int port)

@@ -5,7 +5,6 @@ import dev.cdds.operator.api.SecretReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +61,7 @@ public final class S3Server implements AutoCloseable {
       throws IOException, InterruptedException {
     Path dir = work.resolve(name);
     Files.createDirectories(dir.resolve("data"));
-    int port;
-    try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     var server = new S3Server(build(), dir, port);
     server.start();
     return server;

@@ -56,6 +56,12 @@ final class Describe {
     };
   }
 
+  /** The Status column: the job's state, Pending until the operator has set one. */
+  static String state(ExportJob job) {
+    var status = job.getStatus();
+    return status == null || status.state == null ? "Pending" : status.state.name();
+  }
+
   /** "42% (4200/10000 records) ETA 18:52Z", or a bar on a terminal. */
   static String progress(CurrentRun run, Terminal terminal) {
     if (run == null) {

@@ -43,7 +43,7 @@ final class DescribeCommand extends OneJobCommand implements Callable<Integer> {
         out.append(" (suspended)");
       }
       out.append('\n');
-      String state = status == null || status.state == null ? "Pending" : status.state.name();
+      String state = Describe.state(job);
       out.append("Status:    ").append(terminal.color(state, state)).append('\n');
       if (status != null && status.lastStartedAt != null) {
         out.append("Last run:  ").append(Describe.minute(status.lastStartedAt)).append('\n');

@@ -138,8 +138,7 @@ final class ListCommand implements Callable<Integer> {
             job -> {
               var spec = job.getSpec();
               var status = job.getStatus();
-              String state =
-                  status == null || status.state == null ? "Pending" : status.state.name();
+              String state = Describe.state(job);
               List<String> row = new ArrayList<>();
               if (allNamespaces) {
                 row.add(job.getMetadata().getNamespace());
