@@ -44,6 +44,11 @@ public class Output {
   public Quantity maxRecordSize;
 
   @JsonPropertyDescription(
+      "Encrypt every file to the recipient's certificate. Omitted: files are written as they"
+          + " are; protect the destination itself.")
+  public OutputEncryption encryption;
+
+  @JsonPropertyDescription(
       "Where the files go. Omitted: the default destination set when the operator was"
           + " installed.")
   public Destination destination;

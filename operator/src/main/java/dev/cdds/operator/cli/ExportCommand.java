@@ -3,11 +3,14 @@ package dev.cdds.operator.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.exporter.CmsEnvelope;
 import dev.cdds.operator.exporter.DirectoryStore;
 import dev.cdds.operator.exporter.ExportRun;
+import dev.cdds.operator.exporter.FileEnvelope;
 import dev.cdds.operator.exporter.ProgressListener;
 import dev.cdds.operator.exporter.ProgressLog;
 import dev.cdds.operator.exporter.ProgressReporter;
+import dev.cdds.operator.exporter.RecipientCertificate;
 import dev.cdds.operator.exporter.RunStore;
 import dev.cdds.operator.exporter.RunSummary;
 import dev.cdds.operator.exporter.RunTarget;
@@ -101,6 +104,21 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return RunSummary.failed(e.getMessage());
     }
+    FileEnvelope envelope = FileEnvelope.NONE;
+    if (spec.output != null && spec.output.encryption != null) {
+      // Before the store or the database is touched: nothing is written unencrypted.
+      String pem = env.get("CDDS_ENCRYPTION_CERTIFICATE");
+      if (pem == null) {
+        return RunSummary.failed(
+            "spec.output.encryption is set but environment variable CDDS_ENCRYPTION_CERTIFICATE"
+                + " is not");
+      }
+      try {
+        envelope = new CmsEnvelope(RecipientCertificate.parse(pem, Instant.now()));
+      } catch (IllegalArgumentException e) {
+        return RunSummary.failed("spec.output.encryption: the certificate " + e.getMessage());
+      }
+    }
     String runId = env.get("CDDS_RUN_ID");
     var scheduledAt = RunIds.scheduledAt(runId);
     if (scheduledAt.isEmpty()) {
@@ -124,7 +142,7 @@ final class ExportCommand implements Callable<Integer> {
               + " claim (--default-claim)");
     }
     try (RunStore destination = store.get()) {
-      return run(spec, target, scheduledAt.get(), destination, names);
+      return run(spec, target, scheduledAt.get(), destination, names, envelope);
     }
   }
 
@@ -150,11 +168,18 @@ final class ExportCommand implements Callable<Integer> {
       RunTarget target,
       Instant scheduledAt,
       RunStore store,
-      SourceNames names) {
+      SourceNames names,
+      FileEnvelope envelope) {
     String runId = target.runId();
     if ("log".equals(progressTarget)) {
       return export(
-          spec, target, scheduledAt, store, names, new ProgressLog(runId, Clock.systemUTC()));
+          spec,
+          target,
+          scheduledAt,
+          store,
+          names,
+          envelope,
+          new ProgressLog(runId, Clock.systemUTC()));
     }
     try (var client = new KubernetesClientBuilder().build()) {
       var progress =
@@ -165,7 +190,7 @@ final class ExportCommand implements Callable<Integer> {
               runId,
               Clock.systemUTC(),
               ProgressReporter.DEFAULT_INTERVAL);
-      return export(spec, target, scheduledAt, store, names, progress);
+      return export(spec, target, scheduledAt, store, names, envelope, progress);
     }
   }
 
@@ -175,8 +200,9 @@ final class ExportCommand implements Callable<Integer> {
       Instant scheduledAt,
       RunStore store,
       SourceNames names,
+      FileEnvelope envelope,
       ProgressListener progress) {
-    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC(), envelope)
         .execute(
             store,
             new SourceDatabase(

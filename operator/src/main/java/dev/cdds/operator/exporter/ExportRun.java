@@ -41,13 +41,27 @@ public final class ExportRun {
   private final Instant scheduledAt;
   private final ProgressListener progress;
   private final Clock clock;
+  private final FileEnvelope envelope;
 
+  /** A run that writes its files as they are. */
   public ExportRun(
       ExportJobSpec spec,
       RunTarget target,
       Instant scheduledAt,
       ProgressListener progress,
       Clock clock) {
+    this(spec, target, scheduledAt, progress, clock, FileEnvelope.NONE);
+  }
+
+  /** A run that writes each file enveloped, encrypted for instance ({@link CmsEnvelope}). */
+  public ExportRun(
+      ExportJobSpec spec,
+      RunTarget target,
+      Instant scheduledAt,
+      ProgressListener progress,
+      Clock clock,
+      FileEnvelope envelope) {
+    this.envelope = envelope;
     this.spec = spec;
     this.target = target;
     this.scheduledAt = scheduledAt;
@@ -166,6 +180,7 @@ public final class ExportRun {
         table.filterValues(spec.source).orElse(null),
         csv(output) ? "csv" : "jsonl",
         gzip(output) ? "gzip" : "none",
+        envelope.describe(),
         records.records(),
         records.bytes(),
         records.files(),
@@ -197,7 +212,8 @@ public final class ExportRun {
             ? (String.join(",", table.columns()) + "\r\n").getBytes(StandardCharsets.UTF_8)
             : new byte[0];
     try (var parts =
-        new PartFiles(store, baseName, csv ? "csv" : "jsonl", gzip(output), split, header)) {
+        new PartFiles(
+            store, baseName, csv ? "csv" : "jsonl", gzip(output), envelope, split, header)) {
       var sink = new RecordSink(table.recordType(), parts, bad, progressed);
       if (csv) {
         copyCsv(db, selection, sink);

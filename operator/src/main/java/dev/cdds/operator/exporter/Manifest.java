@@ -25,6 +25,7 @@ public record Manifest(
     List<String> filter,
     String format,
     String compression,
+    Encryption encryption,
     long records,
     long bytes,
     List<PartFile> files,
@@ -42,6 +43,18 @@ public record Manifest(
    */
   public record FileSet(
       String recordType, String recordSchema, long records, long bytes, List<PartFile> files) {}
+
+  /**
+   * How the files are encrypted, when they are: each file is one enveloped-data message to the
+   * certificate named here. The manifest itself holds no record and stays readable, so that the
+   * files can be listed, checked and expired without the private key.
+   */
+  public record Encryption(
+      String format,
+      String contentEncryption,
+      String recipient,
+      String certificateSha256,
+      String certificateNotAfter) {}
 
   /** A record left out under {@code onBadRecord: Skip}; the manifest lists the first 100. */
   public record SkippedRecord(String recordType, long id, String reason) {}

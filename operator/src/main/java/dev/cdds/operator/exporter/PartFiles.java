@@ -37,6 +37,7 @@ final class PartFiles implements AutoCloseable {
   private final String baseName;
   private final String suffix;
   private final boolean gzip;
+  private final FileEnvelope envelope;
   private final long splitBytes;
   private final byte[] header;
   private final List<PartFile> done = new ArrayList<>();
@@ -55,18 +56,20 @@ final class PartFiles implements AutoCloseable {
   /** Input bytes of the current part handed over since its last exact flush. */
   private long unflushed;
 
-  /** Files {@code <baseName>-00000.<extension>[.gz]}, … in {@code store}. */
+  /** Files {@code <baseName>-00000.<extension>[.gz][.p7m]}, … in {@code store}. */
   PartFiles(
       RunStore store,
       String baseName,
       String extension,
       boolean gzip,
+      FileEnvelope envelope,
       long splitBytes,
       byte[] header) {
     this.store = store;
     this.baseName = baseName;
-    this.suffix = "." + extension + (gzip ? ".gz" : "");
+    this.suffix = "." + extension + (gzip ? ".gz" : "") + envelope.suffix();
     this.gzip = gzip;
+    this.envelope = envelope;
     this.splitBytes = splitBytes;
     this.header = header;
     this.compressor = new Thread(this::compress, "part-files");
@@ -130,16 +133,20 @@ final class PartFiles implements AutoCloseable {
   }
 
   private long upperBound(int length) {
-    return current.counter.count + unflushed + chunkLength + length + (gzip ? GZIP_MARGIN : 0);
+    return current.counter.count + unflushed + chunkLength + length + margin();
   }
 
   private long exact(int length) {
-    return current.counter.count + length + (gzip ? GZIP_MARGIN : 0);
+    return current.counter.count + length + margin();
+  }
+
+  private long margin() {
+    return (gzip ? GZIP_MARGIN : 0) + envelope.margin();
   }
 
   private void open() throws IOException {
     String name = String.format("%s-%05d%s", baseName, done.size(), suffix);
-    current = new Part(name, store.create(name), gzip);
+    current = new Part(name, store.create(name), gzip, envelope);
     unflushed = 0;
     append(header, header.length);
   }
@@ -281,7 +288,8 @@ final class PartFiles implements AutoCloseable {
     final GZIPOutputStream gzip;
     long records;
 
-    Part(String name, StoreOutput file, boolean compress) throws IOException {
+    Part(String name, StoreOutput file, boolean compress, FileEnvelope envelope)
+        throws IOException {
       this.name = name;
       this.file = file;
       try {
@@ -291,8 +299,9 @@ final class PartFiles implements AutoCloseable {
       }
       OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
       this.counter = new Counter(sink);
-      this.gzip = compress ? new GZIPOutputStream(counter, 1 << 16, true) : null;
-      this.out = compress ? gzip : counter;
+      OutputStream plain = envelope.open(counter);
+      this.gzip = compress ? new GZIPOutputStream(plain, 1 << 16, true) : null;
+      this.out = compress ? gzip : plain;
     }
 
     void write(byte[] bytes, int length) throws IOException {

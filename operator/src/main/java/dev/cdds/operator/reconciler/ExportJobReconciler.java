@@ -110,7 +110,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private UpdateControl<ExportJob> reconcileJob(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
-    var check = new Preconditions(client, settings).check(job);
+    var check = new Preconditions(client, settings).check(job, now);
     List<Job> jobs = new ArrayList<>(context.getSecondaryResources(Job.class));
     Optional<Instant> nextStart = Optional.empty();
     Optional<Instant> wakeUp = Optional.empty();

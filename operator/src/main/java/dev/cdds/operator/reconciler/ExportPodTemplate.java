@@ -43,6 +43,14 @@ final class ExportPodTemplate {
     env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
     env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
     env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+    var encryption = job.getSpec().output == null ? null : job.getSpec().output.encryption;
+    if (encryption != null) {
+      env.add(
+          secretKey(
+              "CDDS_ENCRYPTION_CERTIFICATE",
+              encryption.certificateSecretRef.name,
+              Preconditions.certificateKey(encryption)));
+    }
     if (!settings.sourceNames().tables().isEmpty()) {
       env.add(literal("CDDS_SOURCE_NAMES", settings.sourceNames().toJson()));
     }

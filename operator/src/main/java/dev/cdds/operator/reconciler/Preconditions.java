@@ -1,11 +1,16 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.OutputEncryption;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Source;
+import dev.cdds.operator.exporter.RecipientCertificate;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +32,8 @@ final class Preconditions {
     this.settings = settings;
   }
 
-  /** The connections of a job that can run, or why it can't. */
-  Result check(ExportJob job) {
+  /** The connections of a job that can run at {@code now}, or why it can't. */
+  Result check(ExportJob job, Instant now) {
     String namespace = job.getMetadata().getNamespace();
     var spec = job.getSpec();
     if (spec.schedule.run != RunMode.Once) {
@@ -46,6 +51,13 @@ final class Preconditions {
     var missing = missingKeys(namespace, source, SOURCE_KEYS, "source");
     if (missing.isPresent()) {
       return Result.notReady(missing.get().reason(), missing.get().message());
+    }
+    var encryption = spec.output == null ? null : spec.output.encryption;
+    if (encryption != null) {
+      var problem = certificateProblem(namespace, encryption, now);
+      if (problem.isPresent()) {
+        return Result.notReady(problem.get().reason(), problem.get().message());
+      }
     }
     var destination = spec.output == null ? null : spec.output.destination;
     if (destination != null && destination.s3 != null) {
@@ -83,6 +95,54 @@ final class Preconditions {
     return source.secretRef != null
         ? source.secretRef.name
         : "cdds-source-" + source.system.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Checked here so that a bad certificate shows on the ExportJob before a run is due; the export
+   * pod checks it again before reading anything, in case it expired in between.
+   */
+  private Optional<NotReady> certificateProblem(
+      String namespace, OutputEncryption encryption, Instant now) {
+    String name = encryption.certificateSecretRef.name;
+    String key = certificateKey(encryption);
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      return Optional.of(
+          new NotReady(
+              "EncryptionSecretMissing",
+              "Secret "
+                  + name
+                  + " not found in namespace "
+                  + namespace
+                  + ": create it with the recipient's PEM certificate under the key "
+                  + key));
+    }
+    String value = secret.getData() == null ? null : secret.getData().get(key);
+    if (value == null) {
+      return Optional.of(
+          new NotReady(
+              "EncryptionSecretIncomplete",
+              "Secret " + name + " lacks the key " + key + " (the recipient's PEM certificate)"));
+    }
+    try {
+      RecipientCertificate.parse(
+          new String(Base64.getDecoder().decode(value), StandardCharsets.US_ASCII), now);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(
+          new NotReady(
+              "InvalidEncryptionCertificate",
+              "spec.output.encryption: the certificate in Secret "
+                  + name
+                  + " key "
+                  + key
+                  + " "
+                  + e.getMessage()));
+    }
+  }
+
+  static String certificateKey(OutputEncryption encryption) {
+    return encryption.certificateKey == null ? "tls.crt" : encryption.certificateKey;
   }
 
   private Optional<NotReady> missingKeys(

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.OutputEncryption;
 import dev.cdds.operator.api.OutputFormat;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.api.SecretReference;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
@@ -17,14 +19,17 @@ import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.PostgresServer;
 import dev.cdds.operator.testing.S3Server;
+import dev.cdds.operator.testing.TestCertificates;
 import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,7 +47,7 @@ class EndToEndExportIT {
   }
 
   @Test
-  void oneTimeExportWritesExactlyTheSelectedRowsAndRecordsTheRun() throws Exception {
+  void oneTimeEncryptedExportWritesExactlyTheSelectedRowsAndRecordsTheRun() throws Exception {
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     try (var postgres = PostgresServer.start(work, "postgres-e2e")) {
       long expected;
@@ -68,6 +73,20 @@ class EndToEndExportIT {
       job.getSpec().timeframe.type = TimeframeType.FixedInterval;
       job.getSpec().timeframe.start = "2026-02-01T00:00:00Z";
       job.getSpec().timeframe.end = "2026-04-01T00:00:00Z";
+      var recipient = TestCertificates.rsa(work.resolve("e2e-keys"), "e2e-recipient");
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("recipient")
+                  .endMetadata()
+                  .withStringData(Map.of("tls.crt", recipient.certificatePem()))
+                  .build())
+          .inNamespace(namespace)
+          .create();
+      job.getSpec().output = new Output();
+      job.getSpec().output.encryption = new OutputEncryption();
+      job.getSpec().output.encryption.certificateSecretRef = new SecretReference("recipient");
 
       try (var operator =
           OperatorUnderTest.start(client, namespace, "e2e", OperatorUnderTest.realExporter())) {
@@ -85,6 +104,18 @@ class EndToEndExportIT {
         Manifest manifest = Manifest.parse(Files.readAllBytes(runDir.resolve(Manifest.FILE)));
         assertThat(manifest.records()).isEqualTo(expected);
         assertThat(manifest.files()).allSatisfy(f -> assertThat(runDir.resolve(f.name())).exists());
+        assertThat(manifest.encryption().recipient()).isEqualTo("CN=e2e-recipient,O=cdds test");
+        long lines = 0;
+        for (PartFile file : manifest.files()) {
+          assertThat(file.name()).endsWith(".jsonl.gz.p7m");
+          Path plain = work.resolve("e2e-keys").resolve(file.name() + ".plain.gz");
+          var openssl = recipient.opensslDecrypt(runDir.resolve(file.name()), plain);
+          assertThat(openssl.exitCode()).as(openssl.stderr()).isZero();
+          try (var in = new GZIPInputStream(Files.newInputStream(plain))) {
+            lines += new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
+          }
+        }
+        assertThat(lines).isEqualTo(expected);
         assertThat(
                 Files.readString(
                     controlPlane

@@ -24,7 +24,9 @@ class PartFilesTest {
     var random = new SplittableRandom(3);
     var written = new ByteArrayOutputStream();
     List<PartFile> parts;
-    try (var files = new PartFiles(storeIn(root), "part", "jsonl", true, LIMIT, new byte[0])) {
+    try (var files =
+        new PartFiles(
+            storeIn(root), "part", "jsonl", true, FileEnvelope.NONE, LIMIT, new byte[0])) {
       for (int i = 0; i < 20_000; i++) {
         byte[] record =
             ("{\"id\":" + i + ",\"v\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
@@ -54,7 +56,8 @@ class PartFilesTest {
     Path dir = storeIn(root).directory();
     byte[] header = "id\r\n".getBytes(StandardCharsets.UTF_8);
     List<PartFile> parts;
-    try (var files = new PartFiles(storeIn(root), "part", "csv", false, 100, header)) {
+    try (var files =
+        new PartFiles(storeIn(root), "part", "csv", false, FileEnvelope.NONE, 100, header)) {
       for (int i = 0; i < 50; i++) {
         byte[] record = (i + "\r\n").getBytes(StandardCharsets.UTF_8);
         files.write(record, record.length);
@@ -79,7 +82,14 @@ class PartFilesTest {
     assertThatThrownBy(
             () -> {
               try (var files =
-                  new PartFiles(full, "part", "jsonl", false, Long.MAX_VALUE, new byte[0])) {
+                  new PartFiles(
+                      full,
+                      "part",
+                      "jsonl",
+                      false,
+                      FileEnvelope.NONE,
+                      Long.MAX_VALUE,
+                      new byte[0])) {
                 for (int i = 0; i < 10_000; i++) {
                   files.write(record, record.length);
                 }

@@ -11,6 +11,7 @@ import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.Kubectl;
 import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -154,6 +155,54 @@ class ExportJobReconcilerIT {
     await("no-secret", j -> hasCondition(j, "Ready", "True", null));
     assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
         .isNotNull();
+  }
+
+  @Test
+  void anExpiredEncryptionCertificateStopsTheJobUntilReplaced() throws Exception {
+    Path keys = output().resolveSibling("keys-" + namespace);
+    Instant now = Instant.now();
+    var expired =
+        TestCertificates.rsa(
+            keys, "old-recipient", 2048, now.minus(Duration.ofDays(400)), now.minusSeconds(60));
+    var secret =
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withName("recipient")
+            .endMetadata()
+            .withStringData(java.util.Map.of("tls.crt", expired.certificatePem()))
+            .build();
+    client.resource(secret).inNamespace(namespace).create();
+    var job = ExportJobs.daily("sealed", "04:00", "UTC");
+    job.getSpec().output = new dev.cdds.operator.api.Output();
+    job.getSpec().output.encryption = new dev.cdds.operator.api.OutputEncryption();
+    job.getSpec().output.encryption.certificateSecretRef =
+        new dev.cdds.operator.api.SecretReference("recipient");
+    jobs.resource(job).create();
+
+    ExportJob notReady =
+        await("sealed", j -> hasCondition(j, "Ready", "False", "InvalidEncryptionCertificate"));
+
+    assertThat(ExportJobs.condition(notReady, "Ready").orElseThrow().message)
+        .startsWith(
+            "spec.output.encryption: the certificate in Secret recipient key tls.crt of"
+                + " CN=old-recipient,O=cdds test expired at ");
+    assertThat(cronJob("sealed")).isNull();
+    assertThat(eventReasons("sealed")).contains("InvalidEncryptionCertificate");
+
+    var current = TestCertificates.rsa(keys, "new-recipient");
+    secret.setStringData(java.util.Map.of("tls.crt", current.certificatePem()));
+    client.resource(secret).inNamespace(namespace).update();
+
+    await("sealed", j -> hasCondition(j, "Ready", "True", null));
+    var env = cronJob("sealed").getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+    assertThat(env.getContainers().get(0).getEnv())
+        .filteredOn(e -> e.getName().equals("CDDS_ENCRYPTION_CERTIFICATE"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("recipient");
+              assertThat(e.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("tls.crt");
+            });
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 public record CommandResult(int exitCode, String stdout, String stderr) {
 
   /** Runs {@code command} with {@code env} added to this JVM's environment, and waits. */
-  static CommandResult run(List<String> command, Map<String, String> env)
+  public static CommandResult run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
     var builder = new ProcessBuilder(command);
     builder.environment().putAll(env);

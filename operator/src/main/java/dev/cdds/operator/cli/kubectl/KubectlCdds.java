@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       HistoryCommand.class,
       DescribeCommand.class,
-      DeleteCommand.class
+      DeleteCommand.class,
+      DecryptCommand.class
     },
     description = "The ExportJobs of the cluster: list, create, clone, suspend, resume, run.")
 public final class KubectlCdds {
