@@ -27,6 +27,11 @@ public class ExportJobStatus {
   @JsonPropertyDescription("The run in progress, with live progress; absent when none runs.")
   public CurrentRun currentRun;
 
+  @JsonPropertyDescription(
+      "What the last deletion of expired runs from the destination found, as the pod that did it"
+          + " reported.")
+  public RetentionStatus retention;
+
   @Size(max = 100)
   @JsonPropertyDescription("Finished runs, newest first, at most spec.historyLimit of them.")
   public List<RunRecord> history;

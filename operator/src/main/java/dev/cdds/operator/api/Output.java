@@ -3,6 +3,8 @@ package dev.cdds.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 
@@ -47,6 +49,21 @@ public class Output {
       "Encrypt every file to the recipient's certificate. Omitted: files are written as they"
           + " are; protect the destination itself.")
   public OutputEncryption encryption;
+
+  @Default("30")
+  @Min(0)
+  @Max(3650)
+  @JsonPropertyDescription(
+      "Days a run's files and manifest are kept at the destination, counted from the run's"
+          + " scheduled time; then the operator deletes them and marks the run expired in history."
+          + " 1 to 3650; 0 keeps them forever.")
+  public Integer retentionDays;
+
+  @Default("false")
+  @JsonPropertyDescription(
+      "Delete every exported file of this job when the ExportJob is deleted. Default false:"
+          + " deleting an ExportJob leaves its data at the destination until it expires.")
+  public Boolean deleteDataWithJob;
 
   @JsonPropertyDescription(
       "Where the files go. Omitted: the default destination set when the operator was"

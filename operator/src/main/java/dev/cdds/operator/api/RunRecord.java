@@ -62,6 +62,11 @@ public class RunRecord {
   @JsonPropertyDescription("Location of the run's manifest.json, which lists every file.")
   public String manifest;
 
+  @JsonPropertyDescription(
+      "True once the run's files and manifest were deleted from the destination because they"
+          + " were older than spec.output.retentionDays.")
+  public Boolean expired;
+
   @Size(max = 512)
   @JsonPropertyDescription(
       "Why the run failed, was missed or cancelled; on success, what a user should know (bad"

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.exporter.CmsEnvelope;
-import dev.cdds.operator.exporter.DirectoryStore;
 import dev.cdds.operator.exporter.ExportRun;
 import dev.cdds.operator.exporter.FileEnvelope;
+import dev.cdds.operator.exporter.JobArchive;
 import dev.cdds.operator.exporter.ProgressListener;
 import dev.cdds.operator.exporter.ProgressLog;
 import dev.cdds.operator.exporter.ProgressReporter;
 import dev.cdds.operator.exporter.RecipientCertificate;
+import dev.cdds.operator.exporter.RetentionReporter;
 import dev.cdds.operator.exporter.RunStore;
 import dev.cdds.operator.exporter.RunSummary;
 import dev.cdds.operator.exporter.RunTarget;
-import dev.cdds.operator.exporter.S3Store;
 import dev.cdds.operator.exporter.SourceDatabase;
 import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.RunIds;
@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,72 +126,51 @@ final class ExportCommand implements Callable<Integer> {
       return RunSummary.failed("run id " + runId + " does not end with its scheduled minute");
     }
     var target = new RunTarget(env.get("CDDS_NAMESPACE"), env.get("CDDS_EXPORTJOB"), runId);
-    boolean s3 =
-        env.get("CDDS_OUTPUT_DIR") == null
-            && spec.output != null
-            && spec.output.destination != null
-            && spec.output.destination.s3 != null;
-    for (String required : new String[] {"CDDS_S3_ACCESS_KEY_ID", "CDDS_S3_SECRET_ACCESS_KEY"}) {
-      if (s3 && env.get(required) == null) {
-        return RunSummary.failed("environment variable " + required + " is not set");
+    JobArchive archive;
+    try {
+      archive = PodDestination.open(spec, env);
+    } catch (IllegalArgumentException e) {
+      return RunSummary.failed(e.getMessage());
+    }
+    try (archive) {
+      RunStore store = archive.run(runId);
+      Set<String> inUse = Set.of(runId);
+      if ("log".equals(progressTarget)) {
+        RunSummary summary =
+            export(
+                spec,
+                target,
+                scheduledAt.get(),
+                store,
+                names,
+                envelope,
+                new ProgressLog(runId, Clock.systemUTC()));
+        if (summary.error() == null) {
+          RetentionPass.run(archive, spec, inUse, Optional.empty(), Instant.now());
+        }
+        return summary;
       }
-    }
-    var store = store(spec, target);
-    if (store.isEmpty()) {
-      return RunSummary.failed(
-          "no destination: set spec.output.destination, or install the operator with a default"
-              + " claim (--default-claim)");
-    }
-    try (RunStore destination = store.get()) {
-      return run(spec, target, scheduledAt.get(), destination, names, envelope);
-    }
-  }
-
-  /** The PVC mounted by the pod, or the bucket of spec.output.destination.s3. */
-  private Optional<RunStore> store(ExportJobSpec spec, RunTarget target) {
-    if (env.get("CDDS_OUTPUT_DIR") != null) {
-      return Optional.of(new DirectoryStore(Path.of(env.get("CDDS_OUTPUT_DIR")), target));
-    }
-    var destination = spec.output == null ? null : spec.output.destination;
-    if (destination == null || destination.s3 == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        S3Store.connect(
-            destination.s3,
-            env.get("CDDS_S3_ACCESS_KEY_ID"),
-            env.get("CDDS_S3_SECRET_ACCESS_KEY"),
-            target));
-  }
-
-  private RunSummary run(
-      ExportJobSpec spec,
-      RunTarget target,
-      Instant scheduledAt,
-      RunStore store,
-      SourceNames names,
-      FileEnvelope envelope) {
-    String runId = target.runId();
-    if ("log".equals(progressTarget)) {
-      return export(
-          spec,
-          target,
-          scheduledAt,
-          store,
-          names,
-          envelope,
-          new ProgressLog(runId, Clock.systemUTC()));
-    }
-    try (var client = new KubernetesClientBuilder().build()) {
-      var progress =
-          new ProgressReporter(
-              client,
-              target.namespace(),
-              target.exportJob(),
-              runId,
-              Clock.systemUTC(),
-              ProgressReporter.DEFAULT_INTERVAL);
-      return export(spec, target, scheduledAt, store, names, envelope, progress);
+      try (var client = new KubernetesClientBuilder().build()) {
+        var progress =
+            new ProgressReporter(
+                client,
+                target.namespace(),
+                target.exportJob(),
+                runId,
+                Clock.systemUTC(),
+                ProgressReporter.DEFAULT_INTERVAL);
+        RunSummary summary =
+            export(spec, target, scheduledAt.get(), store, names, envelope, progress);
+        if (summary.error() == null) {
+          RetentionPass.run(
+              archive,
+              spec,
+              inUse,
+              Optional.of(new RetentionReporter(client, target.namespace(), target.exportJob())),
+              Instant.now());
+        }
+        return summary;
+      }
     }
   }
 

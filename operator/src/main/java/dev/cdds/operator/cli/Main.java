@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     name = "cdds-operator",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    subcommands = {OperatorCommand.class, ExportCommand.class, KubectlCdds.class},
+    subcommands = {
+      OperatorCommand.class,
+      ExportCommand.class,
+      PruneCommand.class,
+      KubectlCdds.class
+    },
     description = "Runs scheduled data exports as ExportJob custom resources.")
 public final class Main {
   public static void main(String[] args) {

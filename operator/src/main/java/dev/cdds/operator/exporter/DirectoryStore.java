@@ -5,9 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** A run's files in {@code <root>/<namespace>/<exportjob>/<run-id>/}, as on a mounted volume. */
 public final class DirectoryStore implements RunStore {
@@ -31,13 +29,7 @@ public final class DirectoryStore implements RunStore {
 
   @Override
   public void clear() throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
-        }
-      }
-    }
+    DirectoryArchive.deleteTree(dir);
     Files.createDirectories(dir);
   }
 
@@ -89,9 +81,6 @@ public final class DirectoryStore implements RunStore {
   public String location(String name) {
     return dir.resolve(name).toString();
   }
-
-  @Override
-  public void close() {}
 
   @Override
   public String toString() {

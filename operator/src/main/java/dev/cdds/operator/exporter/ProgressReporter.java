@@ -1,12 +1,9 @@
 package dev.cdds.operator.exporter;
 
 import dev.cdds.operator.api.CurrentRun;
-import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,21 +70,10 @@ public final class ProgressReporter implements ProgressListener {
   }
 
   private void apply(CurrentRun run) {
-    var patch = new ExportJob();
-    patch.getMetadata().setName(exportJob);
-    patch.getMetadata().setNamespace(namespace);
-    patch.setStatus(new ExportJobStatus());
-    patch.getStatus().currentRun = run;
+    var status = new ExportJobStatus();
+    status.currentRun = run;
     try {
-      client
-          .resource(patch)
-          .subresource("status")
-          .patch(
-              new PatchContext.Builder()
-                  .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                  .withFieldManager(FIELD_MANAGER)
-                  .withForce(true)
-                  .build());
+      StatusApply.apply(client, namespace, exportJob, status, FIELD_MANAGER);
     } catch (KubernetesClientException e) {
       // Progress is informative: an API hiccup must not fail the export itself.
       LOG.warn("progress of run {} not reported: {}", runId, e.getMessage());

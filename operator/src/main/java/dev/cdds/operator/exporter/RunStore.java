@@ -7,7 +7,7 @@ import java.util.Optional;
  * Where one run's files go: a directory on a volume or a prefix in a bucket. A file becomes visible
  * when its output is closed; the manifest is published last, and a run with a manifest is complete.
  */
-public interface RunStore extends AutoCloseable {
+public interface RunStore {
   /** The manifest of this run if an earlier attempt completed it. */
   Optional<Manifest> completed() throws IOException;
 
@@ -22,7 +22,4 @@ public interface RunStore extends AutoCloseable {
 
   /** Where {@code name} is, as a user would look for it (a path or an s3:// URL). */
   String location(String name);
-
-  @Override
-  void close();
 }

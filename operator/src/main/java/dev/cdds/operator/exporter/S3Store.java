@@ -1,26 +1,17 @@
 package dev.cdds.operator.exporter;
 
-import dev.cdds.operator.api.S3Destination;
 import java.io.IOException;
-import java.net.URI;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A run's files as objects {@code <prefix><namespace>/<exportjob>/<run-id>/<file>} in a bucket of
  * S3-compatible storage. Files stream up as multipart uploads (see {@link S3Output}), so memory
- * does not grow with the file; an object exists only once its upload completed.
+ * does not grow with the file; an object exists only once its upload completed. The client belongs
+ * to the {@link S3Archive} or test that made the store.
  */
 public final class S3Store implements RunStore {
   private final S3Client s3;
@@ -33,29 +24,6 @@ public final class S3Store implements RunStore {
     this.bucket = bucket;
     this.folder = folder;
     this.partSize = partSize;
-  }
-
-  /** Connects with the credentials of the destination's Secret, as the pod's environment has. */
-  public static S3Store connect(
-      S3Destination destination, String accessKeyId, String secretAccessKey, RunTarget target) {
-    var builder =
-        S3Client.builder()
-            .httpClientBuilder(ApacheHttpClient.builder())
-            .region(Region.of(destination.region == null ? "us-east-1" : destination.region))
-            .forcePathStyle(Boolean.TRUE.equals(destination.pathStyle))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
-            // Checksums beyond what the API requires are not implemented by every S3-compatible
-            // server; the manifest carries each file's SHA-256 instead.
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    if (destination.endpoint != null) {
-      builder.endpointOverride(URI.create(destination.endpoint));
-    }
-    String prefix = destination.prefix == null ? "" : destination.prefix;
-    return new S3Store(
-        builder.build(), destination.bucket, prefix + target.folder(), S3Output.PART_SIZE);
   }
 
   @Override
@@ -74,15 +42,7 @@ public final class S3Store implements RunStore {
   @Override
   public void clear() throws IOException {
     try {
-      for (MultipartUpload upload :
-          s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(folder)).uploads()) {
-        s3.abortMultipartUpload(
-            r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
-      }
-      for (S3Object object :
-          s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(folder)).contents()) {
-        s3.deleteObject(r -> r.bucket(bucket).key(object.key()));
-      }
+      S3Archive.deleteUnder(s3, bucket, folder);
     } catch (SdkException e) {
       throw failure("removing an earlier attempt", e);
     }
@@ -107,11 +67,6 @@ public final class S3Store implements RunStore {
   @Override
   public String location(String name) {
     return "s3://" + bucket + "/" + folder + name;
-  }
-
-  @Override
-  public void close() {
-    s3.close();
   }
 
   @Override

@@ -59,6 +59,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public static final String FIELD_MANAGER = "cdds-operator";
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobReconciler.class);
   private static final int JOBS_KEPT = 3;
+  private static final int PRUNE_RETRIES = 2;
+  private static final int PRUNE_JOB_KEPT_SECONDS = 86400;
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -111,7 +113,11 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
     var check = new Preconditions(client, settings).check(job, now);
-    List<Job> jobs = new ArrayList<>(context.getSecondaryResources(Job.class));
+    List<Job> jobs = new ArrayList<>();
+    List<Job> pruneJobs = new ArrayList<>();
+    for (Job j : context.getSecondaryResources(Job.class)) {
+      (ObjectLabels.isPrune(j) ? pruneJobs : jobs).add(j);
+    }
     Optional<Instant> nextStart = Optional.empty();
     Optional<Instant> wakeUp = Optional.empty();
     List<RunRecord> missed = List.of();
@@ -143,8 +149,23 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var outcome =
         RunHistory.compute(
             job, jobs, check.notReady(), nextStart, missed, now, j -> summary(client, j));
+    var retention = DataRetention.of(job);
+    ExportJobStatus status = outcome.status();
+    status.history = retention.markExpired(status.history);
+    status.conditions =
+        Stream.concat(
+                status.conditions.stream(),
+                Stream.of(
+                    retention.condition(
+                        job.getStatus() == null ? new ExportJobStatus() : job.getStatus(),
+                        now,
+                        status)))
+            .toList();
+    if (check.connections().isPresent() && retention.pruneDue(status, pruneJobs, now)) {
+      startPrune(job, check.connections().get(), now, client);
+    }
     announce(job, outcome, new EventRecorder(client, clock));
-    writeStatus(job, outcome.status(), context);
+    writeStatus(job, status, context);
     outcome.newRuns().forEach(run -> metrics.finished(job, run));
     metrics.countStatesIn(context.getPrimaryCache());
 
@@ -157,6 +178,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     if (job.getSpec().schedule.run == RunMode.Once) {
       wakeUp = nextStart;
     }
+    wakeUp = earliest(wakeUp, retention.wakeUp(status, pruneJobs, now));
     return wakeUp
         .map(t -> control.rescheduleAfter(Duration.between(now, t).plusSeconds(1)))
         .orElse(control);
@@ -305,6 +327,40 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     }
   }
 
+  /**
+   * A Job deleting the runs that expired, named after the minute it starts so that a crash before
+   * the status shows it does not start a second one.
+   */
+  private void startPrune(
+      ExportJob job, Connections connections, Instant now, KubernetesClient client) {
+    Job prune =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName() + "-p" + now.getEpochSecond() / 60)
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(ObjectLabels.of(job, ObjectLabels.PRUNE))
+            .withOwnerReferences(owner(job))
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(PRUNE_RETRIES)
+            .withTtlSecondsAfterFinished(PRUNE_JOB_KEPT_SECONDS)
+            .withTemplate(ExportPodTemplate.prune(job, connections, settings, false))
+            .endSpec()
+            .build();
+    try {
+      client.resource(prune).create();
+      LOG.info(
+          "prune started exportjob={} namespace={} job={}",
+          job.getMetadata().getName(),
+          job.getMetadata().getNamespace(),
+          prune.getMetadata().getName());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
   private static Optional<Instant> onceStart(ExportJob job) {
     return Optional.ofNullable(job.getSpec().schedule.startAt).map(Instant::parse);
   }
@@ -373,6 +429,29 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
           job,
           "True".equals(suspendedAfter.status) ? "Suspended" : "Resumed",
           suspendedAfter.message);
+    }
+    Set<String> expiredBefore =
+        Stream.ofNullable(before.history)
+            .flatMap(List::stream)
+            .filter(r -> Boolean.TRUE.equals(r.expired))
+            .map(r -> r.id)
+            .collect(Collectors.toSet());
+    Stream.ofNullable(after.history)
+        .flatMap(List::stream)
+        .filter(r -> Boolean.TRUE.equals(r.expired) && !expiredBefore.contains(r.id))
+        .forEach(
+            r ->
+                events.normal(
+                    job,
+                    "RunExpired",
+                    "run "
+                        + r.id
+                        + " expired: its files and manifest were deleted from the destination"));
+    var retentionBefore = RunHistory.condition(before, DataRetention.CONDITION);
+    var retentionAfter = RunHistory.condition(after, DataRetention.CONDITION).orElseThrow();
+    if ("False".equals(retentionAfter.status)
+        && retentionBefore.map(c -> !"False".equals(c.status)).orElse(true)) {
+      events.warning(job, retentionAfter.reason, retentionAfter.message);
     }
     var readyBefore = RunHistory.condition(before, RunHistory.READY);
     var readyAfter = RunHistory.condition(after, RunHistory.READY).orElseThrow();

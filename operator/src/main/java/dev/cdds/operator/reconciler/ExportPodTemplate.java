@@ -16,8 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pod that runs one export: the operator's image with the {@code export} entry point, the job's
- * settings as of when the run was created, credentials only as Secret key references, and the
+ * The pods of a job: one export (the operator's image with the {@code export} entry point), or one
+ * deletion of expired runs ({@code prune}, which gets no database credentials). Each carries the
+ * job's settings as of when it was created, credentials only as Secret key references, and the
  * restricted pod security profile.
  */
 final class ExportPodTemplate {
@@ -30,6 +31,23 @@ final class ExportPodTemplate {
   private ExportPodTemplate() {}
 
   static PodTemplateSpec of(ExportJob job, Connections connections, OperatorSettings settings) {
+    return template(job, connections, settings, "export", List.of("export"));
+  }
+
+  /** A pod deleting the job's expired runs, or with {@code all} every run. */
+  static PodTemplateSpec prune(
+      ExportJob job, Connections connections, OperatorSettings settings, boolean all) {
+    return template(
+        job, connections, settings, "prune", all ? List.of("prune", "--all") : List.of("prune"));
+  }
+
+  private static PodTemplateSpec template(
+      ExportJob job,
+      Connections connections,
+      OperatorSettings settings,
+      String component,
+      List<String> args) {
+    boolean export = component.equals("export");
     List<EnvVar> env = new ArrayList<>();
     env.add(literal("CDDS_EXPORTJOB", job.getMetadata().getName()));
     env.add(literal("CDDS_EXPORTJOB_UID", job.getMetadata().getUid()));
@@ -40,18 +58,20 @@ final class ExportPodTemplate {
     // Where the run summary goes, said explicitly so the exporter need not assume kubelet's
     // default.
     env.add(literal("CDDS_TERMINATION_LOG", TERMINATION_LOG));
-    env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
-    env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
-    env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+    if (export) {
+      env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
+      env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
+      env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+    }
     var encryption = job.getSpec().output == null ? null : job.getSpec().output.encryption;
-    if (encryption != null) {
+    if (export && encryption != null) {
       env.add(
           secretKey(
               "CDDS_ENCRYPTION_CERTIFICATE",
               encryption.certificateSecretRef.name,
               Preconditions.certificateKey(encryption)));
     }
-    if (!settings.sourceNames().tables().isEmpty()) {
+    if (export && !settings.sourceNames().tables().isEmpty()) {
       env.add(literal("CDDS_SOURCE_NAMES", settings.sourceNames().toJson()));
     }
     List<Volume> volumes = new ArrayList<>();
@@ -83,7 +103,7 @@ final class ExportPodTemplate {
 
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
-        .withLabels(ObjectLabels.of(job, "export"))
+        .withLabels(ObjectLabels.of(job, component))
         .endMetadata()
         .withNewSpec()
         .withRestartPolicy("Never")
@@ -98,9 +118,9 @@ final class ExportPodTemplate {
         .endSeccompProfile()
         .endSecurityContext()
         .addNewContainer()
-        .withName("export")
+        .withName(component)
         .withImage(settings.exportImage())
-        .withArgs("export")
+        .withArgs(args)
         .withEnv(env)
         .withVolumeMounts(mounts)
         .withResources(settings.exportResources())

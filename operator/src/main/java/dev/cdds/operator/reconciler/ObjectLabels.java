@@ -1,6 +1,7 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 
 /** Labels on everything the operator creates for an ExportJob. */
@@ -12,10 +13,17 @@ public final class ObjectLabels {
   /** Annotation of a Job started by hand ({@code kubectl cdds run}), not by the schedule. */
   public static final String MANUAL_RUN = "cdds.dev/manual";
 
+  /** Component label of the Jobs that delete expired runs; the others run exports. */
+  public static final String PRUNE = "prune";
+
   /** Selects what this operator manages, for its informers. */
   public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
   private ObjectLabels() {}
+
+  static boolean isPrune(HasMetadata object) {
+    return PRUNE.equals(object.getMetadata().getLabels().get("app.kubernetes.io/component"));
+  }
 
   public static Map<String, String> of(ExportJob job, String component) {
     return Map.of(

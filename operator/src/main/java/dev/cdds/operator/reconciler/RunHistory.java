@@ -248,7 +248,7 @@ final class RunHistory {
   }
 
   /** Keeps the previous transition time when the condition's status did not change. */
-  private static ExportJobCondition condition(
+  static ExportJobCondition condition(
       ExportJobStatus previous,
       String type,
       boolean value,

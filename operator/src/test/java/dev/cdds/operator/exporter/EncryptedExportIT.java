@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Encrypted exports from a real PostgreSQL to a directory and a real S3-compatible server, read
@@ -53,6 +54,7 @@ class EncryptedExportIT {
 
   private PostgresServer postgres;
   private S3Server s3Server;
+  private S3Client s3;
   private Path work;
   private TestCertificates.Recipient rsa;
   private TestCertificates.Recipient ec;
@@ -72,6 +74,7 @@ class EncryptedExportIT {
     postgres = PostgresServer.start(base, "postgres-encrypted");
     s3Server = S3Server.start(base, "s3-encrypted");
     s3Server.destination(BUCKET, null, "unused");
+    s3 = s3Server.client();
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 11);
       db.createStatement()
@@ -87,6 +90,7 @@ class EncryptedExportIT {
 
   @AfterAll
   void stop() throws Exception {
+    s3.close();
     s3Server.close();
     postgres.close();
   }
@@ -265,17 +269,17 @@ class EncryptedExportIT {
             : new CmsEnvelope(
                 RecipientCertificate.parse(recipient.certificatePem(), Instant.now()));
     RunSummary summary;
-    try (RunStore store = store(kind, target)) {
-      summary =
-          new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC(), envelope)
-              .execute(
-                  store,
-                  new SourceDatabase(
-                      postgres.url(),
-                      PostgresServer.USER,
-                      PostgresServer.PASSWORD,
-                      SourceNames.DOCUMENTED));
-    }
+    RunStore store = store(kind, target);
+    summary =
+        new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC(), envelope)
+            .execute(
+                store,
+                new SourceDatabase(
+                    postgres.url(),
+                    PostgresServer.USER,
+                    PostgresServer.PASSWORD,
+                    SourceNames.DOCUMENTED));
+
     assertThat(summary.error()).isNull();
     Map<String, byte[]> files = new java.util.TreeMap<>();
     if (kind == Destination.DIRECTORY) {
@@ -296,7 +300,7 @@ class EncryptedExportIT {
   private RunStore store(Destination kind, RunTarget target) {
     return kind == Destination.DIRECTORY
         ? new DirectoryStore(work.resolve("out"), target)
-        : new S3Store(s3Server.client(), BUCKET, target.folder(), 5 * 1024 * 1024);
+        : new S3Store(s3, BUCKET, target.folder(), 5 * 1024 * 1024);
   }
 
   private static ExportJobSpec spec(OutputFormat format, Compression compression, String split) {

@@ -13,6 +13,7 @@ import dev.cdds.operator.api.SecretReference;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.reconciler.RunIds;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
@@ -26,6 +27,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +91,19 @@ class EndToEndExportIT {
       job.getSpec().output.encryption = new OutputEncryption();
       job.getSpec().output.encryption.certificateSecretRef = new SecretReference("recipient");
 
+      // A run of this job 40 days old, past the default retention of 30 days.
+      Path jobDir =
+          controlPlane
+              .node()
+              .claimDirectory(namespace, OperatorUnderTest.CLAIM)
+              .resolve(namespace)
+              .resolve("backfill");
+      Path expired =
+          Files.createDirectories(
+              jobDir.resolve(RunIds.of("backfill", Instant.now().minus(Duration.ofDays(40)))));
+      Files.writeString(expired.resolve("part-00000.jsonl.gz.p7m"), "old");
+      Files.writeString(expired.resolve(Manifest.FILE), "{}");
+
       try (var operator =
           OperatorUnderTest.start(client, namespace, "e2e", OperatorUnderTest.realExporter())) {
         RunRecord run = runToTheEnd(client, namespace, job);
@@ -116,6 +132,23 @@ class EndToEndExportIT {
           }
         }
         assertThat(lines).isEqualTo(expected);
+
+        // After its run, the export pod deleted the expired run and said what is kept.
+        assertThat(expired).doesNotExist();
+        try (var left = Files.list(jobDir)) {
+          assertThat(left).containsExactly(runDir);
+        }
+        var retention =
+            client
+                .resources(ExportJob.class)
+                .inNamespace(namespace)
+                .withName("backfill")
+                .get()
+                .getStatus()
+                .retention;
+        assertThat(retention.keptRuns).isEqualTo(1);
+        assertThat(retention.oldestKeptRun).isEqualTo(run.scheduledAt);
+        assertThat(retention.error).isNull();
         assertThat(
                 Files.readString(
                     controlPlane
@@ -143,21 +176,7 @@ class EndToEndExportIT {
       String namespace = TestNamespaces.create(client, "e2e-s3");
       OperatorUnderTest.prepareNamespace(
           client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
-      client
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("export-bucket")
-                  .endMetadata()
-                  .withStringData(
-                      Map.of(
-                          "accessKeyId",
-                          S3Server.ACCESS_KEY_ID,
-                          "secretAccessKey",
-                          S3Server.SECRET_ACCESS_KEY))
-                  .build())
-          .inNamespace(namespace)
-          .create();
+      client.resource(S3Server.credentialsSecret("export-bucket")).inNamespace(namespace).create();
       var job = ExportJobs.once("contacts-to-s3");
       job.getSpec().source.type = SourceType.Contact;
       job.getSpec().timeframe = new Timeframe();

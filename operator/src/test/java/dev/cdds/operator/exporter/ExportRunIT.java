@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** Exports from a real PostgreSQL to a directory or a real S3-compatible server, and reads back. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,6 +58,7 @@ class ExportRunIT {
 
   private PostgresServer postgres;
   private S3Server s3Server;
+  private S3Client s3;
   private Path output;
   private int runs;
 
@@ -74,6 +76,7 @@ class ExportRunIT {
     postgres = PostgresServer.start(work, "postgres-export");
     s3Server = S3Server.start(work, "s3-export");
     s3Server.destination(BUCKET, null, "unused");
+    s3 = s3Server.client();
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 7);
     }
@@ -90,6 +93,7 @@ class ExportRunIT {
 
   @AfterAll
   void stopDatabase() throws Exception {
+    s3.close();
     s3Server.close();
     postgres.close();
   }
@@ -233,7 +237,8 @@ class ExportRunIT {
     var target = new RunTarget("ns", "s3-outage", "s3-outage-" + SCHEDULED.getEpochSecond() / 60);
 
     RunSummary failed;
-    try (RunStore store = store(Destination.S3, target)) {
+    RunStore store = store(Destination.S3, target);
+    try {
       failed =
           new ExportRun(spec, target, SCHEDULED, atHalfway(s3Server::stop), Clock.systemUTC())
               .execute(store, source(postgres.url()));
@@ -248,12 +253,10 @@ class ExportRunIT {
     assertThat(s3Server.keys(BUCKET, target.folder()))
         .doesNotContain(target.folder() + "manifest.json");
 
-    RunSummary rerun;
-    try (RunStore store = store(Destination.S3, target)) {
-      rerun =
-          new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
-              .execute(store, source(postgres.url()));
-    }
+    RunSummary rerun =
+        new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+            .execute(store, source(postgres.url()));
+
     Manifest manifest = manifest(rerun);
     assertThat(manifest.records()).isEqualTo(ROWS);
     assertThat(exportedIds(manifest, OutputFormat.JSONL)).hasSize((int) ROWS);
@@ -441,15 +444,14 @@ class ExportRunIT {
     Manifest documented = manifest(run(spec, (d, t, b, f) -> {}));
     var target = new RunTarget("ns", "site", "site-" + SCHEDULED.getEpochSecond() / 60);
     Manifest site;
-    try (RunStore store = store(Destination.DIRECTORY, target)) {
-      site =
-          manifest(
-              new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
-                  .execute(
-                      store,
-                      new SourceDatabase(
-                          postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, names)));
-    }
+    RunStore store = store(Destination.DIRECTORY, target);
+    site =
+        manifest(
+            new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+                .execute(
+                    store,
+                    new SourceDatabase(
+                        postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, names)));
 
     assertThat(site.records()).isEqualTo(documented.records()).isPositive();
     assertThat(lines(site)).containsExactlyElementsOf(lines(documented));
@@ -725,10 +727,9 @@ class ExportRunIT {
       String databaseUrl) {
     String job = "job" + (++runs);
     var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60);
-    try (RunStore store = store(kind, target)) {
-      return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
-          .execute(store, source(databaseUrl));
-    }
+    RunStore store = store(kind, target);
+    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+        .execute(store, source(databaseUrl));
   }
 
   private static SourceDatabase source(String url) {
@@ -740,7 +741,7 @@ class ExportRunIT {
   private RunStore store(Destination kind, RunTarget target) {
     return kind == Destination.DIRECTORY
         ? new DirectoryStore(output, target)
-        : new S3Store(s3Server.client(), BUCKET, target.folder(), S3_PART_SIZE);
+        : new S3Store(s3, BUCKET, target.folder(), S3_PART_SIZE);
   }
 
   private static ExportJobSpec spec(

@@ -145,9 +145,6 @@ class PartFilesTest {
     public String location(String name) {
       return "full:" + name;
     }
-
-    @Override
-    public void close() {}
   }
 
   private static DirectoryStore storeIn(Path root) throws IOException {

@@ -2,6 +2,8 @@ package dev.cdds.operator.testing;
 
 import dev.cdds.operator.api.S3Destination;
 import dev.cdds.operator.api.SecretReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -12,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -161,6 +165,22 @@ public final class S3Server implements AutoCloseable {
     try (S3Client s3 = client()) {
       return s3.listMultipartUploads(r -> r.bucket(bucket).prefix(prefix)).uploads().size();
     }
+  }
+
+  public void write(String bucket, String key, byte[] content) {
+    try (S3Client s3 = client()) {
+      s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(content));
+    }
+  }
+
+  /** The Secret an ExportJob names in its S3 destination, with this server's credentials. */
+  public static Secret credentialsSecret(String name) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withStringData(Map.of("accessKeyId", ACCESS_KEY_ID, "secretAccessKey", SECRET_ACCESS_KEY))
+        .build();
   }
 
   public byte[] read(String bucket, String key) {

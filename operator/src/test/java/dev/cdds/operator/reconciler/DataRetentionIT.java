@@ -1,0 +1,156 @@
+package dev.cdds.operator.reconciler;
+
+import static dev.cdds.operator.testing.ExportJobs.hasCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdds.operator.api.Destination;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.RetentionStatus;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.exporter.RetentionReporter;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.S3Server;
+import dev.cdds.operator.testing.TestNamespaces;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Expiry driven by the operator, through real prune pods against a real S3-compatible server: a job
+ * that no longer runs still has its expired runs deleted, a failure is reported and retried.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+class DataRetentionIT {
+  private final ControlPlane controlPlane;
+  private final KubernetesClient client;
+
+  DataRetentionIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  @Test
+  void anExpiredRunOfASuspendedJobIsDeletedByAPruneJobThroughAnOutageAndMarkedExpired()
+      throws Exception {
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    try (var s3 = S3Server.start(work, "s3-retention-operator")) {
+      controlPlane.installCrds();
+      String namespace = TestNamespaces.create(client, "retention");
+      OperatorUnderTest.prepareNamespace(client, namespace);
+      client.resource(S3Server.credentialsSecret("bucket")).inNamespace(namespace).create();
+      var job = ExportJobs.daily("trimmed", "05:00", "UTC");
+      job.getSpec().suspend = true;
+      job.getSpec().output = new Output();
+      job.getSpec().output.destination = new Destination();
+      job.getSpec().output.destination.s3 = s3.destination("exports", "cdds/", "bucket");
+      var jobs = client.resources(ExportJob.class).inNamespace(namespace);
+      jobs.resource(job).create();
+      // A run 40 days old, in history and at the destination, as an earlier export left it.
+      Instant scheduledAt =
+          Instant.now().minus(Duration.ofDays(40)).truncatedTo(ChronoUnit.MINUTES);
+      String runId = RunIds.of("trimmed", scheduledAt);
+      String folder = "cdds/" + namespace + "/trimmed/" + runId + "/";
+      s3.write("exports", folder + "part-00000.jsonl.gz", "old".getBytes(StandardCharsets.UTF_8));
+      s3.write("exports", folder + "manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+      jobs.withName("trimmed")
+          .subresource("status")
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              """
+              {"status": {
+                "history": [{"id": "%s", "scheduledAt": "%s", "result": "Succeeded", "files": 1}]}}
+              """
+                  .formatted(runId, scheduledAt));
+      // What that export's pod reported, under the field manager export and prune pods use.
+      var report = new ExportJob();
+      report.getMetadata().setName("trimmed");
+      report.getMetadata().setNamespace(namespace);
+      report.setStatus(new ExportJobStatus());
+      report.getStatus().retention = new RetentionStatus();
+      report.getStatus().retention.oldestKeptRun = scheduledAt.toString();
+      report.getStatus().retention.keptRuns = 1;
+      client
+          .resource(report)
+          .subresource("status")
+          .patch(
+              new PatchContext.Builder()
+                  .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                  .withFieldManager(RetentionReporter.FIELD_MANAGER)
+                  .withForce(true)
+                  .build());
+      s3.stop();
+
+      try (var operator =
+          OperatorUnderTest.start(
+              client, namespace, "retention", OperatorUnderTest.realExporter())) {
+        ExportJob failing =
+            await(namespace, j -> hasCondition(j, "Retention", "False", "PruneFailed"));
+
+        assertThat(ExportJobs.condition(failing, "Retention").orElseThrow().message)
+            .startsWith(
+                "deleting expired runs in s3://exports/cdds/" + namespace + "/trimmed/: listing");
+        assertThat(OperatorUnderTest.eventReasons(client, namespace, "trimmed"))
+            .contains("PruneFailed");
+
+        s3.start();
+        ExportJob pruned =
+            await(
+                namespace,
+                j ->
+                    hasCondition(j, "Retention", "True", "UpToDate")
+                        && Boolean.TRUE.equals(j.getStatus().history.get(0).expired));
+
+        assertThat(s3.keys("exports", "cdds/" + namespace + "/")).isEmpty();
+        RunRecord run = pruned.getStatus().history.get(0);
+        assertThat(run.id).isEqualTo(runId);
+        assertThat(pruned.getStatus().retention.keptRuns).isZero();
+        assertThat(pruned.getStatus().retention.oldestKeptRun).isNull();
+        assertThat(Instant.parse(pruned.getStatus().retention.deletedUpTo))
+            .isAfterOrEqualTo(scheduledAt);
+        assertThat(OperatorUnderTest.eventReasons(client, namespace, "trimmed"))
+            .contains("RunExpired");
+        List<Job> pruneJobs =
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withLabel("app.kubernetes.io/component", "prune")
+                .list()
+                .getItems();
+        assertThat(pruneJobs).singleElement();
+        var container = pruneJobs.get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("prune");
+        assertThat(container.getEnv().stream().map(EnvVar::getName))
+            .doesNotContain("CDDS_SOURCE_PASSWORD", "CDDS_SOURCE_URL");
+        assertThat(pruned.getStatus().currentRun).isNull();
+      }
+    }
+  }
+
+  private ExportJob await(String namespace, Predicate<ExportJob> condition) {
+    return client
+        .resources(ExportJob.class)
+        .inNamespace(namespace)
+        .withName("trimmed")
+        .waitUntilCondition(
+            j -> j != null && j.getStatus() != null && condition.test(j), 120, TimeUnit.SECONDS);
+  }
+}
