@@ -37,14 +37,16 @@ RoleBinding of each job's export pods (which may only patch that job's status); 
 {{- define "cdds-operator.rules" -}}
 - apiGroups: [cdds.dev]
   resources: [exportjobs]
-  verbs: [get, list, watch]
+  # patch: metadata.finalizers only, for spec.output.deleteDataWithJob; spec is never written.
+  verbs: [get, list, watch, patch]
 - apiGroups: [cdds.dev]
   resources: [exportjobs/status]
   # get: also so that it may grant it to the export pods' Roles (RBAC forbids granting more).
   verbs: [get, patch]
 - apiGroups: [batch]
   resources: [cronjobs]
-  verbs: [list, watch, create, patch]
+  # delete: the schedule of a job whose data is being deleted with it.
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [batch]
   resources: [jobs]
   verbs: [list, watch, create]

@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.Quantity;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Output {
+  /** The schema's default of retentionDays, for objects read without it (older ones). */
+  public static final int DEFAULT_RETENTION_DAYS = 30;
+
   @ValidationRule(
       value = "isQuantity(string(self)) && !quantity(string(self)).isLessThan(quantity('1Mi'))",
       message = "fileSplitSize must be a size of at least 1Mi, such as 256Mi or 1Gi")
@@ -50,7 +53,7 @@ public class Output {
           + " are; protect the destination itself.")
   public OutputEncryption encryption;
 
-  @Default("30")
+  @Default("" + DEFAULT_RETENTION_DAYS)
   @Min(0)
   @Max(3650)
   @JsonPropertyDescription(
@@ -64,6 +67,13 @@ public class Output {
       "Delete every exported file of this job when the ExportJob is deleted. Default false:"
           + " deleting an ExportJob leaves its data at the destination until it expires.")
   public Boolean deleteDataWithJob;
+
+  /** Days a run is kept at the destination, 0 for ever, of {@code output} (which may be null). */
+  public static int retentionDays(Output output) {
+    return output == null || output.retentionDays == null
+        ? DEFAULT_RETENTION_DAYS
+        : output.retentionDays;
+  }
 
   @JsonPropertyDescription(
       "Where the files go. Omitted: the default destination set when the operator was"

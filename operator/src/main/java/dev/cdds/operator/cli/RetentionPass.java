@@ -1,6 +1,7 @@
 package dev.cdds.operator.cli;
 
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.exporter.JobArchive;
 import dev.cdds.operator.exporter.Retention;
 import dev.cdds.operator.exporter.RetentionReporter;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * operator starts when the oldest kept run expires.
  */
 final class RetentionPass {
-  static final int DEFAULT_DAYS = 30;
   private static final Logger LOG = LoggerFactory.getLogger(RetentionPass.class);
 
   private RetentionPass() {}
@@ -30,10 +30,7 @@ final class RetentionPass {
       Set<String> inUse,
       Optional<RetentionReporter> reporter,
       Instant now) {
-    int days =
-        spec.output == null || spec.output.retentionDays == null
-            ? DEFAULT_DAYS
-            : spec.output.retentionDays;
+    int days = Output.retentionDays(spec.output);
     try {
       Retention.Result result = Retention.apply(archive, days, now, inUse);
       LOG.info(

@@ -1,6 +1,7 @@
 package dev.cdds.operator.exporter;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,11 @@ public final class DirectoryStore implements RunStore {
         dir.resolve(Manifest.FILE),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public InputStream open(String name) throws IOException {
+    return Files.newInputStream(dir.resolve(name));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cdds.operator.exporter;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,9 @@ public interface RunStore {
 
   /** Publishes the manifest, all at once: readers see all of it or none. */
   void publish(Manifest manifest) throws IOException;
+
+  /** Reads a file of this run as stored. */
+  InputStream open(String name) throws IOException;
 
   /** Where {@code name} is, as a user would look for it (a path or an s3:// URL). */
   String location(String name);

@@ -1,6 +1,7 @@
 package dev.cdds.operator.exporter;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -61,6 +62,15 @@ public final class S3Store implements RunStore {
           RequestBody.fromBytes(manifest.toJson()));
     } catch (SdkException e) {
       throw failure("writing " + Manifest.FILE, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String name) throws IOException {
+    try {
+      return s3.getObject(r -> r.bucket(bucket).key(folder + name));
+    } catch (SdkException e) {
+      throw failure("reading " + name, e);
     }
   }
 

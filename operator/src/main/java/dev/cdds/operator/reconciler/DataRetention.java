@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
 import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.RetentionStatus;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
@@ -25,7 +26,6 @@ import java.util.stream.Stream;
 final class DataRetention {
   static final String CONDITION = "Retention";
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final int DEFAULT_DAYS = 30;
 
   /**
    * A prune starts this long after the expiry, so that a pod whose clock is a little behind the
@@ -45,9 +45,8 @@ final class DataRetention {
   }
 
   static DataRetention of(ExportJob job) {
-    var output = job.getSpec().output;
     return new DataRetention(
-        output == null || output.retentionDays == null ? DEFAULT_DAYS : output.retentionDays,
+        Output.retentionDays(job.getSpec().output),
         job.getStatus() == null ? null : job.getStatus().retention);
   }
 

@@ -51,7 +51,10 @@ import org.slf4j.MDC;
  * status true. Level-based: every reconciliation recomputes the desired objects and status from
  * what it observes, and writes only what differs. It never writes spec.
  */
+// Called for every event, deletions too: only jobs that delete their data with them need a
+// finalizer (DataDeletion), so JOSDK's own, on every job, is not wanted.
 @ControllerConfiguration(
+    triggerReconcilerOnAllEvents = true,
     name = ExportJobReconciler.NAME,
     fieldManager = ExportJobReconciler.FIELD_MANAGER)
 public class ExportJobReconciler implements Reconciler<ExportJob> {
@@ -59,8 +62,6 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public static final String FIELD_MANAGER = "cdds-operator";
   private static final Logger LOG = LoggerFactory.getLogger(ExportJobReconciler.class);
   private static final int JOBS_KEPT = 3;
-  private static final int PRUNE_RETRIES = 2;
-  private static final int PRUNE_JOB_KEPT_SECONDS = 86400;
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -102,10 +103,24 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
 
   @Override
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      accessApplied.remove(job.getMetadata().getUid());
+      return UpdateControl.noUpdate();
+    }
     // Every log line of this reconciliation names its job (a field of its own in JSON logs).
     try (var exportJob = MDC.putCloseable("exportjob", job.getMetadata().getName());
         var namespace = MDC.putCloseable("namespace", job.getMetadata().getNamespace())) {
-      return reconcileJob(job, context);
+      if (job.isMarkedForDeletion()) {
+        return job.hasFinalizer(DataDeletion.FINALIZER)
+            ? DataDeletion.finish(
+                job,
+                context,
+                settings,
+                clock.instant(),
+                new EventRecorder(context.getClient(), clock))
+            : UpdateControl.noUpdate();
+      }
+      return reconcileJob(DataDeletion.keepFinalizerInStep(job, context), context);
     }
   }
 
@@ -162,7 +177,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
                         status)))
             .toList();
     if (check.connections().isPresent() && retention.pruneDue(status, pruneJobs, now)) {
-      startPrune(job, check.connections().get(), now, client);
+      PruneJobs.start(job, check.connections().get(), settings, now, client, false);
     }
     announce(job, outcome, new EventRecorder(client, clock));
     writeStatus(job, status, context);
@@ -327,40 +342,6 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     }
   }
 
-  /**
-   * A Job deleting the runs that expired, named after the minute it starts so that a crash before
-   * the status shows it does not start a second one.
-   */
-  private void startPrune(
-      ExportJob job, Connections connections, Instant now, KubernetesClient client) {
-    Job prune =
-        new JobBuilder()
-            .withNewMetadata()
-            .withName(job.getMetadata().getName() + "-p" + now.getEpochSecond() / 60)
-            .withNamespace(job.getMetadata().getNamespace())
-            .withLabels(ObjectLabels.of(job, ObjectLabels.PRUNE))
-            .withOwnerReferences(owner(job))
-            .endMetadata()
-            .withNewSpec()
-            .withBackoffLimit(PRUNE_RETRIES)
-            .withTtlSecondsAfterFinished(PRUNE_JOB_KEPT_SECONDS)
-            .withTemplate(ExportPodTemplate.prune(job, connections, settings, false))
-            .endSpec()
-            .build();
-    try {
-      client.resource(prune).create();
-      LOG.info(
-          "prune started exportjob={} namespace={} job={}",
-          job.getMetadata().getName(),
-          job.getMetadata().getNamespace(),
-          prune.getMetadata().getName());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-  }
-
   private static Optional<Instant> onceStart(ExportJob job) {
     return Optional.ofNullable(job.getSpec().schedule.startAt).map(Instant::parse);
   }
@@ -372,7 +353,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         .build();
   }
 
-  private static OwnerReference owner(ExportJob job) {
+  static OwnerReference owner(ExportJob job) {
     return new OwnerReferenceBuilder()
         .withApiVersion(job.getApiVersion())
         .withKind(job.getKind())

@@ -26,7 +26,6 @@ final class ExportPodTemplate {
   static final String SPEC_ENV = "CDDS_SPEC";
   static final String TERMINATION_LOG = "/dev/termination-log";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long NON_ROOT_UID = 65532L;
 
   private ExportPodTemplate() {}
 
@@ -108,15 +107,7 @@ final class ExportPodTemplate {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withServiceAccountName(ExporterAccess.name(job))
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(NON_ROOT_UID)
-        .withRunAsGroup(NON_ROOT_UID)
-        .withFsGroup(NON_ROOT_UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(RestrictedPod.pod())
         .addNewContainer()
         .withName(component)
         .withImage(settings.exportImage())
@@ -126,13 +117,7 @@ final class ExportPodTemplate {
         .withResources(settings.exportResources())
         .withTerminationMessagePath(TERMINATION_LOG)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(RestrictedPod.container())
         .endContainer()
         .withVolumes(volumes)
         .endSpec()

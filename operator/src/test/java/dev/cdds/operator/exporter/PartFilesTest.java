@@ -142,6 +142,11 @@ class PartFilesTest {
     public void publish(Manifest manifest) {}
 
     @Override
+    public java.io.InputStream open(String name) {
+      throw new UnsupportedOperationException("nothing is read back from a full disk");
+    }
+
+    @Override
     public String location(String name) {
       return "full:" + name;
     }

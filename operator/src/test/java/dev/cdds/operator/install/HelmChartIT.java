@@ -238,7 +238,8 @@ class HelmChartIT {
         List.of(
             new Case("watch", "exportjobs.cdds.dev", watched, true),
             new Case("patch", "exportjobs.cdds.dev/status", watched, true),
-            new Case("patch", "exportjobs.cdds.dev", watched, false),
+            // For the finalizer of spec.output.deleteDataWithJob; never spec (ConcurrentEditsIT).
+            new Case("patch", "exportjobs.cdds.dev", watched, true),
             new Case("delete", "exportjobs.cdds.dev", watched, false),
             new Case("create", "cronjobs.batch", watched, true),
             new Case("create", "jobs.batch", watched, true),

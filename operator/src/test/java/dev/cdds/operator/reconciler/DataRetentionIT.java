@@ -145,12 +145,61 @@ class DataRetentionIT {
     }
   }
 
+  @Test
+  void deletingAJobDeletesItsDataOnlyWhenItSaysSo() throws Exception {
+    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    try (var s3 = S3Server.start(work, "s3-delete-data")) {
+      controlPlane.installCrds();
+      String namespace = TestNamespaces.create(client, "delete-data");
+      OperatorUnderTest.prepareNamespace(client, namespace);
+      client.resource(S3Server.credentialsSecret("bucket")).inNamespace(namespace).create();
+      var jobs = client.resources(ExportJob.class).inNamespace(namespace);
+      for (String name : List.of("doomed", "kept")) {
+        var job = ExportJobs.daily(name, "05:00", "UTC");
+        job.getSpec().output = new Output();
+        job.getSpec().output.deleteDataWithJob = name.equals("doomed");
+        job.getSpec().output.destination = new Destination();
+        job.getSpec().output.destination.s3 = s3.destination("exports", null, "bucket");
+        jobs.resource(job).create();
+        for (int daysAgo : new int[] {1, 2}) {
+          String runId = RunIds.of(name, Instant.now().minus(Duration.ofDays(daysAgo)));
+          s3.write(
+              "exports",
+              namespace + "/" + name + "/" + runId + "/part-00000.jsonl.gz",
+              "data".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+
+      try (var operator =
+          OperatorUnderTest.start(
+              client, namespace, "delete-data", OperatorUnderTest.realExporter())) {
+        await(namespace, "doomed", j -> j.hasFinalizer(DataDeletion.FINALIZER));
+        await(namespace, "kept", j -> hasCondition(j, "Ready", "True", null));
+        assertThat(jobs.withName("kept").get().getMetadata().getFinalizers()).isEmpty();
+
+        jobs.withName("doomed").delete();
+        jobs.withName("kept").delete();
+        jobs.withName("doomed")
+            .waitUntilCondition(java.util.Objects::isNull, 120, TimeUnit.SECONDS);
+
+        assertThat(s3.keys("exports", namespace + "/doomed/")).isEmpty();
+        assertThat(s3.keys("exports", namespace + "/kept/")).hasSize(2);
+        assertThat(OperatorUnderTest.eventReasons(client, namespace, "doomed"))
+            .contains("DataDeleted");
+        assertThat(jobs.withName("kept").get()).isNull();
+      }
+    }
+  }
+
   private ExportJob await(String namespace, Predicate<ExportJob> condition) {
+    return await(namespace, "trimmed", condition);
+  }
+
+  private ExportJob await(String namespace, String name, Predicate<ExportJob> condition) {
     return client
         .resources(ExportJob.class)
         .inNamespace(namespace)
-        .withName("trimmed")
-        .waitUntilCondition(
-            j -> j != null && j.getStatus() != null && condition.test(j), 120, TimeUnit.SECONDS);
+        .withName(name)
+        .waitUntilCondition(j -> j != null && condition.test(j), 120, TimeUnit.SECONDS);
   }
 }

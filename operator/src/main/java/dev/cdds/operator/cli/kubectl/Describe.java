@@ -68,14 +68,16 @@ final class Describe {
       return "";
     }
     int percent = run.progress == null ? 0 : run.progress;
-    String bar = "";
-    if (terminal.ansi()) {
-      int filled = percent / 5;
-      bar = "\u2588".repeat(filled) + "\u2591".repeat(20 - filled) + " ";
-    }
+    String bar = terminal.ansi() ? bar(percent) + " " : "";
     String eta =
         run.estimatedCompletionAt == null ? "" : " ETA " + minute(run.estimatedCompletionAt);
     return bar + percent + "%" + eta;
+  }
+
+  /** A progress bar of 20 cells, for a terminal. */
+  static String bar(int percent) {
+    int filled = Math.max(0, Math.min(100, percent)) / 5;
+    return "\u2588".repeat(filled) + "\u2591".repeat(20 - filled);
   }
 
   /** An RFC 3339 instant to the minute, UTC: 2026-11-23T18:52Z. */

@@ -1,17 +1,10 @@
 package dev.cdds.operator.cli.kubectl;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunRecord;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code kubectl cdds history NAME}: the History page, newest run first. */
 @Command(
@@ -19,14 +12,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "One line per run: result, window, records, bytes, duration, files.")
 final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Option(
-      names = "--files",
-      description =
-          "Also list each run's files with size, records and SHA-256, from its manifest (when"
-              + " the manifest is a path readable here, such as a mounted claim).")
-  boolean files;
 
   @Override
   public Integer call() {
@@ -55,7 +40,8 @@ final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
         table.add(
             List.of(
                 run.id,
-                terminal.color(result, result),
+                terminal.color(result, result)
+                    + (Boolean.TRUE.equals(run.expired) ? " (expired)" : ""),
                 Boolean.TRUE.equals(run.manual) ? "manual" : "schedule",
                 Describe.minute(run.startedAt),
                 Describe.duration(run.startedAt, run.finishedAt),
@@ -67,11 +53,6 @@ final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
       }
       var out = spec.commandLine().getOut();
       out.print(runs.isEmpty() ? "No runs yet.\n" : table.render());
-      if (files) {
-        for (RunRecord run : runs) {
-          out.print(files(run));
-        }
-      }
       out.flush();
       return 0;
     }
@@ -84,33 +65,5 @@ final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
     return (run.windowStart == null ? "…" : Describe.minute(run.windowStart))
         + " – "
         + (run.windowEnd == null ? "…" : Describe.minute(run.windowEnd));
-  }
-
-  private static String files(RunRecord run) {
-    if (run.manifest == null) {
-      return "";
-    }
-    Path manifest = Path.of(run.manifest);
-    if (run.manifest.startsWith("s3://") || !Files.isReadable(manifest)) {
-      return "\n" + run.id + ": manifest at " + run.manifest + "\n";
-    }
-    var table = new Table(List.of("FILE", "BYTES", "RECORDS", "SHA-256"));
-    try {
-      JsonNode json = JSON.readTree(manifest.toFile());
-      List<JsonNode> all = new ArrayList<>();
-      json.path("files").forEach(all::add);
-      json.path("attachments").path("files").forEach(all::add);
-      for (JsonNode file : all) {
-        table.add(
-            List.of(
-                file.path("name").asText(),
-                file.path("bytes").asText(),
-                file.path("records").asText(),
-                file.path("sha256").asText()));
-      }
-    } catch (IOException e) {
-      return "\n" + run.id + ": manifest " + run.manifest + " unreadable: " + e.getMessage() + "\n";
-    }
-    return "\n" + run.id + " (" + run.manifest + "):\n" + table.render();
   }
 }

@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
       HistoryCommand.class,
       DescribeCommand.class,
       DeleteCommand.class,
+      FilesCommand.class,
+      DownloadCommand.class,
       DecryptCommand.class
     },
     description = "The ExportJobs of the cluster: list, create, clone, suspend, resume, run.")
