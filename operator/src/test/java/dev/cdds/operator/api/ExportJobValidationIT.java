@@ -129,6 +129,16 @@ class ExportJobValidationIT {
       String[] parts = node.asText().split(":", 3);
       return new TextNode(parts[2].repeat(Integer.parseInt(parts[1])));
     }
+    if (node.isTextual() && node.asText().startsWith("@nest:")) {
+      String[] parts = node.asText().split(":", 3);
+      JsonNode nested = new TextNode(parts[2]);
+      for (int i = 0; i < Integer.parseInt(parts[1]); i++) {
+        ObjectNode level = JSON.createObjectNode();
+        level.set("n", nested);
+        nested = level;
+      }
+      return nested;
+    }
     if (node.isObject()) {
       ObjectNode copy = JSON.createObjectNode();
       node.fields().forEachRemaining(f -> copy.set(f.getKey(), expandRepeats(f.getValue())));

@@ -113,7 +113,8 @@ public final class ControlPlane implements AutoCloseable {
     return new ControlPlane(apiServer, controllerManager, client, node, kubeconfig, binaries);
   }
 
-  private static Path binariesDirectory() throws IOException, InterruptedException {
+  /** The control-plane binaries hack/k8s-tools.sh built. */
+  public static Path binariesDirectory() throws IOException, InterruptedException {
     var process =
         new ProcessBuilder("bash", REPO.resolve("hack/k8s-tools.sh").toString(), "--print-dir")
             .redirectErrorStream(true)

@@ -25,7 +25,12 @@ import org.awaitility.Awaitility;
  * a static token kept in the directory, in the group system:masters.
  */
 public final class LoopbackControlPlane implements AutoCloseable {
+  /** Index of kube-apiserver in {@link #processes}, after etcd. */
+  private static final int API_SERVER = 1;
+
   private final List<Process> processes;
+  private final List<String> apiServer;
+  private final Path logs;
   private final KubeControllerManager controllerManager;
   private final ProcessNode node;
   private final KubernetesClient client;
@@ -33,11 +38,15 @@ public final class LoopbackControlPlane implements AutoCloseable {
 
   private LoopbackControlPlane(
       List<Process> processes,
+      List<String> apiServer,
+      Path logs,
       KubeControllerManager controllerManager,
       ProcessNode node,
       KubernetesClient client,
       Path kubeconfig) {
     this.processes = processes;
+    this.apiServer = apiServer;
+    this.logs = logs;
     this.controllerManager = controllerManager;
     this.node = node;
     this.client = client;
@@ -66,9 +75,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
             "--initial-cluster=default=http://127.0.0.1:" + peerPort,
             "--listen-metrics-urls=http://127.0.0.1:" + FreePorts.loopback()));
     int apiPort = FreePorts.loopback();
-    processes.add(
-        start(
-            logs.resolve("kube-apiserver.log"),
+    List<String> apiServer =
+        List.of(
             binaries.resolve("kube-apiserver").toString(),
             "--etcd-servers=http://127.0.0.1:" + etcdPort,
             "--bind-address=127.0.0.1",
@@ -84,7 +92,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
             "--allow-privileged=true",
             // As in the tests' control plane: the process node mounts the token itself, it has no
             // projected volumes.
-            "--disable-admission-plugins=ServiceAccount"));
+            "--disable-admission-plugins=ServiceAccount");
+    processes.add(start(logs.resolve("kube-apiserver.log"), apiServer.toArray(String[]::new)));
     Path servingCert = pki.resolve("apiserver.crt");
     Awaitility.await("kube-apiserver serving certificate")
         .atMost(Duration.ofSeconds(60))
@@ -114,7 +123,25 @@ public final class LoopbackControlPlane implements AutoCloseable {
         new ProcessNode(
             client, new ClusterEndpoint("127.0.0.1", apiPort, ca), launchers, dir.resolve("node"));
     node.start();
-    return new LoopbackControlPlane(processes, controllerManager, node, client, kubeconfig);
+    return new LoopbackControlPlane(
+        processes, apiServer, logs, controllerManager, node, client, kubeconfig);
+  }
+
+  /**
+   * Kills kube-apiserver (SIGKILL, as a crash or a node loss would), keeps it down for {@code
+   * downtime} and starts it again on the same port, with the same certificates and etcd.
+   */
+  public void restartApiServer(Duration downtime) throws IOException, InterruptedException {
+    processes.get(API_SERVER).destroyForcibly().waitFor();
+    // What is down is down for a while: clients must ride it out, not catch it between retries.
+    Thread.sleep(downtime.toMillis());
+    processes.set(
+        API_SERVER, start(logs.resolve("kube-apiserver.log"), apiServer.toArray(String[]::new)));
+    Awaitility.await("kube-apiserver ready again")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> alive(processes) && ready(client));
   }
 
   public KubernetesClient client() {

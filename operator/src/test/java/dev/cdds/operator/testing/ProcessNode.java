@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessNode implements AutoCloseable {
   static final String NODE_NAME = "process-node";
   private static final Logger LOG = LoggerFactory.getLogger(ProcessNode.class);
+  private static final java.time.Duration STATUS_RETRY = java.time.Duration.ofMinutes(2);
   private static final long MAX_GRACE_SECONDS = 5;
 
   private final KubernetesClient client;
@@ -204,19 +205,38 @@ public final class ProcessNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Like kubelet, keeps trying while the API server is unreachable (it may be restarting), so that
+   * a pod that ends meanwhile still ends for the Job controller; gives up on any other refusal.
+   */
   private void reportStatus(Pod pod, PodStatus status) {
-    try {
-      client
-          .pods()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                p.setStatus(status);
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      LOG.warn("pod {}: status not reported: {}", key(pod), e.getMessage());
+    long deadline = System.nanoTime() + STATUS_RETRY.toNanos();
+    for (long backoffMillis = 200; ; backoffMillis = Math.min(backoffMillis * 2, 2000)) {
+      try {
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .editStatus(
+                p -> {
+                  p.setStatus(status);
+                  return p;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        boolean unreachable = e.getCode() == 0 || e.getCode() >= 500;
+        if (!unreachable || System.nanoTime() > deadline) {
+          LOG.warn("pod {}: status not reported: {}", key(pod), e.getMessage());
+          return;
+        }
+        LOG.info("pod {}: API server unreachable, status report retried", key(pod));
+        try {
+          Thread.sleep(backoffMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
