@@ -6,7 +6,8 @@
 # server's requests per job, and writes to our objects over a quiet period (default 5 minutes).
 # Appends the results to docs/benchmarks.md.
 #
-#   hack/bench/scale.sh [--jobs N]... [--quiet-seconds S]   default: --jobs 500 --jobs 2000 --jobs 5000
+#   hack/bench/scale.sh [--jobs N]... [--quiet-seconds S] [--heap SIZE]
+#   default: --jobs 500 --jobs 2000 --jobs 5000 --quiet-seconds 300 --heap 256m (the operator's -Xmx)
 #
 # Last line: scale: jobs=N reconciled_s=X.X heap_mib=N rss_mib=N steady_writes_per_min=N
 set -euo pipefail
@@ -14,11 +15,13 @@ cd "$(dirname "$0")/../.."
 
 jobs=()
 quiet=300
+heap=256m
 while (($#)); do
   case "$1" in
     --jobs) jobs+=("$2"); shift 2 ;;
     --quiet-seconds) quiet=$2; shift 2 ;;
-    *) echo "usage: $0 [--jobs N]... [--quiet-seconds S]" >&2; exit 2 ;;
+    --heap) heap=$2; shift 2 ;;
+    *) echo "usage: $0 [--jobs N]... [--quiet-seconds S] [--heap SIZE]" >&2; exit 2 ;;
   esac
 done
 ((${#jobs[@]})) || jobs=(500 2000 5000)
@@ -35,20 +38,25 @@ rows=()
 for n in "${jobs[@]}"; do
   work=$(mktemp -d /var/tmp/cdds-scale.XXXXXX)
   echo "[bench] $n ExportJobs, quiet period ${quiet} s" >&2
-  line=$(java -cp "$CP" dev.cdds.operator.bench.ScaleBenchmark "$work" "$BINARIES" operator/target/cdds-operator.jar "$n" "$quiet" | tail -1)
+  out=$(java -cp "$CP" dev.cdds.operator.bench.ScaleBenchmark "$work" "$BINARIES" operator/target/cdds-operator.jar "$n" "$quiet" "$heap")
   rm -rf "$work"
+  detail=$(grep '^scale-detail: ' <<<"$out" | tail -1)
+  line=$(grep '^scale: ' <<<"$out" | tail -1)
+  echo "$detail" >&2
   echo "$line"
-  rows+=("$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } printf "| %s | %s | %s | %s | %s | %s |", v["jobs"], v["reconciled_s"], v["requests_per_job"], v["heap_mib"], v["rss_mib"], v["steady_writes_per_min"] }' <<<"$line")")
+  rows+=("$(awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = substr($i, length(kv[1]) + 2) } printf "| %s | %s | %s | %s | %s | %s | %s | %s |", v["jobs"], v["reconciled_s"], v["requests_per_job"], v["heap_mib"], v["live_heap_mib"], v["rss_mib"], v["steady_writes_per_min"], v["requests"] }' <<<"$detail $line")")
 done
 {
   echo
   echo "### Operator scale, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet\`; machine: $machine; operator JVM -Xmx512m, control plane on the same machine."
+  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
   echo "Requests per job count every request the API server answered during reconciliation (the operator's and kube-controller-manager's); writes are changes to ExportJobs, CronJobs, ServiceAccounts, Roles and RoleBindings during the quiet period."
   echo
-  echo "| jobs | all Ready (s) | API requests per job | operator peak heap (MiB) | operator peak RSS (MiB) | writes per minute, quiet |"
-  echo "| --- | --- | --- | --- | --- | --- |"
+  echo "Live heap is the heap in use right after a full collection (jcmd GC.run) once all jobs are reconciled."
+  echo
+  echo "| jobs | all Ready (s) | API requests per job | operator peak heap (MiB) | live heap (MiB) | operator peak RSS (MiB) | writes per minute, quiet | requests per job by kind |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
 } >>docs/benchmarks.md
 echo "$line"

@@ -66,6 +66,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private final OperatorSettings settings;
   private final Clock clock;
   private final ExportMetrics metrics;
+  private final RecentChecks recentChecks;
 
   /** ExportJobs (by uid) whose exporter ServiceAccount was applied since this process started. */
   private final Set<String> accessApplied = ConcurrentHashMap.newKeySet();
@@ -77,6 +78,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     this.settings = settings;
     this.clock = clock;
     this.metrics = new ExportMetrics(registry, clock);
+    this.recentChecks = new RecentChecks(settings);
   }
 
   @Override
@@ -105,6 +107,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
     if (context.isPrimaryResourceDeleted()) {
       accessApplied.remove(job.getMetadata().getUid());
+      recentChecks.forget(job.getMetadata().getUid());
+      metrics.forget(job);
       return UpdateControl.noUpdate();
     }
     // Every log line of this reconciliation names its job (a field of its own in JSON logs).
@@ -127,7 +131,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private UpdateControl<ExportJob> reconcileJob(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
     Instant now = clock.instant();
-    var check = new Preconditions(client, settings).check(job, now);
+    var check = recentChecks.check(job, client, now);
     List<Job> jobs = new ArrayList<>();
     List<Job> pruneJobs = new ArrayList<>();
     for (Job j : context.getSecondaryResources(Job.class)) {
@@ -182,7 +186,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     announce(job, outcome, new EventRecorder(client, clock));
     writeStatus(job, status, context);
     outcome.newRuns().forEach(run -> metrics.finished(job, run));
-    metrics.countStatesIn(context.getPrimaryCache());
+    metrics.observe(job, status, context.getPrimaryCache());
 
     UpdateControl<ExportJob> control = UpdateControl.noUpdate();
     if (check.notReady().isPresent()) {
@@ -458,12 +462,11 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         job,
         context,
         unchanged -> unchanged,
+        // On the object itself: a patch by name makes the client read the object first.
         unchanged ->
             context
                 .getClient()
-                .resources(ExportJob.class)
-                .inNamespace(job.getMetadata().getNamespace())
-                .withName(job.getMetadata().getName())
+                .resource(job)
                 .subresource("status")
                 .patch(
                     new PatchContext.Builder()

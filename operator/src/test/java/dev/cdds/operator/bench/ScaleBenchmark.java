@@ -6,21 +6,13 @@ import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.api.Weekday;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.FreePorts;
 import dev.cdds.operator.testing.ImageLaunchers;
 import dev.cdds.operator.testing.LoopbackControlPlane;
-import dev.cdds.operator.testing.OperatorUnderTest;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -28,6 +20,9 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,12 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code hack/bench/scale.sh}: N ExportJobs applied at once to a real control plane, reconciled by
  * the operator running as its own process (the built jar). Measures the time until every job has
  * its CronJob and is Ready, the operator's peak heap (its /metrics) and peak RSS (VmHWM), the API
- * server's requests per job, and the writes to our objects over a quiet period. Prints one line:
- * {@code scale: jobs=N reconciled_s=X.X heap_mib=N rss_mib=N steady_writes_per_min=N
- * requests_per_job=X.X}.
+ * server's requests per job by kind, the live heap (after a full collection) and the writes to our
+ * objects over a quiet period. Prints {@code scale-detail: …}, then last {@code scale: jobs=N
+ * reconciled_s=X.X heap_mib=N rss_mib=N steady_writes_per_min=N}.
  */
 public final class ScaleBenchmark {
-  private static final String NAMESPACE = "bench";
+  private static final String NAMESPACE = BenchNamespace.NAME;
 
   private ScaleBenchmark() {}
 
@@ -52,55 +47,44 @@ public final class ScaleBenchmark {
     Path jar = Path.of(args[2]).toAbsolutePath();
     int jobs = Integer.parseInt(args[3]);
     Duration quiet = Duration.ofSeconds(Long.parseLong(args[4]));
+    String heapLimit = args[5];
     try (var plane = LoopbackControlPlane.start(binaries, dir, new ImageLaunchers())) {
       KubernetesClient client = plane.client();
-      client
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-          .serverSideApply();
-      ControlPlane.installCrds(client);
-      OperatorUnderTest.prepareNamespace(client, NAMESPACE);
-      int metricsPort = FreePorts.loopback();
-      var launch =
-          new ProcessBuilder(
-                  "java",
-                  "-Xmx512m",
-                  "-jar",
-                  jar.toString(),
-                  "operator",
-                  "--export-image=ghcr.io/cdds-dev/cdds-operator:bench",
-                  "--namespaces=" + NAMESPACE,
-                  "--no-leader-election",
-                  "--default-claim=" + OperatorUnderTest.CLAIM,
-                  "--http-port=" + metricsPort)
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("logs/operator.log").toFile());
-      launch.environment().put("KUBECONFIG", plane.kubeconfig().toString());
-      launch.environment().remove("JAVA_TOOL_OPTIONS");
-      Process operator = launch.start();
-      var sampler = new Sampler(operator.pid(), metricsPort);
-      try {
-        double requestsBefore = apiRequests(client);
+      BenchNamespace.prepare(client);
+      try (var operator =
+          BenchOperator.start(
+              jar,
+              heapLimit,
+              NAMESPACE,
+              ControlPlane.OPERATOR_IMAGE + ":bench",
+              plane.kubeconfig(),
+              dir.resolve("logs/operator.log"))) {
+        Map<String, Double> requestsBefore = ApiRequests.byKind(client);
         long began = System.nanoTime();
         create(client, jobs);
-        waitUntilReady(client, jobs, sampler);
+        waitUntilReady(client, jobs, operator);
         double reconciled = (System.nanoTime() - began) / 1e9;
-        double requestsPerJob = (apiRequests(client) - requestsBefore) / jobs;
-        long writes = writesDuring(client, quiet, sampler);
+        Map<String, Double> requests =
+            ApiRequests.since(requestsBefore, ApiRequests.byKind(client));
+        long writes = writesDuring(client, quiet, operator);
         double perMinute = writes * 60.0 / Math.max(1, quiet.toSeconds());
         System.out.printf(
             Locale.ROOT,
-            "scale: jobs=%d reconciled_s=%.1f heap_mib=%d rss_mib=%d steady_writes_per_min=%d"
-                + " requests_per_job=%.1f%n",
+            "scale-detail: jobs=%d requests_per_job=%.1f live_heap_mib=%d heap_limit=%s"
+                + " requests=%s%n",
+            jobs,
+            ApiRequests.total(requests) / jobs,
+            operator.liveHeap() / (1 << 20),
+            heapLimit,
+            ApiRequests.per(requests, jobs));
+        System.out.printf(
+            Locale.ROOT,
+            "scale: jobs=%d reconciled_s=%.1f heap_mib=%d rss_mib=%d steady_writes_per_min=%d%n",
             jobs,
             reconciled,
-            sampler.peakHeap / (1 << 20),
-            sampler.peakRss() / 1024,
-            Math.round(perMinute),
-            requestsPerJob);
-      } finally {
-        operator.destroy();
-        operator.waitFor();
+            operator.peakHeap() / (1 << 20),
+            operator.peakRss() / (1 << 20),
+            Math.round(perMinute));
       }
     }
   }
@@ -151,29 +135,41 @@ public final class ScaleBenchmark {
     pool.shutdown();
   }
 
-  private static void waitUntilReady(KubernetesClient client, int jobs, Sampler sampler)
+  /**
+   * Watches rather than lists: listing 5,000 ExportJobs twice a second loaded the API server more
+   * than the operator did.
+   */
+  private static void waitUntilReady(KubernetesClient client, int jobs, BenchOperator sampler)
       throws InterruptedException {
-    while (true) {
-      sampler.sample();
-      long ready =
-          client.resources(ExportJob.class).inNamespace(NAMESPACE).list().getItems().stream()
-              .filter(
-                  j ->
-                      ExportJobs.condition(j, "Ready")
-                          .map(c -> "True".equals(c.status))
-                          .orElse(false))
-              .count();
-      long cronJobs =
-          client.batch().v1().cronjobs().inNamespace(NAMESPACE).list().getItems().size();
-      if (ready == jobs && cronJobs == jobs) {
-        return;
+    Set<String> ready = ConcurrentHashMap.newKeySet();
+    Set<String> cronJobs = ConcurrentHashMap.newKeySet();
+    try (var exportJobs =
+            client
+                .resources(ExportJob.class)
+                .inNamespace(NAMESPACE)
+                .inform(
+                    new Tracked<ExportJob>(
+                        ready,
+                        j ->
+                            ExportJobs.condition(j, "Ready")
+                                .map(c -> "True".equals(c.status))
+                                .orElse(false)));
+        var cronJobInformer =
+            client
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace(NAMESPACE)
+                .inform(new Tracked<CronJob>(cronJobs, c -> true))) {
+      while (ready.size() < jobs || cronJobs.size() < jobs) {
+        sampler.sample();
+        Thread.sleep(500);
       }
-      Thread.sleep(500);
     }
   }
 
   /** Changes to every kind of object the operator writes, while nothing else changes. */
-  private static long writesDuring(KubernetesClient client, Duration quiet, Sampler sampler)
+  private static long writesDuring(KubernetesClient client, Duration quiet, BenchOperator sampler)
       throws InterruptedException {
     var writes = new AtomicLong();
     List<Watch> watches = new ArrayList<>();
@@ -214,57 +210,5 @@ public final class ScaleBenchmark {
       @Override
       public void onClose(WatcherException cause) {}
     };
-  }
-
-  /** Sum of apiserver_request_total: every request the API server answered, from anyone. */
-  private static double apiRequests(KubernetesClient client) {
-    double total = 0;
-    for (String line : client.raw(client.getMasterUrl() + "metrics").split("\n")) {
-      if (line.startsWith("apiserver_request_total{")) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
-  }
-
-  /** The operator's peak heap (its Prometheus endpoint) and peak RSS (the kernel's VmHWM). */
-  private static final class Sampler {
-    private final long pid;
-    private final URI metrics;
-    private final HttpClient http = HttpClient.newHttpClient();
-    long peakHeap;
-
-    Sampler(long pid, int port) {
-      this.pid = pid;
-      this.metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
-    }
-
-    void sample() {
-      try {
-        String body =
-            http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-        long heap = 0;
-        for (String line : body.split("\n")) {
-          if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-            heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-          }
-        }
-        peakHeap = Math.max(peakHeap, heap);
-      } catch (IOException e) {
-        // Not up yet.
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    long peakRss() throws IOException {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-      return 0;
-    }
   }
 }

@@ -1,0 +1,131 @@
+package dev.cdds.operator.bench;
+
+import dev.cdds.operator.testing.FreePorts;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The operator as the benchmarks run it: the built jar in a process of its own, with a given heap
+ * limit, watching one namespace, and what can be measured of it from outside: heap (its /metrics),
+ * live heap (after a full collection asked with jcmd), peak RSS (VmHWM) and CPU time.
+ */
+final class BenchOperator implements AutoCloseable {
+  private final Process process;
+  private final URI metrics;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private long peakHeap;
+
+  private BenchOperator(Process process, int metricsPort) {
+    this.process = process;
+    this.metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+  }
+
+  static BenchOperator start(
+      Path jar, String heapLimit, String namespace, String exportImage, Path kubeconfig, Path log)
+      throws IOException {
+    int metricsPort = FreePorts.loopback();
+    var launch =
+        new ProcessBuilder(
+                "java",
+                "-Xmx" + heapLimit,
+                "-jar",
+                jar.toString(),
+                "operator",
+                "--export-image=" + exportImage,
+                "--namespaces=" + namespace,
+                "--no-leader-election",
+                "--default-claim=" + OperatorUnderTest.CLAIM,
+                "--http-port=" + metricsPort)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    launch.environment().put("KUBECONFIG", kubeconfig.toString());
+    launch.environment().remove("JAVA_TOOL_OPTIONS");
+    return new BenchOperator(launch.start(), metricsPort);
+  }
+
+  /** Notes the heap in use now, for {@link #peakHeap()}. */
+  void sample() {
+    peakHeap = Math.max(peakHeap, heap());
+  }
+
+  long peakHeap() {
+    return peakHeap;
+  }
+
+  /** Heap in use right after a full collection: the live set. */
+  long liveHeap() throws IOException, InterruptedException {
+    Process gc =
+        new ProcessBuilder("jcmd", Long.toString(process.pid()), "GC.run")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (gc.waitFor() != 0) {
+      throw new IOException("jcmd " + process.pid() + " GC.run: " + out);
+    }
+    return heap();
+  }
+
+  long peakRss() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+
+  /** User and system CPU time so far, in seconds (clock ticks of 1/100 s). */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "(comm) ".
+    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+  }
+
+  /**
+   * Heap in use now, from the operator's /metrics; 0 while it is not up yet. Asked up to three
+   * times: a connection kept alive through a quiet period may have been closed by the other end.
+   */
+  private long heap() {
+    for (int attempt = 1; attempt < 3; attempt++) {
+      long heap = heapOnce();
+      if (heap > 0) {
+        return heap;
+      }
+    }
+    return heapOnce();
+  }
+
+  private long heapOnce() {
+    try {
+      String body =
+          http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+              .body();
+      long heap = 0;
+      for (String line : body.split("\n")) {
+        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+          heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return heap;
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+}
