@@ -3,17 +3,22 @@
 # side by side, the same rows with `psql \copy ... | gzip`. Measures wall time, records/s, MB/s
 # written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
 #
-#   hack/bench/exporter.sh [--rows N]...      default: --rows 1000000 --rows 10000000
+#   hack/bench/exporter.sh [--rows N]... [--encrypt]    default: --rows 1000000 --rows 10000000
+#
+# --encrypt writes every file encrypted to a throw-away RSA 2048 certificate (CMS, .p7m), and checks
+# that the first part decrypts with openssl into gzip that reads to the end.
 #
 # Last line: exporter: rows=N csv.gz ratio_vs_psql_gzip=X.XX jsonl.gz records_per_s=N peak_rss_mib=N
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 rows=()
+encrypt=false
 while (($#)); do
   case "$1" in
     --rows) rows+=("$2"); shift 2 ;;
-    *) echo "usage: $0 [--rows N]..." >&2; exit 2 ;;
+    --encrypt) encrypt=true; shift ;;
+    *) echo "usage: $0 [--rows N]... [--encrypt]" >&2; exit 2 ;;
   esac
 done
 ((${#rows[@]})) || rows=(1000000 10000000)
@@ -34,6 +39,13 @@ echo "$PGPASSWORD" >"$WORK/pw"
 as_pg "$PG_BIN/initdb" -D "$WORK/pg" -U bench --pwfile="$WORK/pw" -A scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK -c shared_buffers=256MB" start >/dev/null
 URL="jdbc:postgresql://127.0.0.1:$PORT/postgres"
+encryption=""
+if $encrypt; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" -days 1 -subj /CN=bench 2>/dev/null
+  encryption=',"encryption":{"certificateSecretRef":{"name":"bench"}}'
+  export CDDS_ENCRYPTION_CERTIFICATE
+  CDDS_ENCRYPTION_CERTIFICATE=$(cat "$WORK/cert.pem")
+fi
 COLUMNS="id, contact_id, media_type, direction, status, subject, queue, agent_id, started_at, ended_at, tenant_id, attributes"
 
 # Runs a command under GNU time; prints "wall user sys maxrss_kib".
@@ -43,13 +55,17 @@ export_run() { # format -> "wall user sys rss bytes"
   local format=$1 out="$WORK/out-$1"
   rm -rf "$out"; mkdir -p "$out"
   # Interactions only, as the psql side exports them: attachments are a file set of their own.
-  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\",\"includeAttachments\":false},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"$format\",\"compression\":\"gzip\"}}"
+  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\",\"includeAttachments\":false},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"$format\",\"compression\":\"gzip\"$encryption}}"
   local t
   t=$(CDDS_SPEC="$spec" CDDS_RUN_ID=bench-29924000 CDDS_NAMESPACE=bench CDDS_EXPORTJOB=bench \
     CDDS_SOURCE_URL="$URL" CDDS_SOURCE_USER=bench CDDS_SOURCE_PASSWORD="$PGPASSWORD" \
     CDDS_OUTPUT_DIR="$out" CDDS_TERMINATION_LOG="$WORK/termination-$format" \
     measure java "${JAVA_OPTS[@]}" -jar "$JAR" export --progress=log)
   grep -q '"result":"Succeeded"' "$WORK/termination-$format" || { cat "$WORK/termination-$format" >&2; exit 1; }
+  if $encrypt; then
+    openssl cms -decrypt -inform DER -in "$(ls "$out"/bench/bench/*/part-00000.*)" -recip "$WORK/cert.pem" -inkey "$WORK/key.pem" | gzip -t \
+      || { echo "[bench] $format: the first part does not decrypt to valid gzip" >&2; exit 1; }
+  fi
   echo "$t $(du -cb "$out"/bench/bench/*/part-* | tail -1 | cut -f1)"
 }
 
@@ -76,7 +92,8 @@ done
   echo
   echo "### Exporter, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  $encrypt && echo "Files encrypted to an RSA 2048 certificate (CMS enveloped-data, AES-256-CBC); the psql side is not."
   echo "MB/s is compressed output written; ratio is psql+gzip wall time over csv.gz wall time (≥ 1 means faster than psql+gzip)."
   echo
   echo "| rows | csv.gz | jsonl.gz | psql \\copy \\| gzip | ratio |"

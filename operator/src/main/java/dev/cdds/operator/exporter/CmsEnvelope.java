@@ -128,7 +128,7 @@ public final class CmsEnvelope implements FileEnvelope {
    * @throws IOException when {@code in} is not CMS enveloped-data or {@code key} is not the
    *     recipient's
    */
-  public static InputStream open(InputStream in, PrivateKey key) throws IOException {
+  public static InputStream decrypt(InputStream in, PrivateKey key) throws IOException {
     try {
       var parser = new CMSEnvelopedDataParser(in);
       Recipient recipient =

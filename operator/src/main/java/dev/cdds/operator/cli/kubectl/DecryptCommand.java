@@ -63,7 +63,7 @@ final class DecryptCommand implements Callable<Integer> {
     for (Path file : files) {
       if (output != null && output.equals("-")) {
         try (InputStream in = Files.newInputStream(file);
-            InputStream plain = CmsEnvelope.open(in, privateKey)) {
+            InputStream plain = CmsEnvelope.decrypt(in, privateKey)) {
           plain.transferTo(System.out);
           System.out.flush();
         } catch (IOException e) {
@@ -96,7 +96,7 @@ final class DecryptCommand implements Callable<Integer> {
     Path partial =
         (target.toAbsolutePath().getParent()).resolve("." + target.getFileName() + ".decrypting");
     try (InputStream in = Files.newInputStream(file);
-        InputStream plain = CmsEnvelope.open(in, privateKey);
+        InputStream plain = CmsEnvelope.decrypt(in, privateKey);
         OutputStream out =
             Files.newOutputStream(
                 partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
