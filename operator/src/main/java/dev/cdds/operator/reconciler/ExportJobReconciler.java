@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -55,6 +56,7 @@ import org.slf4j.MDC;
 // finalizer (DataDeletion), so JOSDK's own, on every job, is not wanted.
 @ControllerConfiguration(
     triggerReconcilerOnAllEvents = true,
+    informer = @Informer(itemStore = LeanExportJobStore.class),
     name = ExportJobReconciler.NAME,
     fieldManager = ExportJobReconciler.FIELD_MANAGER)
 public class ExportJobReconciler implements Reconciler<ExportJob> {
