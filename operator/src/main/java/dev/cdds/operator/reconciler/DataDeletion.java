@@ -7,7 +7,6 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -69,12 +68,7 @@ final class DataDeletion {
     if (deletions.stream().anyMatch(j -> RunHistory.finished(j).isEmpty())) {
       return UpdateControl.noUpdate();
     }
-    Optional<Instant> retryAt =
-        deletions.stream()
-            .filter(j -> finishedAs(j, "Failed"))
-            .map(j -> Instant.parse(RunHistory.finished(j).orElseThrow().getLastTransitionTime()))
-            .max(Comparator.naturalOrder())
-            .map(t -> t.plus(DataRetention.RETRY_AFTER));
+    Optional<Instant> retryAt = DataRetention.retryAt(deletions);
     if (retryAt.isPresent() && now.isBefore(retryAt.get())) {
       events.warning(
           job,

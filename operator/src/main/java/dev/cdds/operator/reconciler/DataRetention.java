@@ -123,7 +123,8 @@ final class DataRetention {
     return nextExpiry(status).map(t -> t.plus(CLOCK_SKEW));
   }
 
-  private Optional<Instant> retryAt(List<Job> pruneJobs) {
+  /** When a new Job may follow these prune Jobs: {@link #RETRY_AFTER} after the last failed. */
+  static Optional<Instant> retryAt(List<Job> pruneJobs) {
     return pruneJobs.stream()
         .filter(j -> RunHistory.finished(j).map(c -> "Failed".equals(c.getType())).orElse(false))
         .map(j -> Instant.parse(RunHistory.finished(j).orElseThrow().getLastTransitionTime()))
