@@ -1,6 +1,9 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.retention.DataRetention;
+import dev.cdds.operator.runcontract.JobCompletion;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -58,14 +61,14 @@ final class DataDeletion {
             .filter(ObjectLabels::isPrune)
             .filter(PruneJobs::deletesAll)
             .toList();
-    if (deletions.stream().anyMatch(j -> finishedAs(j, "Complete"))) {
+    if (deletions.stream().anyMatch(j -> JobCompletion.finishedAs(j, "Complete"))) {
       events.normal(
           job, "DataDeleted", "every run of " + name + " was deleted from its destination");
       LOG.info("data deleted, finalizer removed exportjob={} namespace={}", name, namespace);
       PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
       return UpdateControl.noUpdate();
     }
-    if (deletions.stream().anyMatch(j -> RunHistory.finished(j).isEmpty())) {
+    if (deletions.stream().anyMatch(j -> JobCompletion.finished(j).isEmpty())) {
       return UpdateControl.noUpdate();
     }
     Optional<Instant> retryAt = DataRetention.retryAt(deletions);
@@ -93,9 +96,5 @@ final class DataDeletion {
     }
     PruneJobs.start(job, check.connections().get(), settings, now, client, true);
     return UpdateControl.noUpdate();
-  }
-
-  private static boolean finishedAs(Job job, String type) {
-    return RunHistory.finished(job).map(c -> type.equals(c.getType())).orElse(false);
   }
 }

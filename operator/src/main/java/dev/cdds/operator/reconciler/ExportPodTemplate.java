@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.ObjectLabels;
+import dev.cdds.operator.runcontract.PodEnv;
+import dev.cdds.operator.runcontract.RestrictedPod;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -12,6 +15,8 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +27,17 @@ import java.util.List;
  * restricted pod security profile.
  */
 final class ExportPodTemplate {
-  static final String OUTPUT_DIR = "/export";
-  static final String SPEC_ENV = "CDDS_SPEC";
-  static final String TERMINATION_LOG = "/dev/termination-log";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ExportPodTemplate() {}
+
+  /** The Job of one export run, as a one-time job's Job or a CronJob's template. */
+  static JobSpec jobSpec(ExportJob job, Connections connections, OperatorSettings settings) {
+    return new JobSpecBuilder()
+        .withBackoffLimit(settings.backoffLimit())
+        .withTemplate(of(job, connections, settings))
+        .build();
+  }
 
   static PodTemplateSpec of(ExportJob job, Connections connections, OperatorSettings settings) {
     return template(job, connections, settings, "export", List.of("export"));
@@ -48,30 +58,30 @@ final class ExportPodTemplate {
       List<String> args) {
     boolean export = component.equals("export");
     List<EnvVar> env = new ArrayList<>();
-    env.add(literal("CDDS_EXPORTJOB", job.getMetadata().getName()));
-    env.add(literal("CDDS_EXPORTJOB_UID", job.getMetadata().getUid()));
-    env.add(field("CDDS_NAMESPACE", "metadata.namespace"));
+    env.add(literal(PodEnv.EXPORTJOB, job.getMetadata().getName()));
+    env.add(literal(PodEnv.EXPORTJOB_UID, job.getMetadata().getUid()));
+    env.add(field(PodEnv.NAMESPACE, "metadata.namespace"));
     // The Job controller labels each pod with its Job's name, which is the run id.
-    env.add(field("CDDS_RUN_ID", "metadata.labels['job-name']"));
-    env.add(literal(SPEC_ENV, specJson(job)));
+    env.add(field(PodEnv.RUN_ID, "metadata.labels['job-name']"));
+    env.add(literal(PodEnv.SPEC, specJson(job)));
     // Where the run summary goes, said explicitly so the exporter need not assume kubelet's
     // default.
-    env.add(literal("CDDS_TERMINATION_LOG", TERMINATION_LOG));
+    env.add(literal(PodEnv.TERMINATION_LOG, PodEnv.TERMINATION_LOG_PATH));
     if (export) {
-      env.add(secretKey("CDDS_SOURCE_URL", connections.sourceSecret(), "url"));
-      env.add(secretKey("CDDS_SOURCE_USER", connections.sourceSecret(), "user"));
-      env.add(secretKey("CDDS_SOURCE_PASSWORD", connections.sourceSecret(), "password"));
+      env.add(secretKey(PodEnv.SOURCE_URL, connections.sourceSecret(), "url"));
+      env.add(secretKey(PodEnv.SOURCE_USER, connections.sourceSecret(), "user"));
+      env.add(secretKey(PodEnv.SOURCE_PASSWORD, connections.sourceSecret(), "password"));
     }
     var encryption = job.getSpec().output == null ? null : job.getSpec().output.encryption;
     if (export && encryption != null) {
       env.add(
           secretKey(
-              "CDDS_ENCRYPTION_CERTIFICATE",
+              PodEnv.ENCRYPTION_CERTIFICATE,
               encryption.certificateSecretRef.name,
               Preconditions.certificateKey(encryption)));
     }
     if (export && !settings.sourceNames().tables().isEmpty()) {
-      env.add(literal("CDDS_SOURCE_NAMES", settings.sourceNames().toJson()));
+      env.add(literal(PodEnv.SOURCE_NAMES, settings.sourceNames().toJson()));
     }
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
@@ -89,15 +99,18 @@ final class ExportPodTemplate {
                       .endPersistentVolumeClaim()
                       .build());
               mounts.add(
-                  new VolumeMountBuilder().withName("output").withMountPath(OUTPUT_DIR).build());
-              env.add(literal("CDDS_OUTPUT_DIR", OUTPUT_DIR));
+                  new VolumeMountBuilder()
+                      .withName("output")
+                      .withMountPath(PodEnv.OUTPUT_MOUNT)
+                      .build());
+              env.add(literal(PodEnv.OUTPUT_DIR, PodEnv.OUTPUT_MOUNT));
             });
     connections
         .s3Secret()
         .ifPresent(
             secret -> {
-              env.add(secretKey("CDDS_S3_ACCESS_KEY_ID", secret, "accessKeyId"));
-              env.add(secretKey("CDDS_S3_SECRET_ACCESS_KEY", secret, "secretAccessKey"));
+              env.add(secretKey(PodEnv.S3_ACCESS_KEY_ID, secret, "accessKeyId"));
+              env.add(secretKey(PodEnv.S3_SECRET_ACCESS_KEY, secret, "secretAccessKey"));
             });
 
     return new PodTemplateSpecBuilder()
@@ -115,7 +128,7 @@ final class ExportPodTemplate {
         .withEnv(env)
         .withVolumeMounts(mounts)
         .withResources(settings.exportResources())
-        .withTerminationMessagePath(TERMINATION_LOG)
+        .withTerminationMessagePath(PodEnv.TERMINATION_LOG_PATH)
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withSecurityContext(RestrictedPod.container())
         .endContainer()

@@ -1,6 +1,7 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;

@@ -1,6 +1,6 @@
 package dev.cdds.operator.reconciler;
 
-import dev.cdds.operator.exporter.SourceNames;
+import dev.cdds.operator.runcontract.SourceNames;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,7 +36,7 @@ final class PruneJobs {
             .withName(job.getMetadata().getName() + (all ? "-d" : "-p") + now.getEpochSecond() / 60)
             .withNamespace(job.getMetadata().getNamespace())
             .withLabels(ObjectLabels.of(job, ObjectLabels.PRUNE))
-            .withOwnerReferences(ExportJobReconciler.owner(job))
+            .withOwnerReferences(Owner.of(job))
             .endMetadata()
             .withNewSpec()
             .withBackoffLimit(RETRIES)

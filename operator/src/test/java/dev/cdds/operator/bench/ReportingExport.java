@@ -1,7 +1,7 @@
 package dev.cdds.operator.bench;
 
-import dev.cdds.operator.exporter.ProgressReporter;
-import dev.cdds.operator.exporter.RunSummary;
+import dev.cdds.operator.exporter.progress.ProgressReporter;
+import dev.cdds.operator.runcontract.RunSummary;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;

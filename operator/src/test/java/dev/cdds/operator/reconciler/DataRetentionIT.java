@@ -9,7 +9,8 @@ import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.RetentionStatus;
 import dev.cdds.operator.api.RunRecord;
-import dev.cdds.operator.exporter.RetentionReporter;
+import dev.cdds.operator.runcontract.FieldManagers;
+import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
@@ -92,7 +93,7 @@ class DataRetentionIT {
           .patch(
               new PatchContext.Builder()
                   .withPatchType(PatchType.SERVER_SIDE_APPLY)
-                  .withFieldManager(RetentionReporter.FIELD_MANAGER)
+                  .withFieldManager(FieldManagers.RETENTION)
                   .withForce(true)
                   .build());
       s3.stop();

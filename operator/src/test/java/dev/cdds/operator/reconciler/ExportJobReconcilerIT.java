@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;

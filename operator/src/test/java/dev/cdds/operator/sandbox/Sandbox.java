@@ -2,9 +2,9 @@ package dev.cdds.operator.sandbox;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.exporter.SampleData;
-import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.Helm;
 import dev.cdds.operator.testing.ImageLaunchers;

@@ -1,8 +1,8 @@
 package dev.cdds.operator.testing;
 
-import dev.cdds.operator.exporter.SourceNames;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.SourceNames;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;

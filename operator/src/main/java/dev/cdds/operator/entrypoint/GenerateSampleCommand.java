@@ -1,0 +1,44 @@
+package dev.cdds.operator.entrypoint;
+
+import dev.cdds.operator.exporter.SampleData;
+import java.sql.DriverManager;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cdds-operator export generate-sample}: loads deterministic sample data. */
+@Command(
+    name = "generate-sample",
+    mixinStandardHelpOptions = true,
+    description =
+        "Creates the source tables if needed, empties them and loads deterministic sample data:"
+            + " N interactions, N IWD events and N/4 contacts.")
+final class GenerateSampleCommand implements Callable<Integer> {
+  @Option(names = "--url", required = true, description = "JDBC URL of the PostgreSQL database.")
+  String url;
+
+  @Option(names = "--user", required = true, description = "Database user.")
+  String user;
+
+  @Option(
+      names = "--password-env",
+      defaultValue = "PGPASSWORD",
+      description = "Environment variable holding the password. Default: ${DEFAULT-VALUE}.")
+  String passwordEnv;
+
+  @Option(names = "--rows", defaultValue = "10000", description = "Default: ${DEFAULT-VALUE}.")
+  long rows;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    try (var db = DriverManager.getConnection(url, user, System.getenv(passwordEnv))) {
+      SampleData.load(db, rows, seed);
+    }
+    System.out.printf(
+        "loaded %d interactions, %d events, %d contacts%n", rows, rows, Math.max(1, rows / 4));
+    return 0;
+  }
+}

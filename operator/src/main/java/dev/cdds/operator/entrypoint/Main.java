@@ -1,0 +1,35 @@
+package dev.cdds.operator.entrypoint;
+
+import dev.cdds.operator.plugin.KubectlCdds;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point of the image and the jar: every role is a subcommand. */
+@Command(
+    name = "cdds-operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    subcommands = {
+      OperatorCommand.class,
+      ExportCommand.class,
+      PruneCommand.class,
+      KubectlCdds.class
+    },
+    description = "Runs scheduled data exports as ExportJob custom resources.")
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line; a failure is one line on stderr ("error: …") and exit code 1. */
+  public static CommandLine commandLine() {
+    var line = new CommandLine(new Main());
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + KubectlCdds.message(e));
+          cmd.getErr().flush();
+          return 1;
+        });
+    return line;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.cdds.operator.entrypoint;
+
+import dev.cdds.operator.reconciler.OperatorRuntime;
+import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.SourceNames;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cdds-operator operator}: runs the controller until the process is stopped. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the ExportJob controller (in a cluster, or against the current kubeconfig).")
+final class OperatorCommand implements Callable<Integer> {
+  @Option(
+      names = "--export-image",
+      required = true,
+      description = "Image of the export pods: this operator's own image.")
+  String exportImage;
+
+  @Option(
+      names = "--namespaces",
+      split = ",",
+      description = "Namespaces to watch, comma-separated. Default: all namespaces.")
+  Set<String> namespaces = new LinkedHashSet<>();
+
+  @Option(
+      names = "--default-claim",
+      description = "PersistentVolumeClaim for jobs that name no destination.")
+  String defaultClaim;
+
+  @Option(
+      names = "--starting-deadline",
+      defaultValue = "PT1H",
+      description =
+          "How late a run may still start after an outage (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
+  Duration startingDeadline;
+
+  @Option(
+      names = "--backoff-limit",
+      defaultValue = "2",
+      description = "Retries of a failed export pod. Default: ${DEFAULT-VALUE}.")
+  int backoffLimit;
+
+  @Option(
+      names = "--export-cpu-request",
+      defaultValue = "250m",
+      description = "CPU request of export pods. Default: ${DEFAULT-VALUE}.")
+  String cpuRequest;
+
+  @Option(
+      names = "--export-memory",
+      defaultValue = "512Mi",
+      description = "Memory request and limit of export pods. Default: ${DEFAULT-VALUE}.")
+  String memory;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "8080",
+      description =
+          "Port of /metrics, /healthz and /readyz; -1 for none. Default: ${DEFAULT-VALUE}.")
+  int httpPort;
+
+  @Option(
+      names = "--leader-election",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Elect one active replica through a Lease. Default: ${DEFAULT-VALUE}.")
+  boolean leaderElection;
+
+  @Option(
+      names = "--leader-election-namespace",
+      description = "Namespace of the Lease. Default: the operator's own (POD_NAMESPACE).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--source-names",
+      description =
+          "YAML file with the table and column names of a database that differs from"
+              + " docs/source-schema.md (see docs/exporter.md). Default: the documented names.")
+  Path sourceNames;
+
+  @Override
+  public Integer call() throws Exception {
+    SourceNames names =
+        sourceNames == null
+            ? SourceNames.DOCUMENTED
+            : SourceNames.parse(Files.readString(sourceNames));
+    Map<String, Quantity> requests = new HashMap<>();
+    requests.put("cpu", new Quantity(cpuRequest));
+    requests.put("memory", new Quantity(memory));
+    var settings =
+        new OperatorSettings(
+            exportImage,
+            new ResourceRequirementsBuilder()
+                .withRequests(requests)
+                .withLimits(Map.of("memory", new Quantity(memory)))
+                .build(),
+            Optional.ofNullable(defaultClaim),
+            startingDeadline,
+            backoffLimit,
+            Duration.ofSeconds(30),
+            names);
+    var client = new KubernetesClientBuilder().build();
+    Optional<String> lease =
+        leaderElection
+            ? Optional.ofNullable(leaseNamespace)
+                .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
+                .or(() -> Optional.ofNullable(client.getNamespace()))
+            : Optional.empty();
+    String identity =
+        Optional.ofNullable(System.getenv("POD_NAME"))
+            .orElse(java.net.InetAddress.getLocalHost().getHostName());
+    var stopped = new CountDownLatch(1);
+    try (var runtime =
+        OperatorRuntime.start(
+            client, settings, namespaces, lease, identity, httpPort, () -> System.exit(1))) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      stopped.await();
+    } finally {
+      client.close();
+    }
+    return 0;
+  }
+}

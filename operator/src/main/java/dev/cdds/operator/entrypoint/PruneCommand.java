@@ -1,0 +1,84 @@
+package dev.cdds.operator.entrypoint;
+
+import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.retention.Retention;
+import dev.cdds.operator.retention.RetentionPass;
+import dev.cdds.operator.retention.RetentionReporter;
+import dev.cdds.operator.runcontract.PodEnv;
+import dev.cdds.operator.runcontract.RunSummary;
+import dev.cdds.operator.storage.JobArchive;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cdds-operator prune}: what the operator's prune pods run, with the environment of an
+ * export pod but no database credentials. Deletes the job's expired runs (or, with {@code --all},
+ * every run, when the ExportJob goes and spec.output.deleteDataWithJob is true); a failure is the
+ * exit code and the termination message, so the Job retries it and the operator reports it.
+ */
+@Command(
+    name = "prune",
+    mixinStandardHelpOptions = true,
+    description = "Deletes an ExportJob's expired runs from its destination (in a prune pod).")
+final class PruneCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(PruneCommand.class);
+
+  private final Map<String, String> env;
+
+  @Option(names = "--all", description = "Delete every run, expired or not.")
+  boolean all;
+
+  PruneCommand() {
+    this(System.getenv());
+  }
+
+  PruneCommand(Map<String, String> env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return new PodStartup(env).run("prune", List.of(), this::prune);
+  }
+
+  private RunSummary prune(ExportJobSpec spec) throws IOException {
+    JobArchive archive;
+    try {
+      archive = PodDestination.open(spec, env);
+    } catch (IllegalArgumentException e) {
+      return RunSummary.failed(e.getMessage());
+    }
+    try (archive) {
+      if (all) {
+        try {
+          var result = Retention.deleteAll(archive);
+          LOG.info(
+              "all runs deleted runs={} files={} from={}",
+              result.deletedRuns().size(),
+              result.deletedFiles(),
+              archive.location());
+          return RunSummary.done();
+        } catch (IOException e) {
+          return RunSummary.failed("deleting " + archive.location() + ": " + e.getMessage());
+        }
+      }
+      try (var client = new KubernetesClientBuilder().build()) {
+        var reporter =
+            new RetentionReporter(client, env.get(PodEnv.NAMESPACE), env.get(PodEnv.EXPORTJOB));
+        return RetentionPass.run(archive, spec, Set.of(), Optional.of(reporter), Instant.now())
+            .map(RunSummary::failed)
+            .orElse(RunSummary.done());
+      }
+    }
+  }
+}

@@ -1,4 +1,0 @@
-package dev.cdds.operator.exporter;
-
-/** One written file of a run, as the manifest lists it. */
-public record PartFile(String name, long bytes, long records, String sha256) {}

@@ -1,0 +1,57 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code kubectl cdds clone SRC NEW}: "Clone selected" — the spec under a new name, no status. */
+@Command(
+    name = "clone",
+    mixinStandardHelpOptions = true,
+    description = "Creates NEW with the spec of SRC (status cleared), with optional overrides.")
+final class CloneCommand implements Callable<Integer> {
+  @ParentCommand KubectlCdds parent;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", description = "The ExportJob to copy.")
+  String source;
+
+  @Parameters(index = "1", description = "Name of the copy.")
+  String name;
+
+  @Option(names = "--title", description = "Title of the copy. Default: the original's.")
+  String title;
+
+  @Option(names = "--suspend", description = "Create the copy suspended.")
+  boolean suspend;
+
+  @Override
+  public Integer call() {
+    try (var client = parent.client()) {
+      String namespace = Jobs.namespace(parent, client);
+      ExportJob original = Jobs.get(client, namespace, source);
+      var copy = new ExportJob();
+      copy.getMetadata().setName(name);
+      copy.getMetadata().setLabels(original.getMetadata().getLabels());
+      copy.setSpec(Serialization.clone(original.getSpec()));
+      ExportJobSpec s = copy.getSpec();
+      if (title != null) {
+        s.title = title;
+      }
+      if (suspend) {
+        s.suspend = true;
+      }
+      client.resources(ExportJob.class).inNamespace(namespace).resource(copy).create();
+      var out = spec.commandLine().getOut();
+      out.println("exportjob.cdds.dev/" + name + " created (clone of " + source + ")");
+      out.flush();
+      return 0;
+    }
+  }
+}

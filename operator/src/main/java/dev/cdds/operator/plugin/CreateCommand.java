@@ -1,0 +1,224 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.Compression;
+import dev.cdds.operator.api.Destination;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.OutputFormat;
+import dev.cdds.operator.api.PvcDestination;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.Schedule;
+import dev.cdds.operator.api.Source;
+import dev.cdds.operator.api.SourceType;
+import dev.cdds.operator.api.Timeframe;
+import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.api.Weekday;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kubectl cdds create}: the "Add new job" form. The API server validates (the CRD's schema
+ * and rules), so the messages are the server's own; {@code --dry-run} asks the server to validate
+ * without storing and prints the object, for a GitOps repository.
+ */
+@Command(
+    name = "create",
+    mixinStandardHelpOptions = true,
+    description = "Creates an ExportJob from flags, or asks for what is missing on a terminal.")
+final class CreateCommand implements Callable<Integer> {
+  @ParentCommand KubectlCdds parent;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", description = "Name of the ExportJob.")
+  String name;
+
+  @Option(names = "--title", description = "Title (required).")
+  String title;
+
+  @Option(names = "--description", description = "Description.")
+  String description;
+
+  @Option(
+      names = "--source",
+      defaultValue = "ContactHistory",
+      description = "ContactHistory or IWD.")
+  String system;
+
+  @Option(names = "--type", description = "Interaction or Contact (ContactHistory), Event (IWD).")
+  SourceType type;
+
+  @Option(names = "--media-types", split = ",", description = "Media types, comma-separated.")
+  List<String> mediaTypes;
+
+  @Option(names = "--entity-types", split = ",", description = "IWD entity types, comma-separated.")
+  List<String> entityTypes;
+
+  @Option(names = "--run", description = "Once, Hourly, Daily, Weekly or Monthly. Default: Once.")
+  RunMode run;
+
+  @Option(names = "--start-at", description = "Once: when (RFC 3339); omitted: now.")
+  String startAt;
+
+  @Option(names = "--every-hours", description = "Hourly: every N hours.")
+  Integer everyHours;
+
+  @Option(names = "--minute", description = "Hourly: at this minute.")
+  Integer minute;
+
+  @Option(names = "--time", description = "Daily, Weekly, Monthly: at HH:MM.")
+  String time;
+
+  @Option(names = "--day-of-week", description = "Weekly: Monday … Sunday.")
+  Weekday dayOfWeek;
+
+  @Option(names = "--day-of-month", description = "Monthly: 1-31.")
+  Integer dayOfMonth;
+
+  @Option(names = "--time-zone", description = "IANA time zone of the schedule. Default: UTC.")
+  String timeZone;
+
+  @Option(
+      names = "--timeframe",
+      description = "All, FixedInterval, LastHours, LastDay, LastWeek, LastMonth, SinceLastRun.")
+  TimeframeType timeframe;
+
+  @Option(names = "--from", description = "FixedInterval: start (RFC 3339).")
+  String from;
+
+  @Option(names = "--to", description = "FixedInterval: end (RFC 3339).")
+  String to;
+
+  @Option(names = "--hours", description = "LastHours: how many hours.")
+  Integer hours;
+
+  @Option(names = "--format", description = "jsonl or csv. Default: jsonl.")
+  String format;
+
+  @Option(names = "--compression", description = "gzip or none. Default: gzip.")
+  String compression;
+
+  @Option(names = "--file-split-size", description = "Largest file, e.g. 256Mi.")
+  String fileSplitSize;
+
+  @Option(names = "--pvc", description = "Destination: this PersistentVolumeClaim.")
+  String pvc;
+
+  @Option(names = "--suspend", description = "Create it suspended.")
+  boolean suspend;
+
+  @Option(
+      names = "--dry-run",
+      description = "Validate on the server without creating, and print the ExportJob.")
+  boolean dryRun;
+
+  @Option(
+      names = {"-o", "--output"},
+      description = "yaml or json: print the created (or dry-run) ExportJob.")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    askForWhatIsMissing(System.console());
+    var job = new ExportJob();
+    job.getMetadata().setName(name);
+    job.setSpec(spec());
+    try (var client = parent.client()) {
+      String namespace = Jobs.namespace(parent, client);
+      var resource = client.resources(ExportJob.class).inNamespace(namespace).resource(job);
+      ExportJob created = dryRun ? resource.dryRun().create() : resource.create();
+      var out = spec.commandLine().getOut();
+      if ("json".equals(output)) {
+        out.println(Serialization.asJson(created));
+      } else if ("yaml".equals(output) || dryRun) {
+        out.print(Serialization.asYaml(created));
+      } else {
+        out.println("exportjob.cdds.dev/" + name + " created");
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  private ExportJobSpec spec() {
+    var s = new ExportJobSpec();
+    s.title = title;
+    s.description = description;
+    s.source = new Source();
+    s.source.system = system;
+    s.source.type = type;
+    s.source.mediaTypes = mediaTypes;
+    s.source.entityTypes = entityTypes;
+    s.schedule = new Schedule();
+    s.schedule.run = run == null ? RunMode.Once : run;
+    s.schedule.startAt = startAt;
+    s.schedule.everyHours = everyHours;
+    s.schedule.minute = minute;
+    s.schedule.time = time;
+    s.schedule.dayOfWeek = dayOfWeek;
+    s.schedule.dayOfMonth = dayOfMonth;
+    s.schedule.timeZone = timeZone;
+    if (timeframe != null) {
+      s.timeframe = new Timeframe();
+      s.timeframe.type = timeframe;
+      s.timeframe.start = from;
+      s.timeframe.end = to;
+      s.timeframe.hours = hours;
+    }
+    if (format != null || compression != null || fileSplitSize != null || pvc != null) {
+      s.output = new Output();
+      s.output.format = format == null ? null : OutputFormat.valueOf(format.toUpperCase());
+      s.output.compression =
+          compression == null ? null : Compression.valueOf(compression.toUpperCase());
+      s.output.fileSplitSize = fileSplitSize == null ? null : new Quantity(fileSplitSize);
+      if (pvc != null) {
+        s.output.destination = new Destination();
+        s.output.destination.pvc = new PvcDestination();
+        s.output.destination.pvc.claimName = pvc;
+      }
+    }
+    s.suspend = suspend ? Boolean.TRUE : null;
+    return s;
+  }
+
+  /** On a terminal, asks for the required fields no flag gave, as the page's form does. */
+  private void askForWhatIsMissing(Console console) throws IOException {
+    if (console == null) {
+      return;
+    }
+    var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    if (title == null) {
+      title = ask(console, in, "Title");
+    }
+    if (type == null) {
+      String answer = ask(console, in, "Type (Interaction, Contact, Event)");
+      type = answer.isEmpty() ? null : SourceType.valueOf(answer);
+    }
+    if (type == SourceType.Event) {
+      system = "IWD";
+    }
+    if (run == null) {
+      String answer = ask(console, in, "Run (Once, Hourly, Daily, Weekly, Monthly) [Once]");
+      run = answer.isEmpty() ? RunMode.Once : RunMode.valueOf(answer);
+    }
+  }
+
+  private static String ask(Console console, BufferedReader in, String prompt) throws IOException {
+    console.writer().print(prompt + ": ");
+    console.writer().flush();
+    String line = in.readLine();
+    return line == null ? "" : line.trim();
+  }
+}

@@ -1,0 +1,105 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobCondition;
+import io.fabric8.kubernetes.api.model.Event;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code kubectl cdds describe NAME}: the job in words, its current run, conditions and Events. */
+@Command(
+    name = "describe",
+    mixinStandardHelpOptions = true,
+    description = "The schedule in words, the current run, conditions and recent events.")
+final class DescribeCommand extends OneJobCommand implements Callable<Integer> {
+  private static final int EVENTS = 10;
+
+  @Override
+  public Integer call() {
+    var terminal = Terminal.detect(System.getenv());
+    try (var client = parent.client()) {
+      String namespace = Jobs.namespace(parent, client);
+      ExportJob job = Jobs.get(client, namespace, name);
+      var s = job.getSpec();
+      var status = job.getStatus();
+      var out = new StringBuilder();
+      out.append(terminal.bold(s.title)).append(" (").append(namespace).append('/').append(name);
+      out.append(")\n");
+      if (s.description != null) {
+        out.append(s.description).append('\n');
+      }
+      out.append("Source:    ").append(s.source.system).append(' ').append(s.source.type.name());
+      if (s.source.mediaTypes != null) {
+        out.append(", media types ").append(String.join(", ", s.source.mediaTypes));
+      }
+      if (s.source.entityTypes != null) {
+        out.append(", entity types ").append(String.join(", ", s.source.entityTypes));
+      }
+      out.append('\n');
+      out.append("Schedule:  ").append(Describe.schedule(job));
+      if (Boolean.TRUE.equals(s.suspend)) {
+        out.append(" (suspended)");
+      }
+      out.append('\n');
+      String state = Describe.state(job);
+      out.append("Status:    ").append(terminal.color(state, state)).append('\n');
+      if (status != null && status.lastStartedAt != null) {
+        out.append("Last run:  ").append(Describe.minute(status.lastStartedAt)).append('\n');
+      }
+      if (status != null && status.nextStartsAt != null) {
+        out.append("Next run:  ").append(Describe.minute(status.nextStartsAt)).append('\n');
+      }
+      if (status != null && status.currentRun != null) {
+        var run = status.currentRun;
+        out.append("Running:   ")
+            .append(run.id)
+            .append(' ')
+            .append(Describe.progress(run, terminal));
+        if (run.recordsDone != null) {
+          out.append(", ").append(run.recordsDone).append('/').append(run.recordsTotal);
+          out.append(" records, ").append(Describe.bytes(run.bytes));
+        }
+        out.append('\n');
+      }
+      if (status != null && status.conditions != null) {
+        out.append("Conditions:\n");
+        for (ExportJobCondition c : status.conditions) {
+          out.append("  ").append(c.type).append('=').append(c.status);
+          out.append(" (").append(c.reason).append(")");
+          if (c.message != null && !c.message.isEmpty()) {
+            out.append(": ").append(c.message);
+          }
+          out.append('\n');
+        }
+      }
+      List<Event> events =
+          client.v1().events().inNamespace(namespace).list().getItems().stream()
+              .filter(e -> name.equals(e.getInvolvedObject().getName()))
+              .filter(e -> "ExportJob".equals(e.getInvolvedObject().getKind()))
+              .sorted(Comparator.comparing(DescribeCommand::time).reversed())
+              .limit(EVENTS)
+              .toList();
+      out.append(events.isEmpty() ? "Events:    none\n" : "Events (newest first):\n");
+      for (Event e : events) {
+        out.append("  ").append(Describe.minute(time(e))).append(' ').append(e.getType());
+        out.append(' ').append(e.getReason()).append(": ").append(e.getMessage()).append('\n');
+      }
+      var writer = spec.commandLine().getOut();
+      writer.print(out);
+      writer.flush();
+      return 0;
+    }
+  }
+
+  private static String time(Event e) {
+    if (e.getLastTimestamp() != null) {
+      return e.getLastTimestamp();
+    }
+    if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
+      return e.getEventTime().getTime();
+    }
+    return e.getMetadata().getCreationTimestamp();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.Manifest;
+import dev.cdds.operator.storage.PartFile;
+import dev.cdds.operator.storage.RunStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kubectl cdds download NAME --run ID [--to DIR]}: a run's files, each checked against the
+ * SHA-256 of its manifest, into {@code DIR/<run-id>/}. From a claim that is not readable here it
+ * prints how to copy the run out through a short-lived reader pod instead.
+ */
+@Command(
+    name = "download",
+    mixinStandardHelpOptions = true,
+    description =
+        "Downloads a run's files and manifest, verifying each SHA-256. For a"
+            + " PersistentVolumeClaim, prints the path and the kubectl commands that copy the run"
+            + " out.")
+final class DownloadCommand extends OneJobCommand implements Callable<Integer> {
+  @Option(names = "--run", required = true, paramLabel = "ID", description = "The run.")
+  String run;
+
+  @Option(
+      names = "--to",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Where the run's folder goes. Default: the current directory.")
+  Path to;
+
+  @Mixin ClaimDirOption claim;
+
+  @Override
+  public Integer call() throws IOException {
+    var out = spec.commandLine().getOut();
+    try (var client = parent.client()) {
+      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      if (!RunArchives.onS3(job) && claim.dir().isEmpty()) {
+        out.print(ReaderPod.instructions(client, job, run));
+        out.flush();
+        return 0;
+      }
+      try (JobArchive archive = RunArchives.open(client, job, claim.dir())) {
+        RunStore store = archive.run(run);
+        Manifest manifest =
+            store
+                .completed()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "run "
+                                + run
+                                + " has no manifest in "
+                                + archive.location()
+                                + run
+                                + "/"));
+        Path folder = Files.createDirectories(to.resolve(run));
+        var terminal = Terminal.detect(System.getenv());
+        for (PartFile file : FilesCommand.files(manifest)) {
+          copy(store, file, folder, out, terminal);
+        }
+        try (InputStream in = store.open(Manifest.FILE)) {
+          Files.copy(in, folder.resolve(Manifest.FILE), StandardCopyOption.REPLACE_EXISTING);
+        }
+        out.println(
+            FilesCommand.files(manifest).size()
+                + " files of run "
+                + run
+                + " in "
+                + folder
+                + ", SHA-256 verified");
+        out.flush();
+        return 0;
+      }
+    }
+  }
+
+  /** Streams one file into place, verified; a file that does not match is not kept. */
+  private static void copy(
+      RunStore store, PartFile file, Path folder, PrintWriter out, Terminal terminal)
+      throws IOException {
+    Path partial = folder.resolve(file.name() + ".partial");
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = new DigestInputStream(store.open(file.name()), sha256);
+        OutputStream target = Files.newOutputStream(partial)) {
+      byte[] buffer = new byte[1 << 16];
+      long done = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        target.write(buffer, 0, n);
+        done += n;
+        if (terminal.ansi()) {
+          out.print(
+              "\r"
+                  + Describe.bar((int) (file.bytes() == 0 ? 100 : done * 100 / file.bytes()))
+                  + " "
+                  + file.name());
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
+    String actual = HexFormat.of().formatHex(sha256.digest());
+    if (!actual.equals(file.sha256())) {
+      Files.delete(partial);
+      throw new IOException(
+          file.name()
+              + ": SHA-256 "
+              + actual
+              + " differs from the manifest's "
+              + file.sha256()
+              + "; the file was not kept");
+    }
+    Files.move(partial, folder.resolve(file.name()), StandardCopyOption.REPLACE_EXISTING);
+    out.print(
+        (terminal.ansi() ? "\r" : "")
+            + file.name()
+            + "  "
+            + Describe.bytes(file.bytes())
+            + "  ok\n");
+  }
+}

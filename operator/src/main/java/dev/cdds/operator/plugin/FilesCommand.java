@@ -1,0 +1,93 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.Manifest;
+import dev.cdds.operator.storage.PartFile;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kubectl cdds files NAME [--run ID]}: the "Artifacts" of the runs still kept. */
+@Command(
+    name = "files",
+    mixinStandardHelpOptions = true,
+    description =
+        "Every file of the runs still kept at the destination, from their manifests: size,"
+            + " records, SHA-256, when it was written and how many days are left before it"
+            + " expires.")
+final class FilesCommand extends OneJobCommand implements Callable<Integer> {
+  @Option(names = "--run", paramLabel = "ID", description = "Only this run.")
+  String run;
+
+  @Mixin ClaimDirOption claim;
+
+  @Override
+  public Integer call() throws IOException {
+    try (var client = parent.client()) {
+      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      var table =
+          new Table(List.of("RUN", "FILE", "SIZE", "RECORDS", "SHA-256", "CREATED", "DAYS LEFT"));
+      int runs = 0;
+      try (JobArchive archive = RunArchives.open(client, job, claim.dir())) {
+        List<String> ids = run == null ? archive.runIds() : List.of(run);
+        for (String id : ids) {
+          Optional<Instant> scheduledAt = RunIds.scheduledAt(id);
+          Optional<Manifest> manifest =
+              scheduledAt.isEmpty() ? Optional.empty() : archive.run(id).completed();
+          if (manifest.isEmpty()) {
+            if (run != null) {
+              throw new IllegalArgumentException(
+                  "run " + run + " has no manifest in " + archive.location() + run + "/");
+            }
+            continue;
+          }
+          runs++;
+          String left = daysLeft(job, scheduledAt.get(), Instant.now());
+          for (PartFile file : files(manifest.get())) {
+            table.add(
+                List.of(
+                    id,
+                    file.name(),
+                    Describe.bytes(file.bytes()),
+                    Long.toString(file.records()),
+                    file.sha256(),
+                    Describe.minute(manifest.get().completedAt()),
+                    left));
+          }
+        }
+      }
+      var out = spec.commandLine().getOut();
+      out.print(runs == 0 ? "No runs kept.\n" : table.render());
+      out.flush();
+      return 0;
+    }
+  }
+
+  static List<PartFile> files(Manifest manifest) {
+    List<PartFile> files = new ArrayList<>(manifest.files());
+    if (manifest.attachments() != null) {
+      files.addAll(manifest.attachments().files());
+    }
+    return files;
+  }
+
+  /** Whole days until the run expires (0 in its last day), or "forever". */
+  static String daysLeft(ExportJob job, Instant scheduledAt, Instant now) {
+    int days = Output.retentionDays(job.getSpec().output);
+    if (days == 0) {
+      return "forever";
+    }
+    Duration left = Duration.between(now, scheduledAt.plus(Duration.ofDays(days)));
+    return Long.toString(Math.max(0, left.toDays()));
+  }
+}

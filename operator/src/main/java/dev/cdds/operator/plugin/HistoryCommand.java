@@ -1,0 +1,69 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunRecord;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code kubectl cdds history NAME}: the History page, newest run first. */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = "One line per run: result, window, records, bytes, duration, files.")
+final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    var terminal = Terminal.detect(System.getenv());
+    try (var client = parent.client()) {
+      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      List<RunRecord> runs =
+          job.getStatus() == null || job.getStatus().history == null
+              ? List.of()
+              : job.getStatus().history;
+      var table =
+          new Table(
+              List.of(
+                  "RUN",
+                  "RESULT",
+                  "TRIGGER",
+                  "STARTED",
+                  "DURATION",
+                  "WINDOW",
+                  "RECORDS",
+                  "BYTES",
+                  "FILES",
+                  "MESSAGE"));
+      for (RunRecord run : runs) {
+        String result = run.result == null ? "" : run.result.name();
+        table.add(
+            List.of(
+                run.id,
+                terminal.color(result, result)
+                    + (Boolean.TRUE.equals(run.expired) ? " (expired)" : ""),
+                Boolean.TRUE.equals(run.manual) ? "manual" : "schedule",
+                Describe.minute(run.startedAt),
+                Describe.duration(run.startedAt, run.finishedAt),
+                window(run),
+                run.records == null ? "" : run.records.toString(),
+                Describe.bytes(run.bytes),
+                run.files == null ? "" : run.files.toString(),
+                run.message == null ? "" : run.message));
+      }
+      var out = spec.commandLine().getOut();
+      out.print(runs.isEmpty() ? "No runs yet.\n" : table.render());
+      out.flush();
+      return 0;
+    }
+  }
+
+  private static String window(RunRecord run) {
+    if (run.windowStart == null && run.windowEnd == null) {
+      return run.result != null && run.records != null ? "all" : "";
+    }
+    return (run.windowStart == null ? "…" : Describe.minute(run.windowStart))
+        + " – "
+        + (run.windowEnd == null ? "…" : Describe.minute(run.windowEnd));
+  }
+}

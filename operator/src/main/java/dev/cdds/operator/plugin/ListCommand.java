@@ -1,0 +1,165 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code kubectl cdds list}: the Jobs table. */
+@Command(
+    name = "list",
+    aliases = "ls",
+    mixinStandardHelpOptions = true,
+    description =
+        "The Jobs table: title, source, type, run, status and progress, last and next start.")
+final class ListCommand implements Callable<Integer> {
+  @ParentCommand KubectlCdds parent;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-w", "--watch"},
+      description = "Redraw the table whenever a job changes, until interrupted.")
+  boolean watch;
+
+  @Option(
+      names = {"-o", "--output"},
+      description = "json or yaml: the ExportJobs themselves, for scripts. Default: the table.")
+  String output;
+
+  @Override
+  public Integer call() throws Exception {
+    if (output != null && !output.equals("json") && !output.equals("yaml")) {
+      throw new IllegalArgumentException("--output must be json or yaml, not " + output);
+    }
+    var terminal = Terminal.detect(System.getenv());
+    PrintWriter out = spec.commandLine().getOut();
+    try (var client = parent.client()) {
+      var namespace = parent.namespace(client);
+      var resources = client.resources(ExportJob.class);
+      var jobs =
+          namespace.isPresent()
+              ? resources.inNamespace(namespace.get()).list().getItems()
+              : resources.inAnyNamespace().list().getItems();
+      if (output != null) {
+        // As kubectl prints a list: a v1 List of the objects.
+        var list = new java.util.LinkedHashMap<String, Object>();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.put("items", jobs);
+        out.print(
+            output.equals("json") ? Serialization.asJson(list) + "\n" : Serialization.asYaml(list));
+        out.flush();
+        return 0;
+      }
+      boolean all = namespace.isEmpty();
+      out.print(table(jobs, all, terminal));
+      out.flush();
+      if (!watch) {
+        return 0;
+      }
+      Map<String, ExportJob> current = new ConcurrentHashMap<>();
+      jobs.forEach(j -> current.put(key(j), j));
+      BlockingQueue<Boolean> changes = new LinkedBlockingQueue<>();
+      Watcher<ExportJob> watcher =
+          new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ExportJob job) {
+              if (action == Action.DELETED) {
+                current.remove(key(job));
+              } else {
+                current.put(key(job), job);
+              }
+              changes.add(true);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+              changes.add(false);
+            }
+          };
+      String resourceVersion =
+          namespace.isPresent()
+              ? resources.inNamespace(namespace.get()).list().getMetadata().getResourceVersion()
+              : resources.inAnyNamespace().list().getMetadata().getResourceVersion();
+      var listOptions =
+          new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+              .withResourceVersion(resourceVersion)
+              .build();
+      try (var watching =
+          namespace.isPresent()
+              ? resources.inNamespace(namespace.get()).watch(listOptions, watcher)
+              : resources.inAnyNamespace().watch(listOptions, watcher)) {
+        while (changes.take()) {
+          changes.clear();
+          out.print(terminal.newFrame(false));
+          out.print(table(new ArrayList<>(current.values()), all, terminal));
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }
+  }
+
+  static String table(List<ExportJob> jobs, boolean allNamespaces, Terminal terminal) {
+    List<String> headers = new ArrayList<>();
+    if (allNamespaces) {
+      headers.add("NAMESPACE");
+    }
+    headers.addAll(
+        List.of(
+            "NAME",
+            "TITLE",
+            "SOURCE",
+            "TYPE",
+            "RUN",
+            "STATUS",
+            "PROGRESS",
+            "LAST STARTED",
+            "NEXT STARTS"));
+    var table = new Table(headers);
+    jobs.stream()
+        .sorted(Comparator.comparing(ListCommand::key))
+        .forEach(
+            job -> {
+              var spec = job.getSpec();
+              var status = job.getStatus();
+              String state = Describe.state(job);
+              List<String> row = new ArrayList<>();
+              if (allNamespaces) {
+                row.add(job.getMetadata().getNamespace());
+              }
+              row.addAll(
+                  List.of(
+                      job.getMetadata().getName(),
+                      spec.title,
+                      spec.source.system,
+                      spec.source.type.name(),
+                      spec.schedule.run.name(),
+                      terminal.color(state, state),
+                      Describe.progress(status == null ? null : status.currentRun, terminal),
+                      Describe.minute(status == null ? null : status.lastStartedAt),
+                      Describe.minute(status == null ? null : status.nextStartsAt)));
+              table.add(row);
+            });
+    return table.render();
+  }
+
+  private static String key(ExportJob job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+  }
+}

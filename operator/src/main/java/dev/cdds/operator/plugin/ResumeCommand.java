@@ -1,0 +1,14 @@
+package dev.cdds.operator.plugin;
+
+import picocli.CommandLine.Command;
+
+/** {@code kubectl cdds resume NAME…}: the slider, on. A started one-time job refuses. */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = "Resumes suspended ExportJobs.")
+final class ResumeCommand extends SliderCommand {
+  ResumeCommand() {
+    super(false);
+  }
+}

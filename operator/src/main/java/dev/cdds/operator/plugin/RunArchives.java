@@ -1,0 +1,66 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.storage.DirectoryArchive;
+import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.S3Archive;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * A job's runs as seen from the user's machine: the bucket, with the credentials of the Secret the
+ * ExportJob names (read with the user's own rights), or a claim whose directory is readable here
+ * ({@code --claim-dir}).
+ */
+final class RunArchives {
+  private RunArchives() {}
+
+  static boolean onS3(ExportJob job) {
+    var output = job.getSpec().output;
+    return output != null && output.destination != null && output.destination.s3 != null;
+  }
+
+  /**
+   * The job's runs.
+   *
+   * @throws IllegalArgumentException when they are on a claim and {@code claimDir} is not given
+   */
+  static JobArchive open(KubernetesClient client, ExportJob job, Optional<Path> claimDir) {
+    String namespace = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    if (onS3(job)) {
+      var s3 = job.getSpec().output.destination.s3;
+      Secret secret = client.secrets().inNamespace(namespace).withName(s3.secretRef.name).get();
+      if (secret == null || secret.getData() == null) {
+        throw new IllegalArgumentException(
+            "Secret " + s3.secretRef.name + " of the destination not found in " + namespace);
+      }
+      return S3Archive.connect(
+          s3, decoded(secret, "accessKeyId"), decoded(secret, "secretAccessKey"), namespace, name);
+    }
+    return new DirectoryArchive(
+        claimDir.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "exportjob.cdds.dev/"
+                        + name
+                        + " writes to a PersistentVolumeClaim, not readable from here: give"
+                        + " --claim-dir with the directory where it is mounted, or copy a run out"
+                        + " with kubectl cdds download")),
+        namespace,
+        name);
+  }
+
+  private static String decoded(Secret secret, String key) {
+    String value = secret.getData().get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "Secret " + secret.getMetadata().getName() + " lacks the key " + key);
+    }
+    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+  }
+}

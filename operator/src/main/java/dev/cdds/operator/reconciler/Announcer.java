@@ -1,0 +1,93 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.runcontract.StatusConditions;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The reconcile step that tells people what changed, as Events on the ExportJob: a run started or
+ * ended, the job was suspended or resumed, runs expired, retention or readiness failed. Each is
+ * said once, on the change between the stored status and the new one.
+ */
+final class Announcer {
+  private Announcer() {}
+
+  static void announce(
+      ExportJob job, ExportJobStatus after, List<RunRecord> newRuns, EventRecorder events) {
+    ExportJobStatus before = job.getStatus() == null ? new ExportJobStatus() : job.getStatus();
+    if (after.currentRun != null
+        && (before.currentRun == null || !after.currentRun.id.equals(before.currentRun.id))) {
+      events.normal(
+          job,
+          "RunStarted",
+          "run " + after.currentRun.id + " started, scheduled at " + after.currentRun.scheduledAt);
+    }
+    for (RunRecord run : newRuns) {
+      switch (run.result) {
+        case Succeeded ->
+            events.normal(
+                job,
+                "RunSucceeded",
+                "run %s succeeded: %s records, %s bytes, %s files"
+                    .formatted(run.id, run.records, run.bytes, run.files));
+        case Failed ->
+            events.warning(job, "RunFailed", "run " + run.id + " failed: " + run.message);
+        case Cancelled -> events.normal(job, "RunCancelled", "run " + run.id + ": " + run.message);
+        case Missed -> events.warning(job, "RunMissed", "run " + run.id + ": " + run.message);
+      }
+    }
+    announceSuspension(job, before, after, events);
+    announceExpiry(job, before, after, events);
+    var retentionBefore = StatusConditions.find(before, StatusConditions.RETENTION);
+    var retentionAfter = StatusConditions.find(after, StatusConditions.RETENTION).orElseThrow();
+    if ("False".equals(retentionAfter.status)
+        && retentionBefore.map(c -> !"False".equals(c.status)).orElse(true)) {
+      events.warning(job, retentionAfter.reason, retentionAfter.message);
+    }
+    var readyBefore = StatusConditions.find(before, StatusConditions.READY);
+    var readyAfter = StatusConditions.find(after, StatusConditions.READY).orElseThrow();
+    if ("False".equals(readyAfter.status)
+        && readyBefore.map(c -> !readyAfter.reason.equals(c.reason)).orElse(true)) {
+      events.warning(job, readyAfter.reason, readyAfter.message);
+    }
+  }
+
+  private static void announceSuspension(
+      ExportJob job, ExportJobStatus before, ExportJobStatus after, EventRecorder events) {
+    var suspendedBefore = StatusConditions.find(before, StatusConditions.SUSPENDED);
+    var suspendedAfter = StatusConditions.find(after, StatusConditions.SUSPENDED).orElseThrow();
+    if (suspendedBefore.map(c -> !c.status.equals(suspendedAfter.status)).orElse(true)
+        && (suspendedBefore.isPresent() || "True".equals(suspendedAfter.status))) {
+      events.normal(
+          job,
+          "True".equals(suspendedAfter.status) ? "Suspended" : "Resumed",
+          suspendedAfter.message);
+    }
+  }
+
+  private static void announceExpiry(
+      ExportJob job, ExportJobStatus before, ExportJobStatus after, EventRecorder events) {
+    Set<String> expiredBefore =
+        Stream.ofNullable(before.history)
+            .flatMap(List::stream)
+            .filter(r -> Boolean.TRUE.equals(r.expired))
+            .map(r -> r.id)
+            .collect(Collectors.toSet());
+    Stream.ofNullable(after.history)
+        .flatMap(List::stream)
+        .filter(r -> Boolean.TRUE.equals(r.expired) && !expiredBefore.contains(r.id))
+        .forEach(
+            r ->
+                events.normal(
+                    job,
+                    "RunExpired",
+                    "run "
+                        + r.id
+                        + " expired: its files and manifest were deleted from the destination"));
+  }
+}

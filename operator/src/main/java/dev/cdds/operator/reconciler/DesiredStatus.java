@@ -1,0 +1,244 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.CurrentRun;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobState;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.runcontract.JobCompletion;
+import dev.cdds.operator.runcontract.ObjectLabels;
+import dev.cdds.operator.runcontract.RunSummary;
+import dev.cdds.operator.runcontract.StatusConditions;
+import dev.cdds.operator.runcontract.StatusText;
+import dev.cdds.operator.schedule.RunIds;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The reconcile step that records finished and missed runs: computes the operator's part of an
+ * ExportJob's status from what is observed (its Jobs, the previous status, the clock) and what the
+ * schedule says. A pure function, so a restart recomputes the same status, and a finished run is
+ * added to history exactly once (its id is then in history).
+ */
+final class DesiredStatus {
+  static final String CHANGED_AFTER_START = "OneTimeJobChangedAfterStart";
+
+  private DesiredStatus() {}
+
+  /** The new status, and the runs it adds to history. */
+  record Outcome(ExportJobStatus status, List<RunRecord> newRuns) {}
+
+  static Outcome compute(
+      Observed observed,
+      Optional<NotReady> notReady,
+      DueRuns due,
+      Function<Job, Optional<RunSummary>> summaries) {
+    ExportJob job = observed.job();
+    List<Job> jobs = observed.exportJobs();
+    Instant now = observed.now();
+    ExportJobStatus previous = observed.previous();
+    List<RunRecord> oldHistory = previous.history == null ? List.of() : previous.history;
+    Set<String> recorded = oldHistory.stream().map(r -> r.id).collect(Collectors.toSet());
+
+    List<RunRecord> newRuns = new ArrayList<>();
+    for (Job j : jobs) {
+      if (JobCompletion.finished(j).isPresent() && !recorded.contains(j.getMetadata().getName())) {
+        newRuns.add(record(j, summaries.apply(j)));
+      }
+    }
+    Optional<Job> active =
+        jobs.stream()
+            .filter(j -> JobCompletion.finished(j).isEmpty())
+            .max(Comparator.comparing(j -> j.getMetadata().getName()));
+    String previousRun = previous.currentRun == null ? null : previous.currentRun.id;
+    boolean previousRunGone =
+        previousRun != null
+            && !recorded.contains(previousRun)
+            && jobs.stream().noneMatch(j -> j.getMetadata().getName().equals(previousRun));
+    if (previousRunGone) {
+      newRuns.add(cancelled(previous.currentRun, now));
+    }
+    due.missed().stream().filter(r -> !recorded.contains(r.id)).forEach(newRuns::add);
+    newRuns.sort(byScheduledTimeNewestFirst());
+
+    var status = new ExportJobStatus();
+    status.observedGeneration = job.getMetadata().getGeneration();
+    status.history =
+        Stream.concat(newRuns.stream(), oldHistory.stream())
+            .sorted(byScheduledTimeNewestFirst())
+            .limit(job.getSpec().historyLimit == null ? 20 : job.getSpec().historyLimit)
+            .toList();
+    if (status.history.isEmpty()) {
+      status.history = null;
+    }
+    status.currentRun = active.map(DesiredStatus::currentRun).orElse(null);
+    status.lastStartedAt =
+        Stream.concat(
+                Stream.ofNullable(previous.lastStartedAt),
+                jobs.stream()
+                    .map(j -> j.getStatus() == null ? null : j.getStatus().getStartTime())
+                    .filter(Objects::nonNull))
+            .map(Instant::parse)
+            .max(Comparator.naturalOrder())
+            .map(Instant::toString)
+            .orElse(null);
+    boolean once = job.getSpec().schedule.run == RunMode.Once;
+    // The API server refuses such a change; should one get through, the run is not redone.
+    boolean changedAfterStart =
+        once
+            && (previous.lastStartedAt != null
+                || previous.history != null
+                || previous.currentRun != null)
+            && previous.observedGeneration != null
+            && (job.getMetadata().getGeneration() > previous.observedGeneration
+                || StatusConditions.find(previous, StatusConditions.READY)
+                    .map(c -> CHANGED_AFTER_START.equals(c.reason))
+                    .orElse(false));
+    if (changedAfterStart) {
+      notReady =
+          Optional.of(
+              new NotReady(
+                  CHANGED_AFTER_START,
+                  "the spec of this one-time job changed after its run started; the change is"
+                      + " ignored: create a new ExportJob to export again"));
+    }
+    boolean started =
+        once && (status.lastStartedAt != null || !jobs.isEmpty() || status.history != null);
+    boolean suspended = started || Boolean.TRUE.equals(job.getSpec().suspend);
+    status.nextStartsAt =
+        suspended || notReady.isPresent()
+            ? null
+            : due.nextStart().map(Instant::toString).orElse(null);
+    status.state = state(status, active.isPresent(), suspended);
+    status.conditions =
+        List.of(
+            StatusConditions.of(
+                previous,
+                StatusConditions.READY,
+                notReady.isEmpty(),
+                notReady.map(NotReady::reason).orElse("Ready"),
+                notReady.map(NotReady::message).orElse("the job runs as scheduled"),
+                now,
+                status),
+            StatusConditions.of(
+                previous,
+                StatusConditions.RUNNING,
+                active.isPresent(),
+                active.isPresent() ? "RunInProgress" : "Idle",
+                active
+                    .map(j -> "run " + j.getMetadata().getName() + " is in progress")
+                    .orElse("no run in progress"),
+                now,
+                status),
+            StatusConditions.of(
+                previous,
+                StatusConditions.SUSPENDED,
+                suspended,
+                started ? "OneTimeJobStarted" : suspended ? "SuspendedBySpec" : "Active",
+                started
+                    ? "a one-time job is suspended once it has started; clone it to run it again"
+                    : suspended
+                        ? "spec.suspend is true: no new run starts"
+                        : "runs start on schedule",
+                now,
+                status));
+    return new Outcome(status, newRuns);
+  }
+
+  private static RunRecord record(Job job, Optional<RunSummary> summary) {
+    JobCondition end = JobCompletion.finished(job).orElseThrow();
+    var run = new RunRecord();
+    run.id = job.getMetadata().getName();
+    run.scheduledAt = RunIds.scheduledAt(run.id).map(Instant::toString).orElse(null);
+    run.startedAt = job.getStatus().getStartTime();
+    run.finishedAt =
+        job.getStatus().getCompletionTime() != null
+            ? job.getStatus().getCompletionTime()
+            : end.getLastTransitionTime();
+    if (job.getMetadata().getAnnotations() != null
+        && "true".equals(job.getMetadata().getAnnotations().get(ObjectLabels.MANUAL_RUN))) {
+      run.manual = true;
+    }
+    boolean succeeded = "Complete".equals(end.getType());
+    run.result = succeeded ? RunResult.Succeeded : RunResult.Failed;
+    int failed = job.getStatus().getFailed() == null ? 0 : job.getStatus().getFailed();
+    run.attempts = failed + (succeeded ? 1 : 0);
+    summary.ifPresent(
+        s -> {
+          run.records = s.records();
+          run.skippedRecords = s.skippedRecords();
+          run.bytes = s.bytes();
+          run.files = s.files();
+          run.manifest = s.manifest();
+          run.windowStart = s.windowStart();
+          run.windowEnd = s.windowEnd();
+        });
+    if (succeeded && run.skippedRecords != null) {
+      run.message =
+          "skipped "
+              + run.skippedRecords
+              + " bad record(s) under onBadRecord: Skip; their ids are in "
+              + run.manifest;
+    }
+    if (!succeeded) {
+      run.message =
+          StatusText.bounded(
+              summary.map(RunSummary::error).orElse(end.getReason() + ": " + end.getMessage()));
+    }
+    return run;
+  }
+
+  private static RunRecord cancelled(CurrentRun current, Instant now) {
+    var run = new RunRecord();
+    run.id = current.id;
+    run.scheduledAt = current.scheduledAt;
+    run.startedAt = current.startedAt;
+    run.finishedAt = now.toString();
+    run.result = RunResult.Cancelled;
+    run.message = "the run's Job was deleted before it finished";
+    return run;
+  }
+
+  private static CurrentRun currentRun(Job job) {
+    var run = new CurrentRun();
+    run.id = job.getMetadata().getName();
+    run.scheduledAt = RunIds.scheduledAt(run.id).map(Instant::toString).orElse(null);
+    run.startedAt = job.getStatus() == null ? null : job.getStatus().getStartTime();
+    return run;
+  }
+
+  private static ExportJobState state(ExportJobStatus status, boolean running, boolean suspended) {
+    if (running) {
+      return ExportJobState.Running;
+    }
+    if (suspended) {
+      return ExportJobState.Suspended;
+    }
+    if (status.history == null) {
+      return ExportJobState.Scheduled;
+    }
+    return switch (status.history.get(0).result) {
+      case Succeeded -> ExportJobState.Completed;
+      case Failed -> ExportJobState.Failed;
+      case Missed, Cancelled -> ExportJobState.Scheduled;
+    };
+  }
+
+  private static Comparator<RunRecord> byScheduledTimeNewestFirst() {
+    return Comparator.comparing((RunRecord r) -> r.scheduledAt == null ? "" : r.scheduledAt)
+        .thenComparing(r -> r.id)
+        .reversed();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.cdds.operator.reconciler;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.FieldManagers;
+import dev.cdds.operator.runcontract.ObjectLabels;
+import dev.cdds.operator.schedule.ScheduleCron;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile step that applies what an ExportJob owns besides its runs: the exporter's
+ * ServiceAccount, Role and RoleBinding, and for a recurring job its CronJob. Each is applied with
+ * server-side apply, and only when it differs from what is observed.
+ */
+final class OwnedObjects {
+  private static final Logger LOG = LoggerFactory.getLogger(OwnedObjects.class);
+  private static final int JOBS_KEPT = 3;
+
+  private final OperatorSettings settings;
+
+  /** ExportJobs (by uid) whose exporter ServiceAccount was applied since this process started. */
+  private final Set<String> accessApplied = ConcurrentHashMap.newKeySet();
+
+  OwnedObjects(OperatorSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Applies what differs; whether the CronJob was applied now (a new schedule starts). */
+  boolean apply(Observed observed, Connections connections, Context<ExportJob> context) {
+    applyExporterAccess(observed.job(), context);
+    return !observed.once() && applyCronJob(observed, connections, context);
+  }
+
+  void forget(String uid) {
+    accessApplied.remove(uid);
+  }
+
+  private void applyExporterAccess(ExportJob job, Context<ExportJob> context) {
+    if (!accessApplied.add(job.getMetadata().getUid())) {
+      return;
+    }
+    try {
+      for (HasMetadata object : ExporterAccess.objects(job)) {
+        object.getMetadata().setNamespace(job.getMetadata().getNamespace());
+        object.getMetadata().setOwnerReferences(List.of(Owner.of(job)));
+        context
+            .getClient()
+            .resource(object)
+            .fieldManager(FieldManagers.OPERATOR)
+            .forceConflicts()
+            .serverSideApply();
+      }
+    } catch (KubernetesClientException e) {
+      accessApplied.remove(job.getMetadata().getUid());
+      throw e;
+    }
+  }
+
+  private boolean applyCronJob(
+      Observed observed, Connections connections, Context<ExportJob> context) {
+    ExportJob job = observed.job();
+    var cron = ScheduleCron.of(job.getSpec().schedule);
+    CronJob desired =
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName(job.getMetadata().getName())
+            .withNamespace(job.getMetadata().getNamespace())
+            .withLabels(ObjectLabels.of(job, "schedule"))
+            .withOwnerReferences(Owner.of(job))
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule(cron.expression().toString())
+            .withTimeZone(cron.zone().getId())
+            .withSuspend(observed.suspendedBySpec())
+            .withConcurrencyPolicy(job.getSpec().concurrencyPolicy.name())
+            .withStartingDeadlineSeconds(settings.startingDeadline().toSeconds())
+            .withSuccessfulJobsHistoryLimit(JOBS_KEPT)
+            .withFailedJobsHistoryLimit(JOBS_KEPT)
+            .withNewJobTemplate()
+            .withNewMetadata()
+            .withLabels(ObjectLabels.of(job, "export"))
+            .endMetadata()
+            .withSpec(ExportPodTemplate.jobSpec(job, connections, settings))
+            .endJobTemplate()
+            .endSpec()
+            .build();
+    if (observed.cronJob().isPresent()
+        && SSABasedGenericKubernetesResourceMatcher.<CronJob>getInstance()
+            .matches(observed.cronJob().get(), desired, context)) {
+      return false;
+    }
+    context
+        .getClient()
+        .resource(desired)
+        .fieldManager(FieldManagers.OPERATOR)
+        .forceConflicts()
+        .serverSideApply();
+    LOG.info(
+        "cronjob applied exportjob={} namespace={} schedule=\"{}\" timeZone={} suspend={}",
+        job.getMetadata().getName(),
+        job.getMetadata().getNamespace(),
+        cron.expression(),
+        cron.zone(),
+        job.getSpec().suspend);
+    return true;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.cdds.operator.retention;
+
+import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.storage.JobArchive;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes a job's runs once they are {@code retentionDays} old, counted from the scheduled time in
+ * the run's id: a run scheduled at T expires at exactly T + retentionDays × 24 h. Folders whose
+ * name is not a run id of the job are never touched.
+ */
+public final class Retention {
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+  private Retention() {}
+
+  /**
+   * What a pass found and did.
+   *
+   * @param deletedUpTo every run scheduled at or before it is gone; absent when retention is off
+   * @param oldestKept the scheduled time of the oldest run left, if any
+   */
+  public record Result(
+      List<String> deletedRuns,
+      int deletedFiles,
+      Optional<Instant> deletedUpTo,
+      Optional<Instant> oldestKept,
+      int keptRuns) {}
+
+  /**
+   * Deletes the runs of {@code archive} that expired by {@code now}, except those in {@code inUse};
+   * {@code retentionDays} 0 deletes nothing.
+   */
+  public static Result apply(JobArchive archive, int retentionDays, Instant now, Set<String> inUse)
+      throws IOException {
+    Optional<Instant> deletedUpTo =
+        retentionDays == 0
+            ? Optional.empty()
+            : Optional.of(now.minus(Duration.ofDays(retentionDays)));
+    return delete(archive, deletedUpTo, inUse);
+  }
+
+  /** Deletes every run of the job: its data goes with the ExportJob. */
+  public static Result deleteAll(JobArchive archive) throws IOException {
+    return delete(archive, Optional.of(Instant.MAX), Set.of());
+  }
+
+  private static Result delete(JobArchive archive, Optional<Instant> upTo, Set<String> inUse)
+      throws IOException {
+    List<String> deleted = new ArrayList<>();
+    List<Instant> kept = new ArrayList<>();
+    int files = 0;
+    for (String runId : archive.runIds()) {
+      Optional<Instant> scheduledAt = RunIds.scheduledAt(runId);
+      if (scheduledAt.isEmpty()) {
+        continue;
+      }
+      if (upTo.isPresent() && !scheduledAt.get().isAfter(upTo.get()) && !inUse.contains(runId)) {
+        int count = archive.delete(runId);
+        LOG.info(
+            "expired run deleted run={} scheduledAt={} files={} from={}",
+            runId,
+            scheduledAt.get(),
+            count,
+            archive.location());
+        deleted.add(runId);
+        files += count;
+      } else {
+        kept.add(scheduledAt.get());
+      }
+    }
+    return new Result(
+        List.copyOf(deleted),
+        files,
+        upTo.filter(t -> !t.equals(Instant.MAX)),
+        kept.stream().min(Comparator.naturalOrder()),
+        kept.size());
+  }
+}

@@ -1,0 +1,43 @@
+package dev.cdds.operator.runcontract;
+
+import dev.cdds.operator.api.ExportJob;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+
+/** Labels on everything the operator creates for an ExportJob. */
+public final class ObjectLabels {
+  public static final String EXPORT_JOB = "cdds.dev/exportjob";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "cdds-operator";
+
+  /** Annotation of a Job started by hand ({@code kubectl cdds run}), not by the schedule. */
+  public static final String MANUAL_RUN = "cdds.dev/manual";
+
+  /** Component label of the Jobs that delete expired runs; the others run exports. */
+  public static final String PRUNE = "prune";
+
+  /** Selects what this operator manages, for its informers. */
+  public static final String SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  private ObjectLabels() {}
+
+  public static boolean isPrune(HasMetadata object) {
+    return PRUNE.equals(object.getMetadata().getLabels().get("app.kubernetes.io/component"));
+  }
+
+  public static Map<String, String> of(ExportJob job, String component) {
+    return Map.of(
+        "app.kubernetes.io/name",
+        "cdds-export",
+        "app.kubernetes.io/instance",
+        job.getMetadata().getName(),
+        "app.kubernetes.io/component",
+        component,
+        "app.kubernetes.io/part-of",
+        "cdds",
+        MANAGED_BY,
+        OPERATOR,
+        EXPORT_JOB,
+        job.getMetadata().getName());
+  }
+}

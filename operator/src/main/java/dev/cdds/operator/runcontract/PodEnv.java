@@ -1,0 +1,38 @@
+package dev.cdds.operator.runcontract;
+
+/**
+ * The environment the operator gives export and prune pods, and the paths it mounts: the whole
+ * interface of a pod, since the pods read nothing else of their ExportJob.
+ */
+public final class PodEnv {
+  public static final String EXPORTJOB = "CDDS_EXPORTJOB";
+  public static final String EXPORTJOB_UID = "CDDS_EXPORTJOB_UID";
+  public static final String NAMESPACE = "CDDS_NAMESPACE";
+
+  /** The run id, which is the name of the pod's Job. */
+  public static final String RUN_ID = "CDDS_RUN_ID";
+
+  /** The ExportJob's spec as JSON, frozen when the Job was made. */
+  public static final String SPEC = "CDDS_SPEC";
+
+  public static final String TERMINATION_LOG = "CDDS_TERMINATION_LOG";
+  public static final String SOURCE_URL = "CDDS_SOURCE_URL";
+  public static final String SOURCE_USER = "CDDS_SOURCE_USER";
+  public static final String SOURCE_PASSWORD = "CDDS_SOURCE_PASSWORD";
+  public static final String SOURCE_NAMES = "CDDS_SOURCE_NAMES";
+  public static final String ENCRYPTION_CERTIFICATE = "CDDS_ENCRYPTION_CERTIFICATE";
+
+  /** Set when the destination is a claim: where it is mounted. */
+  public static final String OUTPUT_DIR = "CDDS_OUTPUT_DIR";
+
+  public static final String S3_ACCESS_KEY_ID = "CDDS_S3_ACCESS_KEY_ID";
+  public static final String S3_SECRET_ACCESS_KEY = "CDDS_S3_SECRET_ACCESS_KEY";
+
+  /** kubelet's default path of the termination message, where the operator points it. */
+  public static final String TERMINATION_LOG_PATH = "/dev/termination-log";
+
+  /** Where a claim destination is mounted. */
+  public static final String OUTPUT_MOUNT = "/export";
+
+  private PodEnv() {}
+}

@@ -1,0 +1,65 @@
+package dev.cdds.operator.schedule;
+
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.api.RunResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Scheduled times that will never run: the CronJob controller starts a run at most {@code deadline}
+ * late (after its own outage, or once a run that blocked it under concurrencyPolicy Forbid has
+ * finished). Past that, a time with no Job is recorded as Missed, so no run is lost without a
+ * trace.
+ *
+ * @param since the first time to consider, exclusive: when the operator last applied the CronJob
+ *     (an edit or a resume starts a new schedule) or the newest known run, if later
+ */
+public record MissedRuns(ScheduleCron cron, String exportJob, Instant since, Duration deadline) {
+  private static final int LIMIT = 100;
+
+  /**
+   * Missed runs as of {@code now}, oldest first, leaving out the scheduled times in {@code known}.
+   */
+  public List<RunRecord> asOf(Instant now, Set<Instant> known) {
+    List<RunRecord> missed = new ArrayList<>();
+    Optional<Instant> t = cron.expression().next(since, cron.zone());
+    while (t.isPresent() && !t.get().plus(deadline).isAfter(now) && missed.size() < LIMIT) {
+      if (!known.contains(t.get())) {
+        missed.add(record(t.get(), now));
+      }
+      t = cron.expression().next(t.get(), cron.zone());
+    }
+    return missed;
+  }
+
+  /** When the oldest unstarted time past {@code now} reaches its deadline, if any. */
+  public Optional<Instant> nextDecision(Instant now, Set<Instant> known) {
+    Optional<Instant> t = cron.expression().next(since, cron.zone());
+    while (t.isPresent() && !t.get().isAfter(now)) {
+      if (!known.contains(t.get()) && t.get().plus(deadline).isAfter(now)) {
+        return Optional.of(t.get().plus(deadline));
+      }
+      t = cron.expression().next(t.get(), cron.zone());
+    }
+    return Optional.empty();
+  }
+
+  private RunRecord record(Instant scheduledAt, Instant now) {
+    var run = new RunRecord();
+    run.id = RunIds.of(exportJob, scheduledAt);
+    run.scheduledAt = scheduledAt.toString();
+    run.finishedAt = now.toString();
+    run.result = RunResult.Missed;
+    run.message =
+        "not started within "
+            + deadline.toSeconds()
+            + " s of its scheduled time: the controllers were down, the previous run was still"
+            + " going (concurrencyPolicy Forbid), or the operator was away longer than finished"
+            + " Jobs are kept";
+    return run;
+  }
+}

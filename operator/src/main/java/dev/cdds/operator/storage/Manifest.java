@@ -1,0 +1,79 @@
+package dev.cdds.operator.storage;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The last file of a run, listing every part with its size, record count and SHA-256: a run without
+ * a manifest is not complete; a {@link RunStore} publishes it all at once.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(
+    int manifestVersion,
+    String namespace,
+    String exportJob,
+    String runId,
+    String scheduledAt,
+    String windowStart,
+    String windowEnd,
+    String recordType,
+    String recordSchema,
+    String sourceTable,
+    List<String> filter,
+    String format,
+    String compression,
+    Encryption encryption,
+    long records,
+    long bytes,
+    List<PartFile> files,
+    FileSet attachments,
+    long skippedRecords,
+    List<SkippedRecord> skipped,
+    String completedAt) {
+  public static final String FILE = "manifest.json";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * The attachments of the exported interactions, in files of their own ({@code
+   * attachments-00000.jsonl.gz}…), each record linked to its interaction by {@code interaction_id}.
+   */
+  public record FileSet(
+      String recordType, String recordSchema, long records, long bytes, List<PartFile> files) {}
+
+  /**
+   * How the files are encrypted, when they are: each file is one enveloped-data message to the
+   * certificate named here. The manifest itself holds no record and stays readable, so that the
+   * files can be listed, checked and expired without the private key.
+   */
+  public record Encryption(
+      String format,
+      String contentEncryption,
+      String recipient,
+      String certificateSha256,
+      String certificateNotAfter) {}
+
+  /** A record left out under {@code onBadRecord: Skip}; the manifest lists the first 100. */
+  public record SkippedRecord(String recordType, long id, String reason) {}
+
+  /** Bytes of every file of the run, attachments included. */
+  public long totalBytes() {
+    return bytes + (attachments == null ? 0 : attachments.bytes());
+  }
+
+  /** Number of files of the run but the manifest, attachments included. */
+  public int fileCount() {
+    return files.size() + (attachments == null ? 0 : attachments.files().size());
+  }
+
+  byte[] toJson() throws IOException {
+    return JSON.writeValueAsBytes(this);
+  }
+
+  public static Manifest parse(byte[] json) throws IOException {
+    return JSON.readValue(json, Manifest.class);
+  }
+}

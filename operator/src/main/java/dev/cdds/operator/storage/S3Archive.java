@@ -1,0 +1,117 @@
+package dev.cdds.operator.storage;
+
+import dev.cdds.operator.api.S3Destination;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The runs of a job under {@code <prefix><namespace>/<exportjob>/} in a bucket. */
+public final class S3Archive implements JobArchive {
+  private final S3Client s3;
+  private final String bucket;
+  private final String folder;
+  private final int partSize;
+
+  public S3Archive(S3Client s3, String bucket, String folder, int partSize) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.folder = folder;
+    this.partSize = partSize;
+  }
+
+  /** Connects with the credentials of the destination's Secret, as the pod's environment has. */
+  public static S3Archive connect(
+      S3Destination destination,
+      String accessKeyId,
+      String secretAccessKey,
+      String namespace,
+      String exportJob) {
+    var builder =
+        S3Client.builder()
+            .httpClientBuilder(ApacheHttpClient.builder())
+            .region(Region.of(destination.region == null ? "us-east-1" : destination.region))
+            .forcePathStyle(Boolean.TRUE.equals(destination.pathStyle))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            // S3-compatible servers differ in the checksums they support; the manifest's SHA-256
+            // is the integrity check that matters to readers.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (destination.endpoint != null) {
+      builder.endpointOverride(URI.create(destination.endpoint));
+    }
+    String prefix = destination.prefix == null ? "" : destination.prefix;
+    return new S3Archive(
+        builder.build(),
+        destination.bucket,
+        prefix + namespace + "/" + exportJob + "/",
+        S3Output.PART_SIZE);
+  }
+
+  @Override
+  public List<String> runIds() throws IOException {
+    try {
+      return s3
+          .listObjectsV2Paginator(r -> r.bucket(bucket).prefix(folder).delimiter("/"))
+          .commonPrefixes()
+          .stream()
+          .map(CommonPrefix::prefix)
+          .map(p -> p.substring(folder.length(), p.length() - 1))
+          .sorted()
+          .toList();
+    } catch (SdkException e) {
+      throw new IOException("listing " + location() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public S3Store run(String runId) {
+    return new S3Store(s3, bucket, folder + runId + "/", partSize);
+  }
+
+  @Override
+  public int delete(String runId) throws IOException {
+    try {
+      return deleteUnder(s3, bucket, folder + runId + "/");
+    } catch (SdkException e) {
+      throw new IOException("deleting " + location() + runId + "/: " + e.getMessage(), e);
+    }
+  }
+
+  /** Aborts the unfinished uploads and deletes the objects under {@code prefix}; counts objects. */
+  static int deleteUnder(S3Client s3, String bucket, String prefix) {
+    for (MultipartUpload upload :
+        s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+      s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+    }
+    int deleted = 0;
+    for (S3Object object :
+        s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+      s3.deleteObject(r -> r.bucket(bucket).key(object.key()));
+      deleted++;
+    }
+    return deleted;
+  }
+
+  @Override
+  public String location() {
+    return "s3://" + bucket + "/" + folder;
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.cdds.operator.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdds.operator.api.Destination;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.PvcDestination;
+import dev.cdds.operator.plugin.InProcessPlugin.Result;
+import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.storage.DirectoryArchive;
+import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.Manifest;
+import dev.cdds.operator.storage.PartFile;
+import dev.cdds.operator.storage.RunStore;
+import dev.cdds.operator.storage.S3Archive;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.S3Server;
+import dev.cdds.operator.testing.TestNamespaces;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code kubectl cdds files}, {@code download}: the Artifacts page, against a real S3 server. */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ArtifactsCommandsIT {
+  private final ControlPlane controlPlane;
+  private final KubernetesClient client;
+  private S3Server s3;
+  private String namespace;
+  private Path work;
+  private String recent;
+  private String older;
+
+  ArtifactsCommandsIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  @BeforeAll
+  void setUp() throws Exception {
+    Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    work = Files.createTempDirectory(base, "artifacts-");
+    s3 = S3Server.start(base, "s3-artifacts");
+    controlPlane.installCrds();
+    namespace = TestNamespaces.create(client, "artifacts");
+    client.resource(S3Server.credentialsSecret("bucket")).inNamespace(namespace).create();
+    var job = ExportJobs.daily("reports", "05:00", "UTC");
+    job.getSpec().suspend = true;
+    job.getSpec().output = new Output();
+    job.getSpec().output.retentionDays = 10;
+    job.getSpec().output.destination = new Destination();
+    job.getSpec().output.destination.s3 = s3.destination("exports", "site/", "bucket");
+    client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    // Seven and a half days left, and none: expired but not yet deleted.
+    recent = RunIds.of("reports", now.minus(Duration.ofDays(3)).plus(Duration.ofHours(12)));
+    older = RunIds.of("reports", now.minus(Duration.ofDays(11)));
+    try (JobArchive archive =
+        S3Archive.connect(
+            job.getSpec().output.destination.s3,
+            S3Server.ACCESS_KEY_ID,
+            S3Server.SECRET_ACCESS_KEY,
+            namespace,
+            "reports")) {
+      writeRun(archive, recent, List.of("part-00000.jsonl.gz", "part-00001.jsonl.gz"));
+      writeRun(archive, older, List.of("part-00000.jsonl.gz"));
+    }
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    s3.close();
+  }
+
+  @Test
+  void filesListsEveryFileOfTheRunsKeptWithTheDaysLeft() {
+    Result all = cdds("files", "reports");
+    Result one = cdds("files", "reports", "--run", recent);
+
+    assertThat(all.exit()).as(all.err()).isZero();
+    List<String> lines = all.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("RUN").contains("FILE", "SIZE", "RECORDS", "SHA-256");
+    assertThat(lines.get(0)).contains("CREATED", "DAYS LEFT");
+    assertThat(lines).hasSize(4);
+    assertThat(lines.subList(1, 4))
+        .anySatisfy(
+            l -> assertThat(l).startsWith(older).contains("part-00000.jsonl.gz").endsWith(" 0"))
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(recent)
+                    .contains("part-00001.jsonl.gz", sha256(content(recent, "part-00001.jsonl.gz")))
+                    .endsWith(" 7"));
+    assertThat(one.out().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith(recent));
+    assertThat(one.out().lines().count()).isEqualTo(3);
+  }
+
+  @Test
+  void downloadFetchesARunVerifiedAndRefusesACorruptFile() throws Exception {
+    Path to = Files.createDirectories(work.resolve("download"));
+
+    Result done = cdds("download", "reports", "--run", recent, "--to", to.toString());
+
+    assertThat(done.exit()).as(done.err()).isZero();
+    assertThat(done.out())
+        .endsWith(
+            "2 files of run " + recent + " in " + to.resolve(recent) + ", SHA-256 verified\n");
+    for (String name : List.of("part-00000.jsonl.gz", "part-00001.jsonl.gz")) {
+      assertThat(to.resolve(recent).resolve(name)).hasBinaryContent(content(recent, name));
+    }
+    assertThat(to.resolve(recent).resolve(Manifest.FILE)).exists();
+
+    String key = "site/" + namespace + "/reports/" + older + "/part-00000.jsonl.gz";
+    s3.write("exports", key, "tampered".getBytes(StandardCharsets.UTF_8));
+    Result corrupt = cdds("download", "reports", "--run", older, "--to", to.toString());
+
+    assertThat(corrupt.exit()).isEqualTo(1);
+    assertThat(corrupt.err())
+        .startsWith("error: part-00000.jsonl.gz: SHA-256 ")
+        .contains("differs from the manifest's")
+        .doesNotContain("\tat ");
+    try (var left = Files.list(to.resolve(older))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aRunOnAClaimIsListedFromWhereItIsMountedOrCopiedOutThroughAReaderPod() throws Exception {
+    var job = ExportJobs.daily("on-claim", "06:00", "UTC");
+    job.getSpec().suspend = true;
+    job.getSpec().output = new Output();
+    job.getSpec().output.destination = new Destination();
+    job.getSpec().output.destination.pvc = new PvcDestination();
+    job.getSpec().output.destination.pvc.claimName = "exports";
+    client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
+    Path claim = Files.createDirectories(work.resolve("claim"));
+    String run = RunIds.of("on-claim", Instant.now().minus(Duration.ofDays(1)));
+    try (var archive = new DirectoryArchive(claim, namespace, "on-claim")) {
+      writeRun(archive, run, List.of("part-00000.csv"));
+    }
+
+    Result unreadable = cdds("files", "on-claim");
+    Result listed = cdds("files", "on-claim", "--claim-dir", claim.toString());
+    Result instructions = cdds("download", "on-claim", "--run", run);
+
+    assertThat(unreadable.exit()).isEqualTo(1);
+    assertThat(unreadable.err()).contains("--claim-dir");
+    assertThat(listed.out().lines().skip(1))
+        .singleElement()
+        .satisfies(l -> assertThat(l).startsWith(run).contains("part-00000.csv").endsWith(" 28"));
+    assertThat(instructions.exit()).isZero();
+    assertThat(instructions.out())
+        .contains("is on PersistentVolumeClaim exports, in " + namespace + "/on-claim/" + run + "/")
+        .contains("kubectl -n " + namespace + " run cdds-read-on-claim --image=busybox:1.37")
+        .contains("\"claimName\":\"exports\",\"readOnly\":true")
+        .contains(
+            "kubectl -n "
+                + namespace
+                + " cp cdds-read-on-claim:/export/"
+                + namespace
+                + "/on-claim/"
+                + run
+                + " ./"
+                + run);
+  }
+
+  private void writeRun(JobArchive archive, String run, List<String> names) throws Exception {
+    RunStore store = archive.run(run);
+    store.clear();
+    List<PartFile> files = new ArrayList<>();
+    for (String name : names) {
+      byte[] content = content(run, name);
+      try (var out = store.create(name)) {
+        out.write(content);
+      }
+      files.add(new PartFile(name, content.length, 10, sha256(content)));
+    }
+    store.publish(
+        new Manifest(
+            1,
+            namespace,
+            "reports",
+            run,
+            null,
+            null,
+            null,
+            "interaction",
+            null,
+            "interactions",
+            null,
+            "jsonl",
+            "gzip",
+            null,
+            10L * names.size(),
+            files.stream().mapToLong(PartFile::bytes).sum(),
+            files,
+            null,
+            0,
+            null,
+            Instant.now().toString()));
+  }
+
+  private static byte[] content(String run, String name) {
+    return (run + "/" + name + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Result cdds(String... command) {
+    return new InProcessPlugin(controlPlane.kubeconfig(), namespace).run(command);
+  }
+}

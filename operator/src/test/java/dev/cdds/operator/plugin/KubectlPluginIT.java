@@ -1,0 +1,381 @@
+package dev.cdds.operator.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.api.Schedule;
+import dev.cdds.operator.entrypoint.Main;
+import dev.cdds.operator.plugin.InProcessPlugin.Result;
+import dev.cdds.operator.reconciler.OperatorRuntime;
+import dev.cdds.operator.testing.CommandResult;
+import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.Kubectl;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code kubectl cdds} against the real control plane, with the operator and the process node
+ * running fake exports: what each command prints, and how each refusal exits.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlPluginIT {
+  private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ";
+
+  private final ControlPlane controlPlane;
+  private final KubernetesClient client;
+  private String namespace;
+  private NonNamespaceOperation<ExportJob, KubernetesResourceList<ExportJob>, Resource<ExportJob>>
+      jobs;
+  private OperatorRuntime operator;
+
+  KubectlPluginIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  @BeforeAll
+  void startOperator() throws Exception {
+    namespace = OperatorUnderTest.readyNamespace(controlPlane, "plugin");
+    jobs = client.resources(ExportJob.class).inNamespace(namespace);
+    operator = OperatorUnderTest.start(client, namespace, "plugin");
+  }
+
+  @AfterAll
+  void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void kubectlFindsTheInstalledPluginAndPassesItsFlags() throws Exception {
+    jobs.resource(job("via-kubectl", RunMode.Daily, "Via kubectl")).create();
+    Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
+    var kubectl = new Kubectl(controlPlane).withPluginsFrom(installed.getParent());
+
+    CommandResult listed = kubectl.run("cdds", "list", "-n", namespace);
+    CommandResult plugins = kubectl.run("plugin", "list");
+
+    assertThat(plugins.stdout()).contains(installed.toString());
+    assertThat(listed.exitCode()).as(listed.stderr()).isZero();
+    assertThat(listed.stdout()).startsWith("NAME ").contains("via-kubectl");
+  }
+
+  @Test
+  void createsFromFlagsWithTheServersMessagesAndDryRunPrintsWithoutStoring() {
+    Result created =
+        cdds(
+            "create",
+            "nightly",
+            "--title=Nightly chats",
+            "--type=Interaction",
+            "--media-types=chat,email",
+            "--run=Daily",
+            "--time=02:30",
+            "--timeframe=LastDay");
+    Result invalid =
+        cdds("create", "broken", "--title=Broken", "--type=Interaction", "--run=Hourly");
+    Result infoMart = cdds("create", "im", "--title=IM", "--source=InfoMart", "--type=Interaction");
+    Result dryRun =
+        cdds(
+            "create",
+            "gitops",
+            "--title=For the repo",
+            "--type=Event",
+            "--source=IWD",
+            "--run=Weekly",
+            "--day-of-week=Friday",
+            "--time=23:00",
+            "--dry-run");
+
+    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.out()).isEqualTo("exportjob.cdds.dev/nightly created\n");
+    assertThat(jobs.withName("nightly").get().getSpec().source.mediaTypes)
+        .containsExactly("chat", "email");
+    assertThat(invalid.exit()).isEqualTo(1);
+    assertThat(invalid.err())
+        .startsWith("error: ")
+        .contains("everyHours is required when run is Hourly")
+        .hasLineCount(1);
+    assertThat(infoMart.exit()).isEqualTo(1);
+    assertThat(infoMart.err()).contains("Info Mart exports are not supported");
+    assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out())
+        .contains("apiVersion: \"cdds.dev/v1alpha1\"")
+        .contains("kind: \"ExportJob\"")
+        .contains("dayOfWeek: \"Friday\"");
+    assertThat(jobs.withName("gitops").get()).as("a dry run stores nothing").isNull();
+  }
+
+  @Test
+  void listShowsTheJobsTableAndJsonForScripts() throws Exception {
+    jobs.resource(job("list-daily", RunMode.Daily, "Daily contacts")).create();
+    jobs.resource(job("list-weekly", RunMode.Weekly, "Weekly contacts")).create();
+    awaitJob("list-weekly", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
+    awaitJob("list-daily", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
+
+    Result table = cdds("list", "-n", namespace);
+    Result json = cdds("list", "-o", "json");
+
+    assertThat(table.exit()).isZero();
+    assertThat(normalized(onlyRows(table.out(), "NAME", "list-"))).isEqualTo(golden("list.txt"));
+    assertThat(table.out()).doesNotContain("\u001b[");
+    List<String> names = new ArrayList<>();
+    new ObjectMapper()
+        .readTree(json.out())
+        .path("items")
+        .forEach(item -> names.add(item.path("metadata").path("name").asText()));
+    assertThat(json.exit()).as(json.err()).isZero();
+    assertThat(names).as(json.out()).contains("list-daily", "list-weekly");
+  }
+
+  @Test
+  void cloneCopiesTheSpecUnderANewNameWithOverridesAndNoStatus() {
+    jobs.resource(job("clone-src", RunMode.Monthly, "Monthly")).create();
+    awaitJob("clone-src", j -> j.getStatus() != null && j.getStatus().state != null);
+
+    Result cloned = cdds("clone", "clone-src", "clone-new", "--title=Monthly, copy", "--suspend");
+    Result missing = cdds("clone", "no-such-job", "x");
+
+    assertThat(cloned.exit()).as(cloned.err()).isZero();
+    assertThat(cloned.out())
+        .isEqualTo("exportjob.cdds.dev/clone-new created (clone of clone-src)\n");
+    ExportJob copy = jobs.withName("clone-new").get();
+    ExportJob original = jobs.withName("clone-src").get();
+    assertThat(copy.getSpec().title).isEqualTo("Monthly, copy");
+    assertThat(copy.getSpec().suspend).isTrue();
+    assertThat(copy.getSpec().schedule.dayOfMonth)
+        .isEqualTo(original.getSpec().schedule.dayOfMonth);
+    assertThat(copy.getSpec().source.type).isEqualTo(original.getSpec().source.type);
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err())
+        .isEqualTo("error: exportjob no-such-job not found in namespace " + namespace + "\n");
+  }
+
+  @Test
+  void suspendAndResumeAreTheSliderAndAStartedOneTimeJobRefusesWithTheServersMessage()
+      throws Exception {
+    jobs.resource(job("slider", RunMode.Daily, "Slider")).create();
+    jobs.resource(ExportJobs.once("slider-once")).create();
+    awaitJob("slider-once", j -> j.getStatus() != null && j.getStatus().history != null);
+
+    Result suspended = cdds("suspend", "slider", "slider-once");
+    Result resumed = cdds("resume", "slider");
+
+    assertThat(suspended.exit()).isEqualTo(1);
+    assertThat(suspended.out()).isEqualTo("exportjob.cdds.dev/slider suspended\n");
+    assertThat(suspended.err())
+        .startsWith("error: ")
+        .contains("one-time jobs can't be changed once started")
+        .hasLineCount(1);
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).isEqualTo("exportjob.cdds.dev/slider resumed\n");
+    assertThat(jobs.withName("slider").get().getSpec().suspend).isFalse();
+    assertThat(jobs.withName("slider-once").get().getSpec().suspend).isNotEqualTo(true);
+  }
+
+  @Test
+  void runStartsAScheduledJobNowAndHistoryShowsItAsManual() throws Exception {
+    jobs.resource(job("on-demand", RunMode.Daily, "On demand")).create();
+    awaitJob("on-demand", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
+    jobs.resource(ExportJobs.once("one-time")).create();
+
+    Result started = cdds("run", "on-demand");
+    Result refused = cdds("run", "one-time");
+    ExportJob done = awaitJob("on-demand", j -> j.getStatus().history != null);
+    Result history = cdds("history", "on-demand");
+
+    assertThat(started.exit()).as(started.err()).isZero();
+    assertThat(started.out())
+        .matches("run on-demand-\\d+ of exportjob.cdds.dev/on-demand started\n");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("one-time job");
+    var run = done.getStatus().history.get(0);
+    assertThat(run.manual).isTrue();
+    assertThat(run.result).isEqualTo(RunResult.Succeeded);
+    List<String> lines = history.out().lines().toList();
+    assertThat(lines.get(0))
+        .startsWith("RUN")
+        .contains("RESULT", "TRIGGER", "RECORDS", "BYTES", "DURATION", "WINDOW", "FILES");
+    assertThat(lines.get(1)).startsWith(run.id).contains("Succeeded", "manual", "42");
+  }
+
+  @Test
+  void describeSaysTheScheduleInWordsWithConditionsAndEvents() throws Exception {
+    var job = job("described", RunMode.Hourly, "Every four hours");
+    job.getSpec().schedule.time = null;
+    job.getSpec().schedule.everyHours = 4;
+    job.getSpec().schedule.minute = 15;
+    jobs.resource(job).create();
+    awaitJob("described", j -> j.getStatus() != null && j.getStatus().conditions != null);
+
+    Result described = cdds("describe", "described");
+
+    assertThat(described.exit()).as(described.err()).isZero();
+    assertThat(described.out())
+        .startsWith("Every four hours (" + namespace + "/described)\n")
+        .contains(
+            "Schedule:  every 4 hours from 00:00 at :15 UTC, exporting what is new since the"
+                + " previous run\n")
+        .contains("Status:    Scheduled\n")
+        .contains("Conditions:\n  Ready=True")
+        .containsPattern("Next run:  " + TIME);
+  }
+
+  @Test
+  void deleteIsRefusedWithTheServersMessageWhileARunIsInProgress() throws Exception {
+    Path output = controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+    Files.createDirectories(output);
+    Files.writeString(output.resolve("hold"), "");
+    try {
+      jobs.resource(ExportJobs.once("busy")).create();
+      awaitJob("busy", j -> j.getStatus() != null && j.getStatus().currentRun != null);
+
+      Result refused = cdds("delete", "busy");
+
+      assertThat(refused.exit()).isEqualTo(1);
+      assertThat(refused.err())
+          .startsWith("error: ")
+          .contains("has a run in progress")
+          .hasLineCount(1);
+      assertThat(jobs.withName("busy").get()).isNotNull();
+    } finally {
+      Files.delete(output.resolve("hold"));
+      Files.writeString(output.resolve("release"), "");
+    }
+    awaitJob("busy", j -> j.getStatus().currentRun == null);
+    Result deleted = cdds("delete", "busy");
+    Files.delete(output.resolve("release"));
+
+    assertThat(deleted.exit()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).isEqualTo("exportjob.cdds.dev/busy deleted\n");
+  }
+
+  @Test
+  void watchRedrawsTheTableWhenAJobChanges() throws Exception {
+    jobs.resource(job("watched", RunMode.Daily, "Watched")).create();
+    awaitJob("watched", j -> j.getStatus() != null && j.getStatus().state != null);
+    var out = new StringWriter();
+    var err = new StringWriter();
+    Thread watching =
+        new Thread(
+            () ->
+                Main.commandLine()
+                    .setOut(new PrintWriter(out, true))
+                    .setErr(new PrintWriter(err, true))
+                    .execute(plugin().args("list", "--watch")));
+    watching.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> frames(out).size() >= 1);
+
+      jobs.withName("watched")
+          .edit(
+              j -> {
+                j.getSpec().suspend = true;
+                return j;
+              });
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> frames(out).stream().anyMatch(f -> row(f, "watched").contains("Suspended")));
+      List<String> frames = frames(out);
+      assertThat(row(frames.get(0), "watched")).contains("Scheduled");
+      assertThat(frames)
+          .allSatisfy(f -> assertThat(f).startsWith("NAME ").doesNotContain("\u001b["));
+    } finally {
+      watching.interrupt();
+      watching.join(10_000);
+    }
+    assertThat(watching.isAlive()).as("--watch ends when interrupted").isFalse();
+    assertThat(err.toString()).isEmpty();
+  }
+
+  private static List<String> frames(StringWriter out) {
+    List<String> frames = new ArrayList<>();
+    for (String frame : out.toString().split("\n(?=NAME )")) {
+      if (!frame.isBlank()) {
+        frames.add(frame);
+      }
+    }
+    return frames;
+  }
+
+  private static String row(String table, String name) {
+    return table.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElse("");
+  }
+
+  private ExportJob job(String name, RunMode mode, String title) {
+    var schedule = new Schedule();
+    schedule.run = mode;
+    schedule.time = "02:00";
+    if (mode == RunMode.Weekly) {
+      schedule.dayOfWeek = dev.cdds.operator.api.Weekday.Monday;
+    }
+    if (mode == RunMode.Monthly) {
+      schedule.dayOfMonth = 31;
+    }
+    var job = ExportJobs.job(name, schedule);
+    job.getSpec().title = title;
+    job.getSpec().source.type = dev.cdds.operator.api.SourceType.Contact;
+    return job;
+  }
+
+  private ExportJob awaitJob(String name, Predicate<ExportJob> condition) {
+    return jobs.withName(name)
+        .waitUntilCondition(j -> j != null && condition.test(j), 60, TimeUnit.SECONDS);
+  }
+
+  /** The header and the rows of the jobs whose names start with {@code prefix}. */
+  private static String onlyRows(String table, String header, String prefix) {
+    var kept = new StringBuilder();
+    for (String line : table.lines().toList()) {
+      if (line.startsWith(header + " ") || line.startsWith(prefix)) {
+        kept.append(line).append('\n');
+      }
+    }
+    return kept.toString();
+  }
+
+  /** Times replaced by {@code <time>}; the columns keep their widths (a time is 17 wide). */
+  private static String normalized(String text) {
+    return text.replaceAll(TIME, "<time>           ").replaceAll("(?m) +$", "");
+  }
+
+  private static String golden(String name) throws IOException {
+    try (var in = KubectlPluginIT.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private InProcessPlugin plugin() {
+    return new InProcessPlugin(controlPlane.kubeconfig(), namespace);
+  }
+
+  private Result cdds(String... command) {
+    return plugin().run(command);
+  }
+}
