@@ -24,7 +24,11 @@ done
 ((${#rows[@]})) || rows=(1000000 10000000)
 
 JAR=operator/target/cdds-operator.jar
-[[ -f "$JAR" ]] || mvn -B -q -DskipTests package
+[[ -f "$JAR" && -d localcluster/target/classes ]] || mvn -B -q -DskipTests package
+# The sample data comes from the local cluster's module, not from the product.
+mvn -B -q -pl localcluster dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile=target/classpath >/dev/null
+SAMPLE_CP=localcluster/target/classes:$(cat localcluster/target/classpath)
 JAVA_OPTS=(-Xmx256m)
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /var/tmp/cdds-bench.XXXXXX)
@@ -73,7 +77,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 results=()
 for n in "${rows[@]}"; do
   echo "[bench] loading $n interactions" >&2
-  java "${JAVA_OPTS[@]}" -jar "$JAR" export generate-sample --url "$URL" --user bench --rows "$n" --seed 1 >&2
+  java -cp "$SAMPLE_CP" dev.cdds.localcluster.GenerateSample --url "$URL" --user bench --rows "$n" --seed 1 >&2
   read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
   read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"
   read -r psql_wall psql_user psql_sys psql_rss <<<"$(measure bash -c "psql -h 127.0.0.1 -p $PORT -U bench -d postgres -c \"\\copy (SELECT $COLUMNS FROM interactions ORDER BY started_at, id) TO STDOUT WITH CSV HEADER\" | gzip >'$WORK/psql.csv.gz'")"

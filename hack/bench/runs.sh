@@ -26,8 +26,10 @@ BINARIES=$(bash hack/k8s-tools.sh | tail -1)
 if [[ ! -f operator/target/cdds-operator.jar || ! -d operator/target/test-classes ]]; then
   mvn -B -q -DskipTests package
 fi
-CLASSPATH_FILE=$(mktemp)
-mvn -B -q -pl operator dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE" >/dev/null
+# Each module writes its test classpath (the local cluster's classes included) to target/classpath.
+mvn -B -q -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath >/dev/null
+CLASSPATH_FILE=operator/target/classpath
 CP=$PWD/operator/target/test-classes:$PWD/operator/target/classes:$(cat "$CLASSPATH_FILE")
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 work=$(mktemp -d /var/tmp/cdds-runs.XXXXXX)

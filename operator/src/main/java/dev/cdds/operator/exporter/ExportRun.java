@@ -1,16 +1,11 @@
 package dev.cdds.operator.exporter;
 
 import dev.cdds.operator.api.BadRecordAction;
-import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
-import dev.cdds.operator.api.OutputFormat;
 import dev.cdds.operator.exporter.files.FileEnvelope;
-import dev.cdds.operator.exporter.files.PartFiles;
 import dev.cdds.operator.exporter.progress.ProgressListener;
 import dev.cdds.operator.exporter.source.BadRecords;
-import dev.cdds.operator.exporter.source.CsvCopy;
-import dev.cdds.operator.exporter.source.JsonLines;
 import dev.cdds.operator.exporter.source.RecordCount;
 import dev.cdds.operator.exporter.source.Selection;
 import dev.cdds.operator.exporter.source.SourceDatabase;
@@ -19,25 +14,16 @@ import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.runcontract.SourceTable;
 import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.storage.Manifest;
-import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
-  private static final int FETCH_SIZE = 1000;
   private static final long DEFAULT_MAX_RECORD_SIZE = 64L * 1024 * 1024;
 
   private final ExportJobSpec spec;
@@ -162,10 +147,8 @@ public final class ExportRun {
     if (attachments.isPresent()) {
       total += RecordCount.of(db, attachments.get()).value();
     }
-    var progressed = new Progress(total);
-    progress.report(0, total, 0, 0);
     var output = spec.output == null ? new Output() : spec.output;
-    boolean checkUtf8 = sqlAscii && csv(output);
+    boolean checkUtf8 = sqlAscii && FileSetWriter.csv(output);
     if (checkUtf8) {
       db.createStatement().execute("SET client_encoding TO 'SQL_ASCII'");
     }
@@ -176,211 +159,24 @@ public final class ExportRun {
                 ? DEFAULT_MAX_RECORD_SIZE
                 : output.maxRecordSize.getNumericalAmount().longValueExact(),
             checkUtf8);
-    var records = exportFiles(db, store, "part", selection, output, bad, progressed, sqlAscii);
-    Manifest.FileSet attachmentFiles = null;
-    if (attachments.isPresent()) {
-      attachmentFiles =
-          exportFiles(
-              db, store, "attachments", attachments.get(), output, bad, progressed, sqlAscii);
-    }
-    return new Manifest(
-        1,
-        target.namespace(),
-        target.exportJob(),
-        target.runId(),
-        scheduledAt.toString(),
-        window.start().map(Instant::toString).orElse(null),
-        window.end().map(Instant::toString).orElse(null),
-        table.recordType(),
-        records.recordSchema(),
-        table.table(),
-        table.filterValues(spec.source).orElse(null),
-        csv(output) ? "csv" : "jsonl",
-        gzip(output) ? "gzip" : "none",
-        envelope.describe(),
-        records.records(),
-        records.bytes(),
-        records.files(),
-        attachmentFiles,
-        bad.skipped(),
-        bad.listed().isEmpty() ? null : bad.listed(),
-        clock.instant().toString());
-  }
-
-  /** One set of part files, {@code <baseName>-00000.<ext>[.gz]}…, with the selected records. */
-  private Manifest.FileSet exportFiles(
-      Connection db,
-      RunStore store,
-      String baseName,
-      Selection selection,
-      Output output,
-      BadRecords bad,
-      Progress progressed,
-      boolean sqlAscii)
-      throws SQLException, IOException {
-    SourceTable table = selection.table();
-    boolean csv = csv(output);
-    long split =
-        output.fileSplitSize == null
-            ? Long.MAX_VALUE
-            : output.fileSplitSize.getNumericalAmount().longValueExact();
-    byte[] header =
-        csv
-            ? (String.join(",", table.columns()) + "\r\n").getBytes(StandardCharsets.UTF_8)
-            : new byte[0];
-    try (var parts =
-        new PartFiles(
-            store, baseName, csv ? "csv" : "jsonl", gzip(output), envelope, split, header)) {
-      var sink = new RecordSink(table.recordType(), parts, bad, progressed);
-      if (csv) {
-        copyCsv(db, selection, sink);
-      } else {
-        selectJsonLines(db, selection, sink, bad, sqlAscii);
-      }
-      List<PartFile> files = parts.finish();
-      progressed.filesDone(files);
-      return new Manifest.FileSet(
-          table.recordType(),
-          "https://cdds.dev/schemas/" + table.recordType() + ".schema.json",
-          sink.records,
-          files.stream().mapToLong(PartFile::bytes).sum(),
-          files);
-    }
-  }
-
-  private static boolean csv(Output output) {
-    return output.format == OutputFormat.CSV;
-  }
-
-  private static boolean gzip(Output output) {
-    return output.compression != Compression.NONE;
-  }
-
-  /**
-   * Rows through a server-side cursor, encoded here as JSON lines. From a SQL_ASCII database the
-   * text columns come as bytes (see {@link JsonLines}), so that text that is not UTF-8 makes its
-   * row a bad record instead of failing the whole cursor.
-   */
-  private static void selectJsonLines(
-      Connection db, Selection selection, RecordSink out, BadRecords bad, boolean sqlAscii)
-      throws SQLException, IOException {
-    SourceTable table = selection.table();
-    Map<String, String> types = columnTypes(db, selection);
-    var format = new JsonLines(table.columns(), types, sqlAscii);
-    try (Statement query = db.createStatement()) {
-      // Attachments are large: a handful of rows a fetch keeps memory flat.
-      query.setFetchSize(table == SourceTable.ATTACHMENTS ? 4 : FETCH_SIZE);
-      try (ResultSet rs =
-          query.executeQuery("SELECT " + format.selectList() + " " + selection.fromInOrder())) {
-        var buffer = new RecordBuffer();
-        while (rs.next()) {
-          buffer.reset();
-          try {
-            format.write(rs, buffer);
-          } catch (JsonLines.MalformedText e) {
-            bad.reject(table.recordType(), rs.getLong(1), e.getMessage());
-            out.progressed.skipped();
-            continue;
-          }
-          out.record(buffer.array(), buffer.size());
-        }
-      }
-    }
-  }
-
-  /**
-   * Rows formatted by PostgreSQL itself, as psql's \copy does; see {@link CsvCopy}. From a
-   * SQL_ASCII database the session reads bytes unconverted, and each record's UTF-8 is checked.
-   */
-  private static void copyCsv(Connection db, Selection selection, RecordSink out)
-      throws SQLException, IOException {
-    Map<String, String> types = columnTypes(db, selection);
-    String copy = CsvCopy.statement(selection, types);
-    try (var records =
-        new CsvCopy.Records(out::record, CsvCopy.timestampColumns(selection.table(), types))) {
-      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
-    }
-  }
-
-  /** Each column's type name, as PostgreSQL reports it ({@code int8}, {@code jsonb}, …). */
-  private static Map<String, String> columnTypes(Connection db, Selection selection)
-      throws SQLException {
-    SourceTable table = selection.table();
-    SourceNames names = selection.names();
-    Map<String, String> types = new HashMap<>();
-    try (var probe = db.createStatement();
-        var rs =
-            probe.executeQuery(
-                "SELECT "
-                    + String.join(", ", table.columns())
-                    + " FROM "
-                    + names.relation(table)
-                    + " LIMIT 0")) {
-      for (int i = 0; i < table.columns().size(); i++) {
-        types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
-      }
-    }
-    return types;
-  }
-
-  /** Checks each record, hands it to the parts, and counts it. */
-  private static final class RecordSink {
-    private final String recordType;
-    private final PartFiles parts;
-    private final BadRecords bad;
-    private final Progress progressed;
-    private long records;
-
-    RecordSink(String recordType, PartFiles parts, BadRecords bad, Progress progressed) {
-      this.recordType = recordType;
-      this.parts = parts;
-      this.bad = bad;
-      this.progressed = progressed;
-    }
-
-    void record(byte[] bytes, int length) throws IOException {
-      if (!bad.accept(recordType, bytes, length)) {
-        progressed.skipped();
-        return;
-      }
-      parts.write(bytes, length);
-      records++;
-      progressed.written(parts);
-    }
-  }
-
-  /** Records done over the whole run (every file set), reported as they go. */
-  private final class Progress {
-    private final long total;
-    private long done;
-    private long bytesBefore;
-    private int filesBefore;
-
-    Progress(long total) {
-      this.total = total;
-    }
-
-    /**
-     * Reports one more record written. An estimated total may be passed before the end; the total
-     * reported then stays ahead of the records done, so that only the final report says 100%.
-     */
-    void written(PartFiles parts) {
-      done++;
-      progress.report(
-          done,
-          Math.max(total, done + 1),
-          bytesBefore + parts.bytes(),
-          filesBefore + parts.completedFiles());
-    }
-
-    void skipped() {
-      done++;
-    }
-
-    void filesDone(List<PartFile> files) {
-      bytesBefore += files.stream().mapToLong(PartFile::bytes).sum();
-      filesBefore += files.size();
-    }
+    var writer =
+        new FileSetWriter(store, output, envelope, bad, new RunProgress(progress, total), sqlAscii);
+    var records = writer.write(db, "part", selection);
+    Manifest.FileSet attachmentFiles =
+        attachments.isPresent() ? writer.write(db, "attachments", attachments.get()) : null;
+    return Manifest.of(target, scheduledAt.toString())
+        .window(
+            window.start().map(Instant::toString).orElse(null),
+            window.end().map(Instant::toString).orElse(null))
+        .source(table.recordType(), table.table(), table.filterValues(spec.source).orElse(null))
+        .format(
+            FileSetWriter.csv(output) ? "csv" : "jsonl",
+            FileSetWriter.gzip(output) ? "gzip" : "none",
+            envelope.describe())
+        .records(records)
+        .attachments(attachmentFiles)
+        .skipped(bad.skipped(), bad.listed())
+        .completedAt(clock.instant().toString());
   }
 
   private RunSummary summary(Manifest manifest, RunStore store) {
@@ -392,16 +188,5 @@ public final class ExportRun {
         manifest.windowStart(),
         manifest.windowEnd(),
         manifest.skippedRecords());
-  }
-
-  /** A reusable record buffer whose bytes are read in place, not copied. */
-  private static final class RecordBuffer extends ByteArrayOutputStream {
-    RecordBuffer() {
-      super(4096);
-    }
-
-    byte[] array() {
-      return buf;
-    }
   }
 }

@@ -69,6 +69,97 @@ public record Manifest(
     return files.size() + (attachments == null ? 0 : attachments.files().size());
   }
 
+  /** A manifest of the run {@code target}, each part said by name. */
+  public static Builder of(RunTarget target, String scheduledAt) {
+    return new Builder(target, scheduledAt);
+  }
+
+  /** Builds a {@link Manifest}; what is not said stays absent (or zero). */
+  public static final class Builder {
+    private final RunTarget target;
+    private final String scheduledAt;
+    private String windowStart;
+    private String windowEnd;
+    private String recordType;
+    private String sourceTable;
+    private List<String> filter;
+    private String format;
+    private String compression;
+    private Encryption encryption;
+    private FileSet records = new FileSet(null, null, 0, 0, List.of());
+    private FileSet attachments;
+    private long skippedRecords;
+    private List<SkippedRecord> skipped;
+
+    private Builder(RunTarget target, String scheduledAt) {
+      this.target = target;
+      this.scheduledAt = scheduledAt;
+    }
+
+    public Builder window(String start, String end) {
+      this.windowStart = start;
+      this.windowEnd = end;
+      return this;
+    }
+
+    public Builder source(String recordType, String sourceTable, List<String> filter) {
+      this.recordType = recordType;
+      this.sourceTable = sourceTable;
+      this.filter = filter;
+      return this;
+    }
+
+    public Builder format(String format, String compression, Encryption encryption) {
+      this.format = format;
+      this.compression = compression;
+      this.encryption = encryption;
+      return this;
+    }
+
+    /** The run's records; the manifest takes their schema, counts and files. */
+    public Builder records(FileSet records) {
+      this.records = records;
+      return this;
+    }
+
+    public Builder attachments(FileSet attachments) {
+      this.attachments = attachments;
+      return this;
+    }
+
+    /** Records left out under {@code onBadRecord: Skip}, and the first of them. */
+    public Builder skipped(long count, List<SkippedRecord> listed) {
+      this.skippedRecords = count;
+      this.skipped = listed == null || listed.isEmpty() ? null : listed;
+      return this;
+    }
+
+    public Manifest completedAt(String completedAt) {
+      return new Manifest(
+          1,
+          target.namespace(),
+          target.exportJob(),
+          target.runId(),
+          scheduledAt,
+          windowStart,
+          windowEnd,
+          recordType,
+          records.recordSchema(),
+          sourceTable,
+          filter,
+          format,
+          compression,
+          encryption,
+          records.records(),
+          records.bytes(),
+          records.files(),
+          attachments,
+          skippedRecords,
+          skipped,
+          completedAt);
+    }
+  }
+
   byte[] toJson() throws IOException {
     return JSON.writeValueAsBytes(this);
   }

@@ -2,10 +2,10 @@ package dev.cdds.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.Kubectl;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.testing.ControlPlaneExtension;
-import dev.cdds.operator.testing.Kubectl;
-import dev.cdds.operator.testing.TestNamespaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.cdds.operator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.testing.ControlPlaneExtension;
-import dev.cdds.operator.testing.Kubectl;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package dev.cdds.operator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.testing.ControlPlaneExtension;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

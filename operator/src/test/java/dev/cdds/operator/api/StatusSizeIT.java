@@ -2,9 +2,9 @@ package dev.cdds.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.testing.ControlPlaneExtension;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

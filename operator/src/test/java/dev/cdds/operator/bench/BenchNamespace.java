@@ -1,6 +1,6 @@
 package dev.cdds.operator.bench;
 
-import dev.cdds.operator.testing.ControlPlane;
+import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,7 @@
 package dev.cdds.operator.bench;
 
-import dev.cdds.operator.testing.FreePorts;
+import dev.cdds.localcluster.FreePorts;
+import dev.cdds.localcluster.OperatorProcess;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The operator as the benchmarks run it: the built jar in a process of its own, with a given heap
@@ -17,12 +19,12 @@ import java.nio.file.Path;
  * live heap (after a full collection asked with jcmd), peak RSS (VmHWM) and CPU time.
  */
 final class BenchOperator implements AutoCloseable {
-  private final Process process;
+  private final OperatorProcess process;
   private final URI metrics;
   private final HttpClient http = HttpClient.newHttpClient();
   private long peakHeap;
 
-  private BenchOperator(Process process, int metricsPort) {
+  private BenchOperator(OperatorProcess process, int metricsPort) {
     this.process = process;
     this.metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
   }
@@ -31,23 +33,19 @@ final class BenchOperator implements AutoCloseable {
       Path jar, String heapLimit, String namespace, String exportImage, Path kubeconfig, Path log)
       throws IOException {
     int metricsPort = FreePorts.loopback();
-    var launch =
-        new ProcessBuilder(
-                "java",
-                "-Xmx" + heapLimit,
-                "-jar",
-                jar.toString(),
-                "operator",
+    var operator =
+        OperatorProcess.start(
+            jar,
+            List.of("-Xmx" + heapLimit),
+            List.of(
                 "--export-image=" + exportImage,
                 "--namespaces=" + namespace,
                 "--no-leader-election",
                 "--default-claim=" + OperatorUnderTest.CLAIM,
-                "--http-port=" + metricsPort)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    launch.environment().put("KUBECONFIG", kubeconfig.toString());
-    launch.environment().remove("JAVA_TOOL_OPTIONS");
-    return new BenchOperator(launch.start(), metricsPort);
+                "--http-port=" + metricsPort),
+            kubeconfig,
+            log);
+    return new BenchOperator(operator, metricsPort);
   }
 
   /** Notes the heap in use now, for {@link #peakHeap()}. */
@@ -125,7 +123,6 @@ final class BenchOperator implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    process.waitFor();
+    process.close();
   }
 }

@@ -1,10 +1,10 @@
 package dev.cdds.operator.bench;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.ImageLaunchers;
+import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.ImageLaunchers;
-import dev.cdds.operator.testing.LoopbackControlPlane;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package dev.cdds.operator.bench;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.ImageLaunchers;
+import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.api.Weekday;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.ImageLaunchers;
-import dev.cdds.operator.testing.LoopbackControlPlane;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;

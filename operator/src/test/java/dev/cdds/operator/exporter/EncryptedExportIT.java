@@ -2,6 +2,10 @@ package dev.cdds.operator.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.CommandResult;
+import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.SampleData;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -25,9 +29,6 @@ import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.storage.S3Store;
-import dev.cdds.operator.testing.CommandResult;
-import dev.cdds.operator.testing.PostgresServer;
-import dev.cdds.operator.testing.S3Server;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.ByteArrayInputStream;
@@ -85,7 +86,7 @@ class EncryptedExportIT {
     Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     postgres = PostgresServer.start(base, "postgres-encrypted");
     s3Server = S3Server.start(base, "s3-encrypted");
-    s3Server.destination(BUCKET, null, "unused");
+    s3Server.createBucket(BUCKET);
     s3 = s3Server.client();
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 11);

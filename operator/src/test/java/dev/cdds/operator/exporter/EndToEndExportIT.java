@@ -2,6 +2,11 @@ package dev.cdds.operator.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.SampleData;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -16,14 +21,11 @@ import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.PostgresServer;
-import dev.cdds.operator.testing.S3Server;
+import dev.cdds.operator.testing.S3Destinations;
 import dev.cdds.operator.testing.TestCertificates;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -186,7 +188,8 @@ class EndToEndExportIT {
       job.getSpec().output = new Output();
       job.getSpec().output.format = OutputFormat.CSV;
       job.getSpec().output.destination = new Destination();
-      job.getSpec().output.destination.s3 = s3.destination("exports", "cdds/", "export-bucket");
+      job.getSpec().output.destination.s3 =
+          S3Destinations.of(s3, "exports", "cdds/", "export-bucket");
 
       try (var operator =
           OperatorUnderTest.start(client, namespace, "e2e-s3", OperatorUnderTest.realExporter())) {

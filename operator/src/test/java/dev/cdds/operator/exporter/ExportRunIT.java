@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.SampleData;
 import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
@@ -34,8 +37,6 @@ import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.storage.S3Store;
-import dev.cdds.operator.testing.PostgresServer;
-import dev.cdds.operator.testing.S3Server;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -90,7 +91,7 @@ class ExportRunIT {
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     postgres = PostgresServer.start(work, "postgres-export");
     s3Server = S3Server.start(work, "s3-export");
-    s3Server.destination(BUCKET, null, "unused");
+    s3Server.createBucket(BUCKET);
     s3 = s3Server.client();
     try (var db = postgres.connect()) {
       SampleData.load(db, ROWS, 7);

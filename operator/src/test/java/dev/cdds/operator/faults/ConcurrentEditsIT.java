@@ -3,11 +3,11 @@ package dev.cdds.operator.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.reconciler.OperatorRuntime;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;

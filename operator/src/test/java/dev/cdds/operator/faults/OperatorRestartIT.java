@@ -2,10 +2,10 @@ package dev.cdds.operator.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;

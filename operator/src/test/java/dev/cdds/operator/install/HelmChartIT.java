@@ -2,17 +2,17 @@ package dev.cdds.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.CommandResult;
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.Helm;
+import dev.cdds.localcluster.Kubectl;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.reconciler.OperatorRuntime;
-import dev.cdds.operator.testing.CommandResult;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.Helm;
-import dev.cdds.operator.testing.Kubectl;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.TestNamespaces;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;

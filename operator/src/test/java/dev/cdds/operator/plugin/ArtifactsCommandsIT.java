@@ -2,6 +2,9 @@ package dev.cdds.operator.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -13,12 +16,11 @@ import dev.cdds.operator.storage.JobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
+import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.storage.S3Archive;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.S3Server;
-import dev.cdds.operator.testing.TestNamespaces;
+import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +68,7 @@ class ArtifactsCommandsIT {
     job.getSpec().output = new Output();
     job.getSpec().output.retentionDays = 10;
     job.getSpec().output.destination = new Destination();
-    job.getSpec().output.destination.s3 = s3.destination("exports", "site/", "bucket");
+    job.getSpec().output.destination.s3 = S3Destinations.of(s3, "exports", "site/", "bucket");
     client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
     Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     // Seven and a half days left, and none: expired but not yet deleted.
@@ -193,28 +195,17 @@ class ArtifactsCommandsIT {
       files.add(new PartFile(name, content.length, 10, sha256(content)));
     }
     store.publish(
-        new Manifest(
-            1,
-            namespace,
-            "reports",
-            run,
-            null,
-            null,
-            null,
-            "interaction",
-            null,
-            "interactions",
-            null,
-            "jsonl",
-            "gzip",
-            null,
-            10L * names.size(),
-            files.stream().mapToLong(PartFile::bytes).sum(),
-            files,
-            null,
-            0,
-            null,
-            Instant.now().toString()));
+        Manifest.of(new RunTarget(namespace, "reports", run), null)
+            .source("interaction", "interactions", null)
+            .format("jsonl", "gzip", null)
+            .records(
+                new Manifest.FileSet(
+                    "interaction",
+                    null,
+                    10L * names.size(),
+                    files.stream().mapToLong(PartFile::bytes).sum(),
+                    files))
+            .completedAt(Instant.now().toString()));
   }
 
   private static byte[] content(String run, String name) {

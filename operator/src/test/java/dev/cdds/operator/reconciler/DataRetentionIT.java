@@ -3,6 +3,9 @@ package dev.cdds.operator.reconciler;
 import static dev.cdds.operator.testing.ExportJobs.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
@@ -11,12 +14,10 @@ import dev.cdds.operator.api.RetentionStatus;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import dev.cdds.operator.testing.S3Server;
-import dev.cdds.operator.testing.TestNamespaces;
+import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,7 +61,7 @@ class DataRetentionIT {
       job.getSpec().suspend = true;
       job.getSpec().output = new Output();
       job.getSpec().output.destination = new Destination();
-      job.getSpec().output.destination.s3 = s3.destination("exports", "cdds/", "bucket");
+      job.getSpec().output.destination.s3 = S3Destinations.of(s3, "exports", "cdds/", "bucket");
       var jobs = client.resources(ExportJob.class).inNamespace(namespace);
       jobs.resource(job).create();
       // A run 40 days old, in history and at the destination, as an earlier export left it.
@@ -160,7 +161,7 @@ class DataRetentionIT {
         job.getSpec().output = new Output();
         job.getSpec().output.deleteDataWithJob = name.equals("doomed");
         job.getSpec().output.destination = new Destination();
-        job.getSpec().output.destination.s3 = s3.destination("exports", null, "bucket");
+        job.getSpec().output.destination.s3 = S3Destinations.of(s3, "exports", null, "bucket");
         jobs.resource(job).create();
         for (int daysAgo : new int[] {1, 2}) {
           String runId = RunIds.of(name, Instant.now().minus(Duration.ofDays(daysAgo)));

@@ -3,14 +3,14 @@ package dev.cdds.operator.reconciler;
 import static dev.cdds.operator.testing.ExportJobs.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.Kubectl;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;

@@ -2,8 +2,8 @@ package dev.cdds.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.testing.ControlPlane;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;

@@ -2,13 +2,13 @@ package dev.cdds.operator.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.localcluster.S3Server;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.JobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.S3Archive;
-import dev.cdds.operator.testing.S3Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ class RetentionIT {
   void start() throws Exception {
     Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     s3Server = S3Server.start(base, "s3-retention");
-    s3Server.destination(BUCKET, null, "unused");
+    s3Server.createBucket(BUCKET);
     s3 = s3Server.client();
     work = Files.createTempDirectory(base, "retention-");
   }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.Repository;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
-import dev.cdds.operator.testing.PostgresServer;
-import dev.cdds.operator.testing.Repository;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;

@@ -1,6 +1,9 @@
 package dev.cdds.operator.testing;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.ImageLaunchers;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -41,7 +44,15 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
             ControlPlane.class,
             key -> {
               try {
-                return ControlPlane.start();
+                return ControlPlane.start(
+                    new ImageLaunchers()
+                        .register(
+                            FakeExport.IMAGE,
+                            List.of(
+                                "java",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                FakeExport.class.getName())));
               } catch (Exception e) {
                 throw new IllegalStateException("the control plane did not start", e);
               }

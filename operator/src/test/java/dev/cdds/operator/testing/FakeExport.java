@@ -18,6 +18,9 @@ import java.time.Duration;
  * until {@code release} appears.
  */
 public final class FakeExport {
+  /** An image name whose pods run this class. */
+  public static final String IMAGE = "cdds-test/fake-export";
+
   static final long RECORDS = 42;
 
   private FakeExport() {}

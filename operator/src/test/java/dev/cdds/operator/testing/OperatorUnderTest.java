@@ -1,5 +1,7 @@
 package dev.cdds.operator.testing;
 
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import dev.cdds.operator.runcontract.SourceNames;
@@ -32,7 +34,7 @@ public final class OperatorUnderTest {
   }
 
   public static OperatorSettings settings(Duration startingDeadline) {
-    return settings(ControlPlane.FAKE_EXPORT_IMAGE + ":test", startingDeadline, 0);
+    return settings(FakeExport.IMAGE + ":test", startingDeadline, 0);
   }
 
   /** Settings whose export pods run the real exporter of the built jar. */

@@ -1,5 +1,6 @@
 package dev.cdds.operator.testing;
 
+import dev.cdds.localcluster.CommandResult;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;

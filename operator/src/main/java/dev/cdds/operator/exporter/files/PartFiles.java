@@ -2,22 +2,9 @@ package dev.cdds.operator.exporter.files;
 
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
-import dev.cdds.operator.storage.StoreOutput;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes records into part files {@code part-00000.<ext>[.gz]}, …, starting a new part when the
@@ -48,11 +35,8 @@ public final class PartFiles implements AutoCloseable {
   /** Bytes of the closed parts, kept as they close: bytes() is asked after every record. */
   private long doneBytes;
 
-  private static final IoTask STOP = () -> {};
-  private final BlockingQueue<IoTask> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
-  private final Thread compressor;
-  private volatile Exception failure;
-  private Part current;
+  private final CompressorThread compressor;
+  private OpenPart current;
   private byte[] chunk = new byte[CHUNK];
   private int chunkLength;
 
@@ -75,9 +59,7 @@ public final class PartFiles implements AutoCloseable {
     this.envelope = envelope;
     this.splitBytes = splitBytes;
     this.header = header;
-    this.compressor = new Thread(this::compress, "part-files");
-    this.compressor.setDaemon(true);
-    this.compressor.start();
+    this.compressor = new CompressorThread(QUEUED_CHUNKS, store);
   }
 
   public void write(byte[] record, int length) throws IOException {
@@ -109,8 +91,7 @@ public final class PartFiles implements AutoCloseable {
       open();
     }
     closeCurrent();
-    stop();
-    checkFailure();
+    compressor.finish();
     return List.copyOf(done);
   }
 
@@ -124,15 +105,11 @@ public final class PartFiles implements AutoCloseable {
       return;
     }
     if (current != null) {
-      Part part = current;
+      OpenPart part = current;
       current = null;
-      try {
-        queue.put(part::abort);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      compressor.putQuietly(part::abort);
     }
-    stop();
+    compressor.stop();
   }
 
   private long upperBound(int length) {
@@ -149,7 +126,7 @@ public final class PartFiles implements AutoCloseable {
 
   private void open() throws IOException {
     String name = String.format("%s-%05d%s", baseName, done.size(), suffix);
-    current = new Part(name, store.create(name), gzip, envelope);
+    current = new OpenPart(name, store.create(name), gzip, envelope);
     unflushed = 0;
     append(header, header.length);
   }
@@ -172,9 +149,9 @@ public final class PartFiles implements AutoCloseable {
     }
     byte[] data = chunk;
     int length = chunkLength;
-    Part part = current;
+    OpenPart part = current;
     unflushed += length;
-    submit(() -> part.write(data, length));
+    compressor.submit(() -> part.write(data, length));
     chunk = new byte[CHUNK];
     chunkLength = 0;
   }
@@ -182,8 +159,8 @@ public final class PartFiles implements AutoCloseable {
   /** Waits until everything handed over is compressed and flushed: the count is then exact. */
   private void flushExactly() throws IOException {
     handOver();
-    Part part = current;
-    call(
+    OpenPart part = current;
+    compressor.call(
         () -> {
           part.flush();
           return null;
@@ -193,156 +170,10 @@ public final class PartFiles implements AutoCloseable {
 
   private void closeCurrent() throws IOException {
     handOver();
-    Part part = current;
-    PartFile closed = call(part::close);
+    OpenPart part = current;
+    PartFile closed = compressor.call(part::close);
     done.add(closed);
     doneBytes += closed.bytes();
     current = null;
-  }
-
-  /** Runs {@code task} on the compressor, after everything queued before it, and waits. */
-  private <T> T call(IoCall<T> task) throws IOException {
-    var result = new CompletableFuture<T>();
-    submit(
-        () -> {
-          try {
-            result.complete(task.call());
-          } catch (IOException | RuntimeException e) {
-            result.completeExceptionally(e);
-            throw e;
-          }
-        });
-    try {
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing to " + store, e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    }
-  }
-
-  private void submit(IoTask task) throws IOException {
-    checkFailure();
-    try {
-      queue.put(task);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing to " + store, e);
-    }
-  }
-
-  /** Lets the compressor finish what is queued and end; a failure is for the caller to check. */
-  private void stop() {
-    try {
-      queue.put(STOP);
-      compressor.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Runs every task in order; after a failure the rest still run, so no caller waits forever. */
-  private void compress() {
-    while (true) {
-      IoTask task;
-      try {
-        task = queue.take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (task == STOP) {
-        return;
-      }
-      try {
-        task.run();
-      } catch (IOException | RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        }
-      }
-    }
-  }
-
-  private void checkFailure() throws IOException {
-    Throwable t = failure;
-    if (t != null) {
-      throw t instanceof IOException io ? io : new IOException(t);
-    }
-  }
-
-  @FunctionalInterface
-  private interface IoCall<T> {
-    T call() throws IOException;
-  }
-
-  @FunctionalInterface
-  private interface IoTask {
-    void run() throws IOException;
-  }
-
-  /** One file being written; used by the compressor thread only, but for its byte count. */
-  private static final class Part {
-    final String name;
-    final MessageDigest sha256;
-    final StoreOutput file;
-    final Counter counter;
-    final OutputStream out;
-    final GZIPOutputStream gzip;
-    long records;
-
-    Part(String name, StoreOutput file, boolean compress, FileEnvelope envelope)
-        throws IOException {
-      this.name = name;
-      this.file = file;
-      try {
-        this.sha256 = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-      OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
-      this.counter = new Counter(sink);
-      OutputStream plain = envelope.open(counter);
-      this.gzip = compress ? new GZIPOutputStream(plain, 1 << 16, true) : null;
-      this.out = compress ? gzip : plain;
-    }
-
-    public void write(byte[] bytes, int length) throws IOException {
-      out.write(bytes, 0, length);
-    }
-
-    void flush() throws IOException {
-      out.flush();
-    }
-
-    void abort() {
-      file.abort();
-    }
-
-    PartFile close() throws IOException {
-      out.close();
-      return new PartFile(name, counter.count, records, HexFormat.of().formatHex(sha256.digest()));
-    }
-  }
-
-  /** Counts what goes to the destination; read by the writer thread for its estimates. */
-  private static final class Counter extends FilterOutputStream {
-    volatile long count;
-
-    Counter(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
   }
 }

@@ -120,10 +120,4 @@ public final class CsvCopy {
       record[length++] = b;
     }
   }
-
-  /** Takes one record's bytes; the array is reused after the call returns. */
-  @FunctionalInterface
-  public interface RecordSink {
-    void record(byte[] bytes, int length) throws IOException;
-  }
 }

@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

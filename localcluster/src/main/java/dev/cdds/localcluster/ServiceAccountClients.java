@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -16,19 +16,7 @@ final class ServiceAccountClients {
   /** {@code caCertData}: the API server's CA, base64 PEM, as in a kubeconfig. */
   static KubernetesClient of(
       KubernetesClient admin, String caCertData, String namespace, String serviceAccount) {
-    String token =
-        admin
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(serviceAccount)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(24 * 3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
+    String token = token(admin, namespace, serviceAccount);
     Config config =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(admin.getConfiguration().getMasterUrl())
@@ -37,5 +25,21 @@ final class ServiceAccountClients {
             .withNamespace(namespace)
             .build();
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** A day-long TokenRequest token of the ServiceAccount, as a pod gets. */
+  static String token(KubernetesClient admin, String namespace, String serviceAccount) {
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(serviceAccount)
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(24 * 3600L)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
   }
 }

@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;

@@ -1,7 +1,5 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
-import dev.cdds.operator.api.S3Destination;
-import dev.cdds.operator.api.SecretReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
@@ -121,21 +119,13 @@ public final class S3Server implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  /** A destination in {@code bucket}, created if missing, with credentials in {@code secret}. */
-  public S3Destination destination(String bucket, String prefix, String secret) {
+  /** Creates {@code bucket} unless it exists. */
+  public void createBucket(String bucket) {
     try (S3Client s3 = client()) {
       if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
         s3.createBucket(r -> r.bucket(bucket));
       }
     }
-    var destination = new S3Destination();
-    destination.bucket = bucket;
-    destination.prefix = prefix;
-    destination.endpoint = endpoint();
-    destination.pathStyle = true;
-    destination.secretRef = new SecretReference();
-    destination.secretRef.name = secret;
-    return destination;
   }
 
   public S3Client client() {

@@ -1,19 +1,26 @@
-package dev.cdds.operator.entrypoint;
+package dev.cdds.localcluster;
 
-import dev.cdds.operator.exporter.SampleData;
 import java.sql.DriverManager;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cdds-operator export generate-sample}: loads deterministic sample data. */
+/**
+ * Loads deterministic sample data into a PostgreSQL database, for benchmarks and demos: {@code java
+ * -cp <localcluster classpath> dev.cdds.localcluster.GenerateSample --url … --user … --rows N}.
+ */
 @Command(
     name = "generate-sample",
     mixinStandardHelpOptions = true,
     description =
         "Creates the source tables if needed, empties them and loads deterministic sample data:"
             + " N interactions, N IWD events and N/4 contacts.")
-final class GenerateSampleCommand implements Callable<Integer> {
+public final class GenerateSample implements Callable<Integer> {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GenerateSample()).execute(args));
+  }
+
   @Option(names = "--url", required = true, description = "JDBC URL of the PostgreSQL database.")
   String url;
 

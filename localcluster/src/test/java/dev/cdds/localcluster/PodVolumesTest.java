@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

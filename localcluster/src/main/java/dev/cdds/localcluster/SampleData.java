@@ -1,4 +1,4 @@
-package dev.cdds.operator.exporter;
+package dev.cdds.localcluster;
 
 import java.io.IOException;
 import java.io.InputStream;

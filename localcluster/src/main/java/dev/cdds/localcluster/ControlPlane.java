@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -29,9 +29,6 @@ public final class ControlPlane implements AutoCloseable {
   /** Our image: its pods run the built jar. */
   public static final String OPERATOR_IMAGE = "ghcr.io/cdds-dev/cdds-operator";
 
-  /** An image name whose pods run {@link FakeExport}. */
-  public static final String FAKE_EXPORT_IMAGE = "cdds-test/fake-export";
-
   private static final Path REPO = Repository.ROOT;
 
   private final KubeAPIServer apiServer;
@@ -56,7 +53,12 @@ public final class ControlPlane implements AutoCloseable {
     this.binaries = binaries;
   }
 
-  static ControlPlane start() throws IOException, InterruptedException {
+  /**
+   * Starts the control plane and a process node that runs pods of the images {@code launchers}
+   * knows; the product's image runs the jar named by the system property {@code cdds.operatorJar}.
+   */
+  public static ControlPlane start(ImageLaunchers launchers)
+      throws IOException, InterruptedException {
     long began = System.nanoTime();
     Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
     Files.createDirectories(work.resolve("logs"));
@@ -88,17 +90,8 @@ public final class ControlPlane implements AutoCloseable {
 
     URI server = URI.create(config.getMasterUrl());
     var endpoint = new ClusterEndpoint(server.getHost(), server.getPort(), caPem(config));
-    var launchers =
-        new ImageLaunchers()
-            .register(
-                OPERATOR_IMAGE, List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")))
-            .register(
-                FAKE_EXPORT_IMAGE,
-                List.of(
-                    "java",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    FakeExport.class.getName()));
+    launchers.register(
+        OPERATOR_IMAGE, List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")));
     var node = new ProcessNode(client, endpoint, launchers, work);
     node.start();
 

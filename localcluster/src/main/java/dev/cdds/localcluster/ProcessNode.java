@@ -1,19 +1,13 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import io.fabric8.kubernetes.api.model.BindingBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -153,12 +147,12 @@ public final class ProcessNode implements AutoCloseable {
     } catch (Exception e) {
       // Like kubelet: the pod stays Pending with the reason in the container's waiting state.
       LOG.warn("pod {} can't start: {}", key(pod), e.getMessage());
-      reportStatus(pod, waiting(pod, e.getMessage()));
+      reportStatus(pod, PodStatuses.waiting(pod, e.getMessage()));
       return;
     }
     running.put(uid, local);
     LOG.info("pod {} started as pid {}", key(pod), local.process().pid());
-    reportStatus(pod, runningStatus(local));
+    reportStatus(pod, PodStatuses.running(local));
     local.process().onExit().thenRunAsync(() -> finished(local), events);
   }
 
@@ -169,7 +163,7 @@ public final class ProcessNode implements AutoCloseable {
     }
     int exit = local.process().exitValue();
     LOG.info("pod {} exited with {} (log: {})", key(pod), exit, local.log());
-    reportStatus(pod, terminated(local, exit));
+    reportStatus(pod, PodStatuses.terminated(local, exit));
   }
 
   private void terminate(Pod pod) {
@@ -181,7 +175,7 @@ public final class ProcessNode implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      reportStatus(pod, terminated(local, local.process().exitValue()));
+      reportStatus(pod, PodStatuses.terminated(local, local.process().exitValue()));
     }
     if (NODE_NAME.equals(pod.getSpec().getNodeName())) {
       // Kubelet's last word on a deleted pod: remove it now that nothing runs.
@@ -238,111 +232,6 @@ public final class ProcessNode implements AutoCloseable {
         }
       }
     }
-  }
-
-  private static PodStatus waiting(Pod pod, String message) {
-    var container = pod.getSpec().getContainers().get(0);
-    return new PodStatusBuilder()
-        .withPhase("Pending")
-        .withConditions(condition("PodScheduled", "True", null))
-        .withContainerStatuses(
-            new ContainerStatusBuilder()
-                .withName(container.getName())
-                .withImage(container.getImage())
-                .withImageID("")
-                .withReady(false)
-                .withStarted(false)
-                .withRestartCount(0)
-                .withState(
-                    new ContainerStateBuilder()
-                        .withNewWaiting()
-                        .withReason("CreateContainerConfigError")
-                        .withMessage(message)
-                        .endWaiting()
-                        .build())
-                .build())
-        .build();
-  }
-
-  private static PodStatus runningStatus(LocalPod local) {
-    String started = local.startedAt().toString();
-    return new PodStatusBuilder()
-        .withPhase("Running")
-        .withHostIP("127.0.0.1")
-        .withPodIP("127.0.0.1")
-        .withStartTime(started)
-        .withConditions(
-            condition("PodScheduled", "True", null),
-            condition("Initialized", "True", null),
-            condition("ContainersReady", "True", null),
-            condition("Ready", "True", null))
-        .withContainerStatuses(
-            containerStatus(local, true)
-                .withState(
-                    new ContainerStateBuilder()
-                        .withNewRunning()
-                        .withStartedAt(started)
-                        .endRunning()
-                        .build())
-                .build())
-        .build();
-  }
-
-  private static PodStatus terminated(LocalPod local, int exit) {
-    String message;
-    try {
-      message = local.terminationMessage(exit);
-    } catch (java.io.IOException e) {
-      message = "termination message unreadable: " + e.getMessage();
-    }
-    String started = local.startedAt().toString();
-    return new PodStatusBuilder()
-        .withPhase(exit == 0 ? "Succeeded" : "Failed")
-        .withHostIP("127.0.0.1")
-        .withPodIP("127.0.0.1")
-        .withStartTime(started)
-        .withConditions(
-            condition("PodScheduled", "True", null),
-            condition("Initialized", "True", null),
-            condition("ContainersReady", "False", "PodCompleted"),
-            condition("Ready", "False", "PodCompleted"))
-        .withContainerStatuses(
-            containerStatus(local, false)
-                .withState(
-                    new ContainerStateBuilder()
-                        .withNewTerminated()
-                        .withExitCode(exit)
-                        .withReason(exit == 0 ? "Completed" : "Error")
-                        .withMessage(message.isEmpty() ? null : message)
-                        .withStartedAt(started)
-                        .withFinishedAt(Instant.now().toString())
-                        .withContainerID("process://" + local.process().pid())
-                        .endTerminated()
-                        .build())
-                .build())
-        .build();
-  }
-
-  /** The container's status as kubelet reports it, but for its state. */
-  private static ContainerStatusBuilder containerStatus(LocalPod local, boolean running) {
-    var container = local.pod().getSpec().getContainers().get(0);
-    return new ContainerStatusBuilder()
-        .withName(container.getName())
-        .withImage(container.getImage())
-        .withImageID("")
-        .withContainerID("process://" + local.process().pid())
-        .withReady(running)
-        .withStarted(running)
-        .withRestartCount(0);
-  }
-
-  private static PodCondition condition(String type, String status, String reason) {
-    return new PodConditionBuilder()
-        .withType(type)
-        .withStatus(status)
-        .withReason(reason)
-        .withLastTransitionTime(Instant.now().toString())
-        .build();
   }
 
   private static String key(Pod pod) {

@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -101,7 +101,12 @@ public final class LoopbackControlPlane implements AutoCloseable {
         .until(() -> alive(processes) && Files.exists(servingCert));
     String ca = Files.readString(servingCert);
     Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, kubeconfig(apiPort, ca, token));
+    Files.writeString(
+        kubeconfig,
+        kubeconfig(
+            "https://127.0.0.1:" + apiPort,
+            Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)),
+            token));
     KubernetesClient client =
         new KubernetesClientBuilder().withConfig(config(apiPort, ca, token)).build();
     Awaitility.await("kube-apiserver ready")
@@ -156,6 +161,18 @@ public final class LoopbackControlPlane implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** Writes a kubeconfig authenticated as a ServiceAccount to {@code file}, for another process. */
+  public Path kubeconfigAs(String namespace, String serviceAccount, Path file) throws IOException {
+    String token = ServiceAccountClients.token(client, namespace, serviceAccount);
+    Files.writeString(
+        file,
+        kubeconfig(
+            client.getConfiguration().getMasterUrl(),
+            client.getConfiguration().getCaCertData(),
+            token));
+    return file;
   }
 
   public ProcessNode node() {
@@ -253,15 +270,14 @@ public final class LoopbackControlPlane implements AutoCloseable {
         .build();
   }
 
-  private static String kubeconfig(int port, String ca, String token) {
-    String caData = Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8));
+  private static String kubeconfig(String server, String caData, String token) {
     return """
         apiVersion: v1
         kind: Config
         clusters:
         - name: sandbox
           cluster:
-            server: https://127.0.0.1:%d
+            server: %s
             certificate-authority-data: %s
         users:
         - name: sandbox-admin
@@ -275,6 +291,6 @@ public final class LoopbackControlPlane implements AutoCloseable {
             namespace: demo
         current-context: sandbox
         """
-        .formatted(port, caData, token);
+        .formatted(server, caData, token);
   }
 }

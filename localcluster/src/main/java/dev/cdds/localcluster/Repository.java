@@ -1,4 +1,4 @@
-package dev.cdds.operator.testing;
+package dev.cdds.localcluster;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

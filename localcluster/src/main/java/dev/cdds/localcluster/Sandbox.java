@@ -1,31 +1,17 @@
-package dev.cdds.operator.sandbox;
+package dev.cdds.localcluster;
 
-import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.exporter.SampleData;
-import dev.cdds.operator.reconciler.OperatorRuntime;
-import dev.cdds.operator.reconciler.OperatorSettings;
-import dev.cdds.operator.runcontract.SourceNames;
-import dev.cdds.operator.testing.ControlPlane;
-import dev.cdds.operator.testing.Helm;
-import dev.cdds.operator.testing.ImageLaunchers;
-import dev.cdds.operator.testing.LoopbackControlPlane;
-import dev.cdds.operator.testing.PostgresServer;
-import dev.cdds.operator.testing.S3Server;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -40,6 +26,14 @@ public final class Sandbox {
   static final String RELEASE_NAMESPACE = "cdds-system";
   static final String CLAIM = "exports";
   static final String BUCKET = "cdds-exports";
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext EXPORT_JOBS =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+          .withGroup("cdds.dev")
+          .withVersion("v1alpha1")
+          .withPlural("exportjobs")
+          .withKind("ExportJob")
+          .withNamespaced(true)
+          .build();
   static final List<String> EXAMPLES =
       List.of(
           "once-now.yaml",
@@ -103,31 +97,27 @@ public final class Sandbox {
     step("installing the Helm chart (CRD, RBAC, deletion policy)");
     helm(binaries, plane.kubeconfig(), repo);
     prepare(client, postgres, s3);
-    step("starting the operator as the chart's ServiceAccount");
-    var settings =
-        new OperatorSettings(
-            ControlPlane.OPERATOR_IMAGE + ":sandbox",
-            new ResourceRequirementsBuilder()
-                .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("512Mi")))
-                .withLimits(Map.of("memory", new Quantity("512Mi")))
-                .build(),
-            Optional.of(CLAIM),
-            Duration.ofHours(1),
-            1,
-            Duration.ofSeconds(10),
-            SourceNames.DOCUMENTED);
-    KubernetesClient operatorClient = plane.clientAs(RELEASE_NAMESPACE, "cdds-operator");
-    started.add(operatorClient);
-    OperatorRuntime operator =
-        OperatorRuntime.start(
-            operatorClient,
-            settings,
-            Set.of(NAMESPACE),
-            Optional.of(RELEASE_NAMESPACE),
-            "sandbox",
-            0,
-            () -> System.exit(1));
+    step("starting the operator as the chart's ServiceAccount, from the built jar");
+    Path operatorKubeconfig =
+        plane.kubeconfigAs(RELEASE_NAMESPACE, "cdds-operator", dir.resolve("operator.kubeconfig"));
+    var operator =
+        OperatorProcess.start(
+            jar,
+            List.of(),
+            List.of(
+                "--export-image=" + ControlPlane.OPERATOR_IMAGE + ":sandbox",
+                "--namespaces=" + NAMESPACE,
+                "--default-claim=" + CLAIM,
+                "--backoff-limit=1",
+                "--export-cpu-request=100m",
+                "--export-memory=512Mi",
+                "--http-port=" + FreePorts.loopback(),
+                "--leader-election-namespace=" + RELEASE_NAMESPACE),
+            operatorKubeconfig,
+            dir.resolve("operator.log"));
     started.add(operator);
+    pids.add(operator.pid());
+    Files.write(dir.resolve("pids"), pids.stream().map(String::valueOf).toList());
     applyExamples(client, repo, s3);
     Path exports = plane.node().claimDirectory(NAMESPACE, CLAIM);
     Files.createDirectories(exports);
@@ -161,7 +151,7 @@ public final class Sandbox {
                   .build())
           .serverSideApply();
     }
-    s3.destination(BUCKET, null, "cdds-s3-credentials");
+    s3.createBucket(BUCKET);
     client
         .resource(
             new SecretBuilder()
@@ -193,20 +183,23 @@ public final class Sandbox {
   }
 
   /** A few examples, created once; the S3 one pointed at the local server. */
+  @SuppressWarnings("unchecked")
   private static void applyExamples(KubernetesClient client, Path repo, S3Server s3)
       throws IOException {
-    var jobs = client.resources(ExportJob.class).inNamespace(NAMESPACE);
+    var jobs = client.genericKubernetesResources(EXPORT_JOBS).inNamespace(NAMESPACE);
     for (String example : EXAMPLES) {
-      ExportJob job;
+      GenericKubernetesResource job;
       try (var in = Files.newInputStream(repo.resolve("examples").resolve(example))) {
-        job = client.getKubernetesSerialization().unmarshal(in, ExportJob.class);
+        job = client.getKubernetesSerialization().unmarshal(in, GenericKubernetesResource.class);
       }
       if (jobs.withName(job.getMetadata().getName()).get() != null) {
         continue;
       }
-      var destination = job.getSpec().output == null ? null : job.getSpec().output.destination;
-      if (destination != null && destination.s3 != null) {
-        destination.s3.endpoint = s3.endpoint();
+      var spec = (Map<String, Object>) job.getAdditionalProperties().get("spec");
+      var output = (Map<String, Object>) spec.get("output");
+      var destination = output == null ? null : (Map<String, Object>) output.get("destination");
+      if (destination != null && destination.get("s3") instanceof Map<?, ?> bucket) {
+        ((Map<String, Object>) bucket).put("endpoint", s3.endpoint());
       }
       jobs.resource(job).create();
       step("applied examples/" + example);

@@ -1,0 +1,43 @@
+package dev.cdds.operator.exporter;
+
+import dev.cdds.operator.exporter.files.PartFiles;
+import dev.cdds.operator.exporter.progress.ProgressListener;
+import dev.cdds.operator.storage.PartFile;
+import java.util.List;
+
+/** Records done over the whole run (every file set), reported as they go. */
+final class RunProgress {
+  private final ProgressListener listener;
+  private final long total;
+  private long done;
+  private long bytesBefore;
+  private int filesBefore;
+
+  RunProgress(ProgressListener listener, long total) {
+    this.listener = listener;
+    this.total = total;
+    listener.report(0, total, 0, 0);
+  }
+
+  /**
+   * Reports one more record written. An estimated total may be passed before the end; the total
+   * reported then stays ahead of the records done, so that only the final report says 100%.
+   */
+  void written(PartFiles parts) {
+    done++;
+    listener.report(
+        done,
+        Math.max(total, done + 1),
+        bytesBefore + parts.bytes(),
+        filesBefore + parts.completedFiles());
+  }
+
+  void skipped() {
+    done++;
+  }
+
+  void filesDone(List<PartFile> files) {
+    bytesBefore += files.stream().mapToLong(PartFile::bytes).sum();
+    filesBefore += files.size();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.cdds.operator.exporter.files;
+
+import dev.cdds.operator.storage.PartFile;
+import dev.cdds.operator.storage.StoreOutput;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One part file being written: compressed, enveloped, hashed and counted on its way to the store.
+ * Used by the compressor thread only, but for its byte count.
+ */
+final class OpenPart {
+  final String name;
+  final MessageDigest sha256;
+  final StoreOutput file;
+  final Counter counter;
+  final OutputStream out;
+  final GZIPOutputStream gzip;
+  long records;
+
+  OpenPart(String name, StoreOutput file, boolean compress, FileEnvelope envelope)
+      throws IOException {
+    this.name = name;
+    this.file = file;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
+    this.counter = new Counter(sink);
+    OutputStream plain = envelope.open(counter);
+    this.gzip = compress ? new GZIPOutputStream(plain, 1 << 16, true) : null;
+    this.out = compress ? gzip : plain;
+  }
+
+  public void write(byte[] bytes, int length) throws IOException {
+    out.write(bytes, 0, length);
+  }
+
+  void flush() throws IOException {
+    out.flush();
+  }
+
+  void abort() {
+    file.abort();
+  }
+
+  PartFile close() throws IOException {
+    out.close();
+    return new PartFile(name, counter.count, records, HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  /** Counts what goes to the destination; read by the writer thread for its estimates. */
+  static final class Counter extends FilterOutputStream {
+    volatile long count;
+
+    Counter(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.cdds.operator.exporter.source;
+
+import dev.cdds.operator.runcontract.SourceNames;
+import dev.cdds.operator.runcontract.SourceTable;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.postgresql.PGConnection;
+
+/**
+ * Reads the selected rows in the open transaction and hands each, encoded, to a sink: CSV as
+ * PostgreSQL formats it (COPY, as psql's \copy does), or JSON lines through a server-side cursor.
+ */
+public final class RecordReader {
+  private static final int FETCH_SIZE = 1000;
+
+  private RecordReader() {}
+
+  /**
+   * @param sqlAscii the database stores text unchecked: JSON text columns come as bytes, so that
+   *     text that is not UTF-8 makes its row a bad record instead of failing the whole cursor
+   */
+  public static void read(
+      Connection db,
+      Selection selection,
+      boolean csv,
+      boolean sqlAscii,
+      BadRecords bad,
+      RecordSink sink)
+      throws SQLException, IOException {
+    if (csv) {
+      copyCsv(db, selection, sink);
+    } else {
+      selectJsonLines(db, selection, sink, bad, sqlAscii);
+    }
+  }
+
+  private static void selectJsonLines(
+      Connection db, Selection selection, RecordSink out, BadRecords bad, boolean sqlAscii)
+      throws SQLException, IOException {
+    SourceTable table = selection.table();
+    Map<String, String> types = columnTypes(db, selection);
+    var format = new JsonLines(table.columns(), types, sqlAscii);
+    try (Statement query = db.createStatement()) {
+      // Attachments are large: a handful of rows a fetch keeps memory flat.
+      query.setFetchSize(table == SourceTable.ATTACHMENTS ? 4 : FETCH_SIZE);
+      try (ResultSet rs =
+          query.executeQuery("SELECT " + format.selectList() + " " + selection.fromInOrder())) {
+        var buffer = new RecordBuffer();
+        while (rs.next()) {
+          buffer.reset();
+          try {
+            format.write(rs, buffer);
+          } catch (JsonLines.MalformedText e) {
+            bad.reject(table.recordType(), rs.getLong(1), e.getMessage());
+            out.skipped();
+            continue;
+          }
+          out.record(buffer.array(), buffer.size());
+        }
+      }
+    }
+  }
+
+  /**
+   * Rows formatted by PostgreSQL itself; see {@link CsvCopy}. From a SQL_ASCII database the session
+   * reads bytes unconverted, and each record's UTF-8 is checked by the sink's {@link BadRecords}.
+   */
+  private static void copyCsv(Connection db, Selection selection, RecordSink out)
+      throws SQLException, IOException {
+    Map<String, String> types = columnTypes(db, selection);
+    String copy = CsvCopy.statement(selection, types);
+    try (var records =
+        new CsvCopy.Records(out, CsvCopy.timestampColumns(selection.table(), types))) {
+      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
+    }
+  }
+
+  /** Each column's type name, as PostgreSQL reports it ({@code int8}, {@code jsonb}, …). */
+  private static Map<String, String> columnTypes(Connection db, Selection selection)
+      throws SQLException {
+    SourceTable table = selection.table();
+    SourceNames names = selection.names();
+    Map<String, String> types = new HashMap<>();
+    try (var probe = db.createStatement();
+        var rs =
+            probe.executeQuery(
+                "SELECT "
+                    + String.join(", ", table.columns())
+                    + " FROM "
+                    + names.relation(table)
+                    + " LIMIT 0")) {
+      for (int i = 0; i < table.columns().size(); i++) {
+        types.put(table.columns().get(i), rs.getMetaData().getColumnTypeName(i + 1));
+      }
+    }
+    return types;
+  }
+
+  /** A reusable record buffer whose bytes are read in place, not copied. */
+  private static final class RecordBuffer extends ByteArrayOutputStream {
+    RecordBuffer() {
+      super(4096);
+    }
+
+    byte[] array() {
+      return buf;
+    }
+  }
+}
