@@ -15,7 +15,7 @@ import dev.cdds.operator.runcontract.RecipientCertificate;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -88,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
       return RunSummary.failed("run id " + runId + " does not end with its scheduled minute");
     }
     var target = new RunTarget(env.get(PodEnv.NAMESPACE), env.get(PodEnv.EXPORTJOB), runId);
-    JobArchive archive;
+    ExportJobArchive archive;
     try {
       archive = PodDestination.open(spec, env);
     } catch (IllegalArgumentException e) {
@@ -153,7 +153,7 @@ final class ExportCommand implements Callable<Integer> {
   /** A successful run is followed by the job's retention pass; the run's summary either way. */
   private static RunSummary retainAfter(
       RunSummary summary,
-      JobArchive archive,
+      ExportJobArchive archive,
       ExportJobSpec spec,
       String runId,
       Optional<RetentionReporter> reporter) {

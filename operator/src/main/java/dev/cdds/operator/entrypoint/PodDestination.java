@@ -3,7 +3,7 @@ package dev.cdds.operator.entrypoint;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.storage.DirectoryArchive;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.S3Archive;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +21,7 @@ final class PodDestination {
    *
    * @throws IllegalArgumentException saying what is missing, for the run's summary
    */
-  static JobArchive open(ExportJobSpec spec, Map<String, String> env) {
+  static ExportJobArchive open(ExportJobSpec spec, Map<String, String> env) {
     String namespace = env.get(PodEnv.NAMESPACE);
     String exportJob = env.get(PodEnv.EXPORTJOB);
     if (env.get(PodEnv.OUTPUT_DIR) != null) {

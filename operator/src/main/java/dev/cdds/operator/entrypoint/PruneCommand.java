@@ -6,7 +6,7 @@ import dev.cdds.operator.retention.RetentionPass;
 import dev.cdds.operator.retention.RetentionReporter;
 import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.runcontract.RunSummary;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.time.Instant;
@@ -52,7 +52,7 @@ final class PruneCommand implements Callable<Integer> {
   }
 
   private RunSummary prune(ExportJobSpec spec) throws IOException {
-    JobArchive archive;
+    ExportJobArchive archive;
     try {
       archive = PodDestination.open(spec, env);
     } catch (IllegalArgumentException e) {

@@ -34,8 +34,8 @@ final class CloneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
-      ExportJob original = Jobs.get(client, namespace, source);
+      String namespace = ExportJobLookup.namespace(parent, client);
+      ExportJob original = ExportJobLookup.get(client, namespace, source);
       var copy = new ExportJob();
       copy.getMetadata().setName(name);
       copy.getMetadata().setLabels(original.getMetadata().getLabels());

@@ -136,7 +136,7 @@ final class CreateCommand implements Callable<Integer> {
     job.getMetadata().setName(name);
     job.setSpec(spec());
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
+      String namespace = ExportJobLookup.namespace(parent, client);
       var resource = client.resources(ExportJob.class).inNamespace(namespace).resource(job);
       ExportJob created = dryRun ? resource.dryRun().create() : resource.create();
       var out = spec.commandLine().getOut();

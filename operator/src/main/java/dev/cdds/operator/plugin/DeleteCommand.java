@@ -11,13 +11,13 @@ import picocli.CommandLine.Command;
     name = "delete",
     mixinStandardHelpOptions = true,
     description = "Deletes an ExportJob; refused while a run is in progress.")
-final class DeleteCommand extends OneJobCommand implements Callable<Integer> {
+final class DeleteCommand extends NamedExportJobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
-      Jobs.get(client, namespace, name);
-      Jobs.named(client, namespace, name).delete();
+      String namespace = ExportJobLookup.namespace(parent, client);
+      ExportJobLookup.get(client, namespace, name);
+      ExportJobLookup.named(client, namespace, name).delete();
       var out = spec.commandLine().getOut();
       out.println("exportjob.cdds.dev/" + name + " deleted");
       out.flush();

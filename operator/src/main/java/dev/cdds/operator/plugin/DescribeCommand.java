@@ -13,15 +13,15 @@ import picocli.CommandLine.Command;
     name = "describe",
     mixinStandardHelpOptions = true,
     description = "The schedule in words, the current run, conditions and recent events.")
-final class DescribeCommand extends OneJobCommand implements Callable<Integer> {
+final class DescribeCommand extends NamedExportJobCommand implements Callable<Integer> {
   private static final int EVENTS = 10;
 
   @Override
   public Integer call() {
     var terminal = Terminal.detect(System.getenv());
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
-      ExportJob job = Jobs.get(client, namespace, name);
+      String namespace = ExportJobLookup.namespace(parent, client);
+      ExportJob job = ExportJobLookup.get(client, namespace, name);
       var s = job.getSpec();
       var status = job.getStatus();
       var out = new StringBuilder();

@@ -1,7 +1,7 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         "Downloads a run's files and manifest, verifying each SHA-256. For a"
             + " PersistentVolumeClaim, prints the path and the kubectl commands that copy the run"
             + " out.")
-final class DownloadCommand extends OneJobCommand implements Callable<Integer> {
+final class DownloadCommand extends NamedExportJobCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "ID", description = "The run.")
   String run;
 
@@ -50,13 +50,13 @@ final class DownloadCommand extends OneJobCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     var out = spec.commandLine().getOut();
     try (var client = parent.client()) {
-      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      ExportJob job = ExportJobLookup.get(client, ExportJobLookup.namespace(parent, client), name);
       if (!RunArchives.onS3(job) && claim.dir().isEmpty()) {
         out.print(ReaderPod.instructions(client, job, run));
         out.flush();
         return 0;
       }
-      try (JobArchive archive = RunArchives.open(client, job, claim.dir())) {
+      try (ExportJobArchive archive = RunArchives.open(client, job, claim.dir())) {
         RunStore store = archive.run(run);
         Manifest manifest =
             store

@@ -3,7 +3,7 @@ package dev.cdds.operator.plugin;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import java.io.IOException;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         "Every file of the runs still kept at the destination, from their manifests: size,"
             + " records, SHA-256, when it was written and how many days are left before it"
             + " expires.")
-final class FilesCommand extends OneJobCommand implements Callable<Integer> {
+final class FilesCommand extends NamedExportJobCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "Only this run.")
   String run;
 
@@ -34,11 +34,11 @@ final class FilesCommand extends OneJobCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (var client = parent.client()) {
-      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      ExportJob job = ExportJobLookup.get(client, ExportJobLookup.namespace(parent, client), name);
       var table =
           new Table(List.of("RUN", "FILE", "SIZE", "RECORDS", "SHA-256", "CREATED", "DAYS LEFT"));
       int runs = 0;
-      try (JobArchive archive = RunArchives.open(client, job, claim.dir())) {
+      try (ExportJobArchive archive = RunArchives.open(client, job, claim.dir())) {
         List<String> ids = run == null ? archive.runIds() : List.of(run);
         for (String id : ids) {
           Optional<Instant> scheduledAt = RunIds.scheduledAt(id);

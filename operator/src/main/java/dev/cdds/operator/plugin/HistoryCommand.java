@@ -11,13 +11,13 @@ import picocli.CommandLine.Command;
     name = "history",
     mixinStandardHelpOptions = true,
     description = "One line per run: result, window, records, bytes, duration, files.")
-final class HistoryCommand extends OneJobCommand implements Callable<Integer> {
+final class HistoryCommand extends NamedExportJobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
     var terminal = Terminal.detect(System.getenv());
     try (var client = parent.client()) {
-      ExportJob job = Jobs.get(client, Jobs.namespace(parent, client), name);
+      ExportJob job = ExportJobLookup.get(client, ExportJobLookup.namespace(parent, client), name);
       List<RunRecord> runs =
           job.getStatus() == null || job.getStatus().history == null
               ? List.of()

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "resume",
     mixinStandardHelpOptions = true,
     description = "Resumes suspended ExportJobs.")
-final class ResumeCommand extends SliderCommand {
+final class ResumeCommand extends SetSuspendCommand {
   ResumeCommand() {
     super(false);
   }

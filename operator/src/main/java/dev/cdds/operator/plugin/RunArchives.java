@@ -2,7 +2,7 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.storage.DirectoryArchive;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.S3Archive;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,7 +29,7 @@ final class RunArchives {
    *
    * @throws IllegalArgumentException when they are on a claim and {@code claimDir} is not given
    */
-  static JobArchive open(KubernetesClient client, ExportJob job, Optional<Path> claimDir) {
+  static ExportJobArchive open(KubernetesClient client, ExportJob job, Optional<Path> claimDir) {
     String namespace = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();
     if (onS3(job)) {

@@ -23,12 +23,12 @@ import picocli.CommandLine.Command;
     name = "run",
     mixinStandardHelpOptions = true,
     description = "Starts a run of a scheduled ExportJob now; history shows it as manual.")
-final class RunCommand extends OneJobCommand implements Callable<Integer> {
+final class RunCommand extends NamedExportJobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
-      ExportJob job = Jobs.get(client, namespace, name);
+      String namespace = ExportJobLookup.namespace(parent, client);
+      ExportJob job = ExportJobLookup.get(client, namespace, name);
       if (job.getSpec().schedule.run == RunMode.Once) {
         throw new IllegalArgumentException(
             name + " is a one-time job: it runs once by itself; clone it to run it again");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "suspend",
     mixinStandardHelpOptions = true,
     description = "Suspends ExportJobs: no new run starts until resumed.")
-final class SuspendCommand extends SliderCommand {
+final class SuspendCommand extends SetSuspendCommand {
   SuspendCommand() {
     super(true);
   }

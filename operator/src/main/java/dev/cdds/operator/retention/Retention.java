@@ -1,7 +1,7 @@
 package dev.cdds.operator.retention;
 
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,8 @@ public final class Retention {
    * Deletes the runs of {@code archive} that expired by {@code now}, except those in {@code inUse};
    * {@code retentionDays} 0 deletes nothing.
    */
-  public static Result apply(JobArchive archive, int retentionDays, Instant now, Set<String> inUse)
+  public static Result apply(
+      ExportJobArchive archive, int retentionDays, Instant now, Set<String> inUse)
       throws IOException {
     Optional<Instant> deletedUpTo =
         retentionDays == 0
@@ -50,11 +51,11 @@ public final class Retention {
   }
 
   /** Deletes every run of the job: its data goes with the ExportJob. */
-  public static Result deleteAll(JobArchive archive) throws IOException {
+  public static Result deleteAll(ExportJobArchive archive) throws IOException {
     return delete(archive, Optional.of(Instant.MAX), Set.of());
   }
 
-  private static Result delete(JobArchive archive, Optional<Instant> upTo, Set<String> inUse)
+  private static Result delete(ExportJobArchive archive, Optional<Instant> upTo, Set<String> inUse)
       throws IOException {
     List<String> deleted = new ArrayList<>();
     List<Instant> kept = new ArrayList<>();

@@ -2,7 +2,7 @@ package dev.cdds.operator.retention;
 
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.time.Instant;
@@ -23,7 +23,7 @@ public final class RetentionPass {
 
   /** Why the pass failed, if it did; a failure is logged and reported, never thrown. */
   public static Optional<String> run(
-      JobArchive archive,
+      ExportJobArchive archive,
       ExportJobSpec spec,
       Set<String> inUse,
       Optional<RetentionReporter> reporter,

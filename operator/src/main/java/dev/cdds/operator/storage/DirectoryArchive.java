@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The runs of a job in {@code <root>/<namespace>/<exportjob>/}, as on a mounted volume. */
-public final class DirectoryArchive implements JobArchive {
+public final class DirectoryArchive implements ExportJobArchive {
   private final Path root;
   private final String namespace;
   private final String exportJob;

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The runs of a job under {@code <prefix><namespace>/<exportjob>/} in a bucket. */
-public final class S3Archive implements JobArchive {
+public final class S3Archive implements ExportJobArchive {
   private final S3Client s3;
   private final String bucket;
   private final String folder;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.localcluster.CommandResult;
 import dev.cdds.localcluster.PostgresServer;
-import dev.cdds.localcluster.S3Server;
-import dev.cdds.localcluster.SampleData;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -48,11 +46,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Encrypted exports from a real PostgreSQL to a directory and a real S3-compatible server, read
@@ -60,14 +57,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EncryptedExportIT {
-  private static final long ROWS = 20_000;
   private static final Instant SCHEDULED = Instant.parse("2026-07-01T00:00:00Z");
   private static final String BUCKET = "sealed";
   private static final String MARKER = "MARKER-c0ffee-do-not-leak";
 
-  private PostgresServer postgres;
-  private S3Server s3Server;
-  private S3Client s3;
+  @RegisterExtension static final ExportFixture fixture = new ExportFixture();
+
   private Path work;
   private TestCertificates.Recipient rsa;
   private TestCertificates.Recipient ec;
@@ -84,12 +79,9 @@ class EncryptedExportIT {
   @BeforeAll
   void start() throws Exception {
     Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
-    postgres = PostgresServer.start(base, "postgres-encrypted");
-    s3Server = S3Server.start(base, "s3-encrypted");
-    s3Server.createBucket(BUCKET);
-    s3 = s3Server.client();
-    try (var db = postgres.connect()) {
-      SampleData.load(db, ROWS, 11);
+    fixture.s3Server().createBucket(BUCKET);
+    // A text only this test's records carry: found in the plain export, absent from sealed bytes.
+    try (var db = fixture.postgres().connect()) {
       db.createStatement()
           .execute(
               "UPDATE interactions SET subject = '"
@@ -99,13 +91,6 @@ class EncryptedExportIT {
     work = Files.createTempDirectory(base, "encrypted-");
     rsa = TestCertificates.rsa(work.resolve("keys"), "rsa-recipient");
     ec = TestCertificates.ec(work.resolve("keys"), "ec-recipient");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    s3.close();
-    s3Server.close();
-    postgres.close();
   }
 
   @Test
@@ -288,7 +273,7 @@ class EncryptedExportIT {
             .execute(
                 store,
                 new SourceDatabase(
-                    postgres.url(),
+                    fixture.postgres().url(),
                     PostgresServer.USER,
                     PostgresServer.PASSWORD,
                     SourceNames.DOCUMENTED));
@@ -302,8 +287,8 @@ class EncryptedExportIT {
         }
       }
     } else {
-      for (String key : s3Server.keys(BUCKET, target.folder())) {
-        files.put(key.substring(target.folder().length()), s3Server.read(BUCKET, key));
+      for (String key : fixture.s3Server().keys(BUCKET, target.folder())) {
+        files.put(key.substring(target.folder().length()), fixture.s3Server().read(BUCKET, key));
       }
     }
     Manifest manifest = Manifest.parse(files.remove(Manifest.FILE));
@@ -313,7 +298,7 @@ class EncryptedExportIT {
   private RunStore store(Destination kind, RunTarget target) {
     return kind == Destination.DIRECTORY
         ? new DirectoryStore(work.resolve("out"), target)
-        : new S3Store(s3, BUCKET, target.folder(), 5 * 1024 * 1024);
+        : new S3Store(fixture.s3(), BUCKET, target.folder(), 5 * 1024 * 1024);
   }
 
   private static ExportJobSpec spec(OutputFormat format, Compression compression, String split) {

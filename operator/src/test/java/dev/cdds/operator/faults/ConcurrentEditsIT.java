@@ -3,14 +3,12 @@ package dev.cdds.operator.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.reconciler.OperatorRuntime;
-import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.OperatorExtension;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -26,43 +24,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 100 edits, suspends and resumes from 10 clients at once, racing with the operator's reconciles:
  * every edit succeeds (the operator never writes a spec, so no user sees a conflict), and once
  * things settle each job's CronJob and status follow the last write the API server accepted.
  */
-@ExtendWith(ControlPlaneExtension.class)
 class ConcurrentEditsIT {
+  @RegisterExtension
+  static final OperatorExtension cluster = OperatorExtension.namespaceOnly("races");
+
   private static final int JOBS = 5;
   private static final int CLIENTS = 10;
   private static final int EDITS_PER_CLIENT = 10;
-
-  private final ControlPlane controlPlane;
-
-  ConcurrentEditsIT(ControlPlane controlPlane) {
-    this.controlPlane = controlPlane;
-  }
 
   /** What one accepted edit left: its resourceVersion orders it among the job's edits. */
   private record Edit(long resourceVersion, boolean suspend, int hour, int minute) {}
 
   @Test
   void theLastAcceptedWriteWinsAndNoEditFails() throws Exception {
-    var client = controlPlane.client();
-    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "races");
-    var jobs = client.resources(ExportJob.class).inNamespace(namespace);
     // Hours at least three away from now, so that no run becomes due during the test.
     int baseHour = ZonedDateTime.now(ZoneOffset.UTC).plusHours(3).getHour();
     for (int i = 0; i < JOBS; i++) {
       var schedule = new Schedule();
       schedule.run = RunMode.Daily;
       schedule.time = String.format("%02d:00", baseHour);
-      jobs.resource(ExportJobs.job("race-" + i, schedule)).create();
+      cluster.jobs().resource(ExportJobs.job("race-" + i, schedule)).create();
     }
     Map<String, Edit> last = new ConcurrentHashMap<>();
-    try (OperatorRuntime operator = OperatorUnderTest.start(client, namespace, "races")) {
+    try (OperatorRuntime operator = cluster.start("races")) {
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> edits = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
@@ -76,7 +67,9 @@ class ConcurrentEditsIT {
                     int hour = (baseHour + random.nextInt(6)) % 24;
                     int minute = random.nextInt(60);
                     ExportJob edited =
-                        jobs.withName(name)
+                        cluster
+                            .jobs()
+                            .withName(name)
                             .patch(
                                 PatchContext.of(PatchType.JSON_MERGE),
                                 String.format(
@@ -106,11 +99,12 @@ class ConcurrentEditsIT {
                 for (var entry : last.entrySet()) {
                   Edit edit = entry.getValue();
                   CronJob cron =
-                      client
+                      cluster
+                          .client()
                           .batch()
                           .v1()
                           .cronjobs()
-                          .inNamespace(namespace)
+                          .inNamespace(cluster.namespace())
                           .withName(entry.getKey())
                           .get();
                   assertThat(cron.getSpec().getSuspend())
@@ -119,7 +113,7 @@ class ConcurrentEditsIT {
                   assertThat(cron.getSpec().getSchedule())
                       .as(entry.getKey())
                       .isEqualTo(edit.minute() + " " + edit.hour() + " * * *");
-                  ExportJob job = jobs.withName(entry.getKey()).get();
+                  ExportJob job = cluster.jobs().withName(entry.getKey()).get();
                   assertThat(job.getStatus().observedGeneration)
                       .isEqualTo(job.getMetadata().getGeneration());
                   assertThat(ExportJobs.condition(job, "Suspended").orElseThrow().status)
@@ -127,7 +121,7 @@ class ConcurrentEditsIT {
                 }
               });
       assertThat(last).hasSize(JOBS);
-      for (ExportJob job : jobs.list().getItems()) {
+      for (ExportJob job : cluster.jobs().list().getItems()) {
         assertThat(job.getMetadata().getManagedFields())
             .as("the operator never writes a spec")
             .noneMatch(

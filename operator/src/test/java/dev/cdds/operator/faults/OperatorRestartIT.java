@@ -2,42 +2,33 @@ package dev.cdds.operator.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cdds.localcluster.ControlPlane;
-import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
-import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A run that finishes while the operator is away is recorded once when it comes back. */
-@ExtendWith(ControlPlaneExtension.class)
 class OperatorRestartIT {
-  private final ControlPlane controlPlane;
-
-  OperatorRestartIT(ControlPlane controlPlane) {
-    this.controlPlane = controlPlane;
-  }
+  @RegisterExtension
+  static final OperatorExtension cluster = OperatorExtension.namespaceOnly("restart");
 
   @Test
   void operatorStoppedMidRunRecordsExactlyOneHistoryEntryAfterRestart() throws Exception {
-    var client = controlPlane.client();
-    String namespace = OperatorUnderTest.readyNamespace(controlPlane, "restart");
-    var output =
-        Files.createDirectories(
-            controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM));
+    var output = Files.createDirectories(cluster.claim());
     Files.writeString(output.resolve("hold"), "");
-    var jobs = client.resources(ExportJob.class).inNamespace(namespace);
 
     String runId;
-    try (var first = OperatorUnderTest.start(client, namespace, "first")) {
-      jobs.resource(ExportJobs.once("survivor")).create();
+    try (var first = cluster.start("first")) {
+      cluster.jobs().resource(ExportJobs.once("survivor")).create();
       runId =
-          jobs.withName("survivor")
+          cluster
+              .jobs()
+              .withName("survivor")
               .waitUntilCondition(
                   j ->
                       j.getStatus() != null
@@ -50,11 +41,12 @@ class OperatorRestartIT {
               .id;
     }
     Files.writeString(output.resolve("release"), "");
-    client
+    cluster
+        .client()
         .batch()
         .v1()
         .jobs()
-        .inNamespace(namespace)
+        .inNamespace(cluster.namespace())
         .withName(runId)
         .waitUntilCondition(
             j ->
@@ -64,9 +56,11 @@ class OperatorRestartIT {
             90,
             TimeUnit.SECONDS);
 
-    try (var second = OperatorUnderTest.start(client, namespace, "second")) {
+    try (var second = cluster.start("second")) {
       var done =
-          jobs.withName("survivor")
+          cluster
+              .jobs()
+              .withName("survivor")
               .waitUntilCondition(j -> j.getStatus().history != null, 90, TimeUnit.SECONDS);
 
       assertThat(done.getStatus().history)
@@ -80,17 +74,19 @@ class OperatorRestartIT {
       assertThat(done.getStatus().state).isEqualTo(ExportJobState.Suspended);
       assertThat(done.getStatus().currentRun).isNull();
       assertThat(
-              client
+              cluster
+                  .client()
                   .batch()
                   .v1()
                   .jobs()
-                  .inNamespace(namespace)
+                  .inNamespace(cluster.namespace())
                   .withLabel("cdds.dev/exportjob", "survivor")
                   .list()
                   .getItems())
           .hasSize(1);
       assertThat(
-              OperatorUnderTest.eventReasons(client, namespace, "survivor").stream()
+              OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), "survivor")
+                  .stream()
                   .filter("RunSucceeded"::equals))
           .hasSize(1);
     }

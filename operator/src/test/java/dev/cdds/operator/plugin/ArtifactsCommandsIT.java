@@ -12,7 +12,7 @@ import dev.cdds.operator.api.PvcDestination;
 import dev.cdds.operator.plugin.InProcessPlugin.Result;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.DirectoryArchive;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
@@ -74,7 +74,7 @@ class ArtifactsCommandsIT {
     // Seven and a half days left, and none: expired but not yet deleted.
     recent = RunIds.of("reports", now.minus(Duration.ofDays(3)).plus(Duration.ofHours(12)));
     older = RunIds.of("reports", now.minus(Duration.ofDays(11)));
-    try (JobArchive archive =
+    try (ExportJobArchive archive =
         S3Archive.connect(
             job.getSpec().output.destination.s3,
             S3Server.ACCESS_KEY_ID,
@@ -183,7 +183,7 @@ class ArtifactsCommandsIT {
                 + run);
   }
 
-  private void writeRun(JobArchive archive, String run, List<String> names) throws Exception {
+  private void writeRun(ExportJobArchive archive, String run, List<String> names) throws Exception {
     RunStore store = archive.run(run);
     store.clear();
     List<PartFile> files = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.localcluster.CommandResult;
-import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
@@ -13,14 +12,8 @@ import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.entrypoint.Main;
 import dev.cdds.operator.plugin.InProcessPlugin.Result;
-import dev.cdds.operator.reconciler.OperatorRuntime;
-import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
-import dev.cdds.operator.testing.OperatorUnderTest;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
+import dev.cdds.operator.testing.OperatorExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,52 +25,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code kubectl cdds} against the real control plane, with the operator and the process node
  * running fake exports: what each command prints, and how each refusal exits.
  */
-@ExtendWith(ControlPlaneExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubectlPluginIT {
+  @RegisterExtension static final OperatorExtension cluster = OperatorExtension.running("plugin");
+
   private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ";
-
-  private final ControlPlane controlPlane;
-  private final KubernetesClient client;
-  private String namespace;
-  private NonNamespaceOperation<ExportJob, KubernetesResourceList<ExportJob>, Resource<ExportJob>>
-      jobs;
-  private OperatorRuntime operator;
-
-  KubectlPluginIT(ControlPlane controlPlane) {
-    this.controlPlane = controlPlane;
-    this.client = controlPlane.client();
-  }
-
-  @BeforeAll
-  void startOperator() throws Exception {
-    namespace = OperatorUnderTest.readyNamespace(controlPlane, "plugin");
-    jobs = client.resources(ExportJob.class).inNamespace(namespace);
-    operator = OperatorUnderTest.start(client, namespace, "plugin");
-  }
-
-  @AfterAll
-  void stopOperator() {
-    operator.close();
-  }
 
   @Test
   void kubectlFindsTheInstalledPluginAndPassesItsFlags() throws Exception {
-    jobs.resource(job("via-kubectl", RunMode.Daily, "Via kubectl")).create();
+    cluster.jobs().resource(job("via-kubectl", RunMode.Daily, "Via kubectl")).create();
     Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
-    var kubectl = new Kubectl(controlPlane).withPluginsFrom(installed.getParent());
+    var kubectl = new Kubectl(cluster.controlPlane()).withPluginsFrom(installed.getParent());
 
-    CommandResult listed = kubectl.run("cdds", "list", "-n", namespace);
+    CommandResult listed = kubectl.run("cdds", "list", "-n", cluster.namespace());
     CommandResult plugins = kubectl.run("plugin", "list");
 
     assertThat(plugins.stdout()).contains(installed.toString());
@@ -114,7 +80,7 @@ class KubectlPluginIT {
 
     assertThat(created.exit()).as(created.err()).isZero();
     assertThat(created.out()).isEqualTo("exportjob.cdds.dev/nightly created\n");
-    assertThat(jobs.withName("nightly").get().getSpec().source.mediaTypes)
+    assertThat(cluster.jobs().withName("nightly").get().getSpec().source.mediaTypes)
         .containsExactly("chat", "email");
     assertThat(invalid.exit()).isEqualTo(1);
     assertThat(invalid.err())
@@ -128,17 +94,17 @@ class KubectlPluginIT {
         .contains("apiVersion: \"cdds.dev/v1alpha1\"")
         .contains("kind: \"ExportJob\"")
         .contains("dayOfWeek: \"Friday\"");
-    assertThat(jobs.withName("gitops").get()).as("a dry run stores nothing").isNull();
+    assertThat(cluster.jobs().withName("gitops").get()).as("a dry run stores nothing").isNull();
   }
 
   @Test
   void listShowsTheJobsTableAndJsonForScripts() throws Exception {
-    jobs.resource(job("list-daily", RunMode.Daily, "Daily contacts")).create();
-    jobs.resource(job("list-weekly", RunMode.Weekly, "Weekly contacts")).create();
+    cluster.jobs().resource(job("list-daily", RunMode.Daily, "Daily contacts")).create();
+    cluster.jobs().resource(job("list-weekly", RunMode.Weekly, "Weekly contacts")).create();
     awaitJob("list-weekly", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
     awaitJob("list-daily", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
 
-    Result table = cdds("list", "-n", namespace);
+    Result table = cdds("list", "-n", cluster.namespace());
     Result json = cdds("list", "-o", "json");
 
     assertThat(table.exit()).isZero();
@@ -155,7 +121,7 @@ class KubectlPluginIT {
 
   @Test
   void cloneCopiesTheSpecUnderANewNameWithOverridesAndNoStatus() {
-    jobs.resource(job("clone-src", RunMode.Monthly, "Monthly")).create();
+    cluster.jobs().resource(job("clone-src", RunMode.Monthly, "Monthly")).create();
     awaitJob("clone-src", j -> j.getStatus() != null && j.getStatus().state != null);
 
     Result cloned = cdds("clone", "clone-src", "clone-new", "--title=Monthly, copy", "--suspend");
@@ -164,8 +130,8 @@ class KubectlPluginIT {
     assertThat(cloned.exit()).as(cloned.err()).isZero();
     assertThat(cloned.out())
         .isEqualTo("exportjob.cdds.dev/clone-new created (clone of clone-src)\n");
-    ExportJob copy = jobs.withName("clone-new").get();
-    ExportJob original = jobs.withName("clone-src").get();
+    ExportJob copy = cluster.jobs().withName("clone-new").get();
+    ExportJob original = cluster.jobs().withName("clone-src").get();
     assertThat(copy.getSpec().title).isEqualTo("Monthly, copy");
     assertThat(copy.getSpec().suspend).isTrue();
     assertThat(copy.getSpec().schedule.dayOfMonth)
@@ -173,14 +139,15 @@ class KubectlPluginIT {
     assertThat(copy.getSpec().source.type).isEqualTo(original.getSpec().source.type);
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err())
-        .isEqualTo("error: exportjob no-such-job not found in namespace " + namespace + "\n");
+        .isEqualTo(
+            "error: exportjob no-such-job not found in namespace " + cluster.namespace() + "\n");
   }
 
   @Test
   void suspendAndResumeAreTheSliderAndAStartedOneTimeJobRefusesWithTheServersMessage()
       throws Exception {
-    jobs.resource(job("slider", RunMode.Daily, "Slider")).create();
-    jobs.resource(ExportJobs.once("slider-once")).create();
+    cluster.jobs().resource(job("slider", RunMode.Daily, "Slider")).create();
+    cluster.jobs().resource(ExportJobs.once("slider-once")).create();
     awaitJob("slider-once", j -> j.getStatus() != null && j.getStatus().history != null);
 
     Result suspended = cdds("suspend", "slider", "slider-once");
@@ -194,15 +161,15 @@ class KubectlPluginIT {
         .hasLineCount(1);
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     assertThat(resumed.out()).isEqualTo("exportjob.cdds.dev/slider resumed\n");
-    assertThat(jobs.withName("slider").get().getSpec().suspend).isFalse();
-    assertThat(jobs.withName("slider-once").get().getSpec().suspend).isNotEqualTo(true);
+    assertThat(cluster.jobs().withName("slider").get().getSpec().suspend).isFalse();
+    assertThat(cluster.jobs().withName("slider-once").get().getSpec().suspend).isNotEqualTo(true);
   }
 
   @Test
   void runStartsAScheduledJobNowAndHistoryShowsItAsManual() throws Exception {
-    jobs.resource(job("on-demand", RunMode.Daily, "On demand")).create();
+    cluster.jobs().resource(job("on-demand", RunMode.Daily, "On demand")).create();
     awaitJob("on-demand", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
-    jobs.resource(ExportJobs.once("one-time")).create();
+    cluster.jobs().resource(ExportJobs.once("one-time")).create();
 
     Result started = cdds("run", "on-demand");
     Result refused = cdds("run", "one-time");
@@ -230,14 +197,14 @@ class KubectlPluginIT {
     job.getSpec().schedule.time = null;
     job.getSpec().schedule.everyHours = 4;
     job.getSpec().schedule.minute = 15;
-    jobs.resource(job).create();
+    cluster.jobs().resource(job).create();
     awaitJob("described", j -> j.getStatus() != null && j.getStatus().conditions != null);
 
     Result described = cdds("describe", "described");
 
     assertThat(described.exit()).as(described.err()).isZero();
     assertThat(described.out())
-        .startsWith("Every four hours (" + namespace + "/described)\n")
+        .startsWith("Every four hours (" + cluster.namespace() + "/described)\n")
         .contains(
             "Schedule:  every 4 hours from 00:00 at :15 UTC, exporting what is new since the"
                 + " previous run\n")
@@ -248,11 +215,11 @@ class KubectlPluginIT {
 
   @Test
   void deleteIsRefusedWithTheServersMessageWhileARunIsInProgress() throws Exception {
-    Path output = controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+    Path output = cluster.claim();
     Files.createDirectories(output);
     Files.writeString(output.resolve("hold"), "");
     try {
-      jobs.resource(ExportJobs.once("busy")).create();
+      cluster.jobs().resource(ExportJobs.once("busy")).create();
       awaitJob("busy", j -> j.getStatus() != null && j.getStatus().currentRun != null);
 
       Result refused = cdds("delete", "busy");
@@ -262,7 +229,7 @@ class KubectlPluginIT {
           .startsWith("error: ")
           .contains("has a run in progress")
           .hasLineCount(1);
-      assertThat(jobs.withName("busy").get()).isNotNull();
+      assertThat(cluster.jobs().withName("busy").get()).isNotNull();
     } finally {
       Files.delete(output.resolve("hold"));
       Files.writeString(output.resolve("release"), "");
@@ -277,7 +244,7 @@ class KubectlPluginIT {
 
   @Test
   void watchRedrawsTheTableWhenAJobChanges() throws Exception {
-    jobs.resource(job("watched", RunMode.Daily, "Watched")).create();
+    cluster.jobs().resource(job("watched", RunMode.Daily, "Watched")).create();
     awaitJob("watched", j -> j.getStatus() != null && j.getStatus().state != null);
     var out = new StringWriter();
     var err = new StringWriter();
@@ -292,7 +259,9 @@ class KubectlPluginIT {
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> frames(out).size() >= 1);
 
-      jobs.withName("watched")
+      cluster
+          .jobs()
+          .withName("watched")
           .edit(
               j -> {
                 j.getSpec().suspend = true;
@@ -345,7 +314,9 @@ class KubectlPluginIT {
   }
 
   private ExportJob awaitJob(String name, Predicate<ExportJob> condition) {
-    return jobs.withName(name)
+    return cluster
+        .jobs()
+        .withName(name)
         .waitUntilCondition(j -> j != null && condition.test(j), 60, TimeUnit.SECONDS);
   }
 
@@ -372,7 +343,7 @@ class KubectlPluginIT {
   }
 
   private InProcessPlugin plugin() {
-    return new InProcessPlugin(controlPlane.kubeconfig(), namespace);
+    return new InProcessPlugin(cluster.controlPlane().kubeconfig(), cluster.namespace());
   }
 
   private Result cdds(String... command) {

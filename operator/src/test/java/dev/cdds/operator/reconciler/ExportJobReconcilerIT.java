@@ -3,21 +3,16 @@ package dev.cdds.operator.reconciler;
 import static dev.cdds.operator.testing.ExportJobs.hasCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.schedule.RunIds;
-import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestCertificates;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,40 +22,14 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator against the real control plane; export pods run as local processes. */
-@ExtendWith(ControlPlaneExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExportJobReconcilerIT {
-  private final ControlPlane controlPlane;
-  private final KubernetesClient client;
-  private String namespace;
-  private OperatorRuntime operator;
-  private NonNamespaceOperation<ExportJob, KubernetesResourceList<ExportJob>, Resource<ExportJob>>
-      jobs;
-
-  ExportJobReconcilerIT(ControlPlane controlPlane) {
-    this.controlPlane = controlPlane;
-    this.client = controlPlane.client();
-  }
-
-  @BeforeAll
-  void startOperator() throws Exception {
-    namespace = OperatorUnderTest.readyNamespace(controlPlane, "reconciler");
-    jobs = client.resources(ExportJob.class).inNamespace(namespace);
-    operator = OperatorUnderTest.start(client, namespace, "only-replica");
-  }
-
-  @AfterAll
-  void stopOperator() {
-    operator.close();
-  }
+  @RegisterExtension
+  static final OperatorExtension cluster = OperatorExtension.running("reconciler");
 
   @AfterEach
   void clearMarkers() throws Exception {
@@ -71,11 +40,18 @@ class ExportJobReconcilerIT {
 
   @Test
   void dailyJobGetsACronJobThatRunsItSafely() {
-    jobs.resource(ExportJobs.daily("daily-paris", "02:00", "Europe/Paris")).create();
+    cluster.jobs().resource(ExportJobs.daily("daily-paris", "02:00", "Europe/Paris")).create();
 
     ExportJob ready = await("daily-paris", j -> hasCondition(j, "Ready", "True", null));
     CronJob cronJob =
-        client.batch().v1().cronjobs().inNamespace(namespace).withName("daily-paris").get();
+        cluster
+            .client()
+            .batch()
+            .v1()
+            .cronjobs()
+            .inNamespace(cluster.namespace())
+            .withName("daily-paris")
+            .get();
 
     assertThat(cronJob.getSpec().getSchedule()).isEqualTo("0 2 * * *");
     assertThat(cronJob.getSpec().getTimeZone()).isEqualTo("Europe/Paris");
@@ -109,7 +85,13 @@ class ExportJobReconcilerIT {
         .isEqualTo("cdds-source-contacthistory");
 
     var role =
-        client.rbac().roles().inNamespace(namespace).withName("cdds-export-daily-paris").get();
+        cluster
+            .client()
+            .rbac()
+            .roles()
+            .inNamespace(cluster.namespace())
+            .withName("cdds-export-daily-paris")
+            .get();
     assertThat(role.getRules())
         .singleElement()
         .satisfies(
@@ -130,7 +112,7 @@ class ExportJobReconcilerIT {
   void missingSourceSecretIsReportedBeforeAnyPodAndClearedOnceCreated() {
     var job = ExportJobs.daily("no-secret", "03:00", "UTC");
     job.getSpec().source.secretRef = new dev.cdds.operator.api.SecretReference("warehouse-db");
-    jobs.resource(job).create();
+    cluster.jobs().resource(job).create();
 
     ExportJob notReady =
         await("no-secret", j -> hasCondition(j, "Ready", "False", "SourceSecretMissing"));
@@ -138,11 +120,20 @@ class ExportJobReconcilerIT {
     assertThat(ExportJobs.condition(notReady, "Ready").orElseThrow().message)
         .contains("Secret warehouse-db not found")
         .contains("url, user, password");
-    assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
+    assertThat(
+            cluster
+                .client()
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace(cluster.namespace())
+                .withName("no-secret")
+                .get())
         .isNull();
     assertThat(eventReasons("no-secret")).contains("SourceSecretMissing");
 
-    client
+    cluster
+        .client()
         .resource(
             new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata()
@@ -150,17 +141,25 @@ class ExportJobReconcilerIT {
                 .endMetadata()
                 .withStringData(java.util.Map.of("url", "u", "user", "u", "password", "p"))
                 .build())
-        .inNamespace(namespace)
+        .inNamespace(cluster.namespace())
         .create();
 
     await("no-secret", j -> hasCondition(j, "Ready", "True", null));
-    assertThat(client.batch().v1().cronjobs().inNamespace(namespace).withName("no-secret").get())
+    assertThat(
+            cluster
+                .client()
+                .batch()
+                .v1()
+                .cronjobs()
+                .inNamespace(cluster.namespace())
+                .withName("no-secret")
+                .get())
         .isNotNull();
   }
 
   @Test
   void anExpiredEncryptionCertificateStopsTheJobUntilReplaced() throws Exception {
-    Path keys = output().resolveSibling("keys-" + namespace);
+    Path keys = output().resolveSibling("keys-" + cluster.namespace());
     Instant now = Instant.now();
     var expired =
         TestCertificates.rsa(
@@ -172,13 +171,13 @@ class ExportJobReconcilerIT {
             .endMetadata()
             .withStringData(java.util.Map.of("tls.crt", expired.certificatePem()))
             .build();
-    client.resource(secret).inNamespace(namespace).create();
+    cluster.client().resource(secret).inNamespace(cluster.namespace()).create();
     var job = ExportJobs.daily("sealed", "04:00", "UTC");
     job.getSpec().output = new dev.cdds.operator.api.Output();
     job.getSpec().output.encryption = new dev.cdds.operator.api.OutputEncryption();
     job.getSpec().output.encryption.certificateSecretRef =
         new dev.cdds.operator.api.SecretReference("recipient");
-    jobs.resource(job).create();
+    cluster.jobs().resource(job).create();
 
     ExportJob notReady =
         await("sealed", j -> hasCondition(j, "Ready", "False", "InvalidEncryptionCertificate"));
@@ -192,7 +191,7 @@ class ExportJobReconcilerIT {
 
     var current = TestCertificates.rsa(keys, "new-recipient");
     secret.setStringData(java.util.Map.of("tls.crt", current.certificatePem()));
-    client.resource(secret).inNamespace(namespace).update();
+    cluster.client().resource(secret).inNamespace(cluster.namespace()).update();
 
     await("sealed", j -> hasCondition(j, "Ready", "True", null));
     var env = cronJob("sealed").getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
@@ -208,17 +207,17 @@ class ExportJobReconcilerIT {
 
   @Test
   void suspendStopsTheCronJobAndResumeRecomputesTheNextRun() {
-    jobs.resource(ExportJobs.daily("slider", "04:30", "UTC")).create();
+    cluster.jobs().resource(ExportJobs.daily("slider", "04:30", "UTC")).create();
     await("slider", j -> hasCondition(j, "Ready", "True", null));
 
-    jobs.withName("slider").edit(j -> suspend(j, true));
+    cluster.jobs().withName("slider").edit(j -> suspend(j, true));
     ExportJob suspended = await("slider", j -> hasCondition(j, "Suspended", "True", null));
 
     assertThat(suspended.getStatus().state).isEqualTo(ExportJobState.Suspended);
     assertThat(suspended.getStatus().nextStartsAt).isNull();
     assertThat(cronJob("slider").getSpec().getSuspend()).isTrue();
 
-    jobs.withName("slider").edit(j -> suspend(j, false));
+    cluster.jobs().withName("slider").edit(j -> suspend(j, false));
     ExportJob resumed = await("slider", j -> hasCondition(j, "Suspended", "False", null));
 
     assertThat(resumed.getStatus().nextStartsAt).endsWith("T04:30:00Z");
@@ -227,22 +226,25 @@ class ExportJobReconcilerIT {
 
   @Test
   void editingAScheduledJobUpdatesItsCronJobInPlace() {
-    jobs.resource(ExportJobs.daily("edited", "05:00", "UTC")).create();
+    cluster.jobs().resource(ExportJobs.daily("edited", "05:00", "UTC")).create();
     await("edited", j -> hasCondition(j, "Ready", "True", null));
     String uid = cronJob("edited").getMetadata().getUid();
 
-    jobs.withName("edited")
+    cluster
+        .jobs()
+        .withName("edited")
         .edit(
             j -> {
               j.getSpec().schedule.time = "06:15";
               return j;
             });
 
-    client
+    cluster
+        .client()
         .batch()
         .v1()
         .cronjobs()
-        .inNamespace(namespace)
+        .inNamespace(cluster.namespace())
         .withName("edited")
         .waitUntilCondition(
             c -> "15 6 * * *".equals(c.getSpec().getSchedule()), 30, TimeUnit.SECONDS);
@@ -253,7 +255,7 @@ class ExportJobReconcilerIT {
   @Test
   void oneTimeJobRunsReportsProgressAndEndsSuspended() throws Exception {
     Files.writeString(marker("hold"), "");
-    jobs.resource(ExportJobs.once("once-now")).create();
+    cluster.jobs().resource(ExportJobs.once("once-now")).create();
 
     ExportJob running =
         await(
@@ -264,7 +266,10 @@ class ExportJobReconcilerIT {
     assertThat(running.getStatus().state).isEqualTo(ExportJobState.Running);
     assertThat(running.getStatus().currentRun.recordsTotal).isEqualTo(42);
     assertThat(running.getStatus().currentRun.startedAt).isNotNull();
-    assertThat(new Kubectl(controlPlane).run("get", "ej", "once-now", "-n", namespace).stdout())
+    assertThat(
+            new Kubectl(cluster.controlPlane())
+                .run("get", "ej", "once-now", "-n", cluster.namespace())
+                .stdout())
         .containsPattern(
             "once-now\\s+Test once-now\\s+ContactHistory\\s+Interaction\\s+Once\\s+Running\\s+50");
 
@@ -286,7 +291,7 @@ class ExportJobReconcilerIT {
     assertThat(done.getStatus().state).isEqualTo(ExportJobState.Suspended);
     assertThat(hasCondition(done, "Suspended", "True", "OneTimeJobStarted")).isTrue();
     assertThat(eventReasons("once-now")).contains("RunStarted", "RunSucceeded");
-    assertThat(operator.scrape())
+    assertThat(cluster.operator().scrape())
         .containsPattern(
             "cdds_export_runs_total\\{[^}]*exportjob=\"once-now\"[^}]*result=\"Succeeded\"[^}]*\\} 1\\.0")
         .containsPattern("cdds_export_records_total\\{[^}]*exportjob=\"once-now\"[^}]*\\} 42\\.0")
@@ -299,17 +304,18 @@ class ExportJobReconcilerIT {
     Instant startAt = Instant.now().plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
     var job = ExportJobs.once("once-later");
     job.getSpec().schedule.startAt = startAt.toString();
-    jobs.resource(job).create();
+    cluster.jobs().resource(job).create();
 
     ExportJob waiting = await("once-later", j -> j.getStatus().nextStartsAt != null);
     assertThat(waiting.getStatus().state).isEqualTo(ExportJobState.Scheduled);
     assertThat(waiting.getStatus().nextStartsAt).isEqualTo(startAt.toString());
     assertThat(
-            client
+            cluster
+                .client()
                 .batch()
                 .v1()
                 .jobs()
-                .inNamespace(namespace)
+                .inNamespace(cluster.namespace())
                 .withLabel("cdds.dev/exportjob", "once-later")
                 .list()
                 .getItems())
@@ -325,26 +331,26 @@ class ExportJobReconcilerIT {
 
   @Test
   void aCloneIsANewJobWithItsOwnHistory() {
-    jobs.resource(ExportJobs.once("original")).create();
+    cluster.jobs().resource(ExportJobs.once("original")).create();
     ExportJob original = await("original", j -> j.getStatus().history != null);
     var clone = new ExportJob();
     clone.getMetadata().setName("copy");
     clone.setSpec(original.getSpec());
     clone.getSpec().title = "Copy of " + original.getSpec().title;
 
-    jobs.resource(clone).create();
+    cluster.jobs().resource(clone).create();
     ExportJob copy = await("copy", j -> j.getStatus().history != null);
 
     assertThat(copy.getStatus().history)
         .singleElement()
         .satisfies(r -> assertThat(r.id).startsWith("copy-"));
-    assertThat(jobs.withName("original").get().getStatus().history).hasSize(1);
+    assertThat(cluster.jobs().withName("original").get().getStatus().history).hasSize(1);
   }
 
   @Test
   void failedRunIsRecordedWithThePodsReason() throws Exception {
     Files.writeString(marker("fail"), "");
-    jobs.resource(ExportJobs.once("once-fails")).create();
+    cluster.jobs().resource(ExportJobs.once("once-fails")).create();
 
     ExportJob failed = await("once-fails", j -> j.getStatus().history != null);
 
@@ -361,11 +367,11 @@ class ExportJobReconcilerIT {
   @Test
   void deletionIsRefusedWhileRunningAndCleansUpAfterwards() throws Exception {
     Files.writeString(marker("hold"), "");
-    jobs.resource(ExportJobs.once("busy")).create();
+    cluster.jobs().resource(ExportJobs.once("busy")).create();
     await("busy", j -> j.getStatus().currentRun != null);
-    var kubectl = new Kubectl(controlPlane);
+    var kubectl = new Kubectl(cluster.controlPlane());
 
-    var refused = kubectl.run("delete", "exportjob", "busy", "-n", namespace);
+    var refused = kubectl.run("delete", "exportjob", "busy", "-n", cluster.namespace());
 
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr())
@@ -374,7 +380,8 @@ class ExportJobReconcilerIT {
 
     Files.writeString(marker("release"), "");
     await("busy", j -> j.getStatus().history != null && j.getStatus().currentRun == null);
-    var deleted = kubectl.run("delete", "exportjob", "busy", "-n", namespace, "--wait=true");
+    var deleted =
+        kubectl.run("delete", "exportjob", "busy", "-n", cluster.namespace(), "--wait=true");
 
     assertThat(deleted.exitCode()).as(deleted.stderr()).isZero();
     for (var kind : new String[] {"job", "serviceaccount", "role", "rolebinding"}) {
@@ -387,7 +394,7 @@ class ExportJobReconcilerIT {
                       "-l",
                       "cdds.dev/exportjob=busy",
                       "-n",
-                      namespace,
+                      cluster.namespace(),
                       "--timeout=60s")
                   .exitCode())
           .as("%s of busy removed by the garbage collector", kind)
@@ -398,11 +405,11 @@ class ExportJobReconcilerIT {
   @Test
   void deletingTheRunningJobRecordsACancelledRun() throws Exception {
     Files.writeString(marker("hold"), "");
-    jobs.resource(ExportJobs.once("cancelled")).create();
+    cluster.jobs().resource(ExportJobs.once("cancelled")).create();
     String run =
         await("cancelled", j -> j.getStatus().currentRun != null).getStatus().currentRun.id;
 
-    client.batch().v1().jobs().inNamespace(namespace).withName(run).delete();
+    cluster.client().batch().v1().jobs().inNamespace(cluster.namespace()).withName(run).delete();
 
     ExportJob after = await("cancelled", j -> j.getStatus().history != null);
     assertThat(after.getStatus().history)
@@ -416,11 +423,12 @@ class ExportJobReconcilerIT {
     assertThat(after.getStatus().state).isEqualTo(ExportJobState.Suspended);
     // A one-time job whose run was cancelled is not started a second time.
     assertThat(
-            client
+            cluster
+                .client()
                 .batch()
                 .v1()
                 .jobs()
-                .inNamespace(namespace)
+                .inNamespace(cluster.namespace())
                 .withLabel("cdds.dev/exportjob", "cancelled")
                 .list()
                 .getItems())
@@ -432,12 +440,13 @@ class ExportJobReconcilerIT {
     Instant at =
         Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
     String time = at.atZone(ZoneId.of("UTC")).toLocalTime().toString();
-    jobs.resource(ExportJobs.daily("next-minute", time, "UTC")).create();
+    cluster.jobs().resource(ExportJobs.daily("next-minute", time, "UTC")).create();
 
     ExportJob ran =
-        client
+        cluster
+            .client()
             .resources(ExportJob.class)
-            .inNamespace(namespace)
+            .inNamespace(cluster.namespace())
             .withName("next-minute")
             .waitUntilCondition(
                 j -> j != null && j.getStatus() != null && j.getStatus().history != null,
@@ -462,11 +471,18 @@ class ExportJobReconcilerIT {
   }
 
   private CronJob cronJob(String name) {
-    return client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
+    return cluster
+        .client()
+        .batch()
+        .v1()
+        .cronjobs()
+        .inNamespace(cluster.namespace())
+        .withName(name)
+        .get();
   }
 
   private java.util.List<String> eventReasons(String name) {
-    return OperatorUnderTest.eventReasons(client, namespace, name);
+    return OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), name);
   }
 
   /** A file in the claim the fake export reads its orders from. */
@@ -475,11 +491,16 @@ class ExportJobReconcilerIT {
   }
 
   private Path output() {
-    return controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+    return cluster
+        .controlPlane()
+        .node()
+        .claimDirectory(cluster.namespace(), OperatorUnderTest.CLAIM);
   }
 
   private ExportJob await(String name, Predicate<ExportJob> condition) {
-    return jobs.withName(name)
+    return cluster
+        .jobs()
+        .withName(name)
         .waitUntilCondition(
             j -> j != null && j.getStatus() != null && condition.test(j), 90, TimeUnit.SECONDS);
   }

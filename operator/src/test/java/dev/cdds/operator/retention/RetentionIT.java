@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.DirectoryArchive;
-import dev.cdds.operator.storage.JobArchive;
+import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.S3Archive;
@@ -127,7 +127,7 @@ class RetentionIT {
    * incomplete; one run in use; and a folder that is not a run. 30 days deletes the first two, the
    * incomplete one and nothing else.
    */
-  private void checkBoundaries(JobArchive archive, String job, Consumer<String> withOldRun)
+  private void checkBoundaries(ExportJobArchive archive, String job, Consumer<String> withOldRun)
       throws IOException {
     String old = write(archive, run(job, NOW.minus(Duration.ofDays(31))), "part-00000.jsonl");
     withOldRun.accept(old);
@@ -156,7 +156,8 @@ class RetentionIT {
   }
 
   /** A complete run: one part and a manifest. */
-  private static String write(JobArchive archive, String runId, String part) throws IOException {
+  private static String write(ExportJobArchive archive, String runId, String part)
+      throws IOException {
     RunStore store = archive.run(runId);
     store.clear();
     write(store, part);
@@ -170,7 +171,7 @@ class RetentionIT {
     }
   }
 
-  private static void writeLoose(JobArchive archive, String folder) throws IOException {
+  private static void writeLoose(ExportJobArchive archive, String folder) throws IOException {
     archive.run(folder).clear();
     write(archive.run(folder), "README.txt");
   }

@@ -36,7 +36,7 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
         : controlPlane.client();
   }
 
-  private static ControlPlane controlPlane(ExtensionContext context) {
+  static ControlPlane controlPlane(ExtensionContext context) {
     return context
         .getRoot()
         .getStore(STORE)

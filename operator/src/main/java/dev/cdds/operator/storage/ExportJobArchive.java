@@ -8,7 +8,7 @@ import java.util.List;
  * <namespace>/<exportjob>/<run-id>/} of a volume or a bucket. Runs are written through {@link
  * #run(String)}, and expire by {@link #delete(String)}.
  */
-public interface JobArchive extends AutoCloseable {
+public interface ExportJobArchive extends AutoCloseable {
   /** The ids of the runs that have a folder here, complete or not. */
   List<String> runIds() throws IOException;
 

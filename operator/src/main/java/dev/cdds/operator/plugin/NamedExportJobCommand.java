@@ -6,7 +6,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What the commands on one named ExportJob share: the job's name and the global options. */
-abstract class OneJobCommand {
+abstract class NamedExportJobCommand {
   @ParentCommand KubectlCdds parent;
   @Spec CommandSpec spec;
 

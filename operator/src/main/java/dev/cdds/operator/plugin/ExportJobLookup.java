@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 
 /** Finding one ExportJob by name, with a clear message when there is none. */
-final class Jobs {
-  private Jobs() {}
+final class ExportJobLookup {
+  private ExportJobLookup() {}
 
   static Resource<ExportJob> named(KubernetesClient client, String namespace, String name) {
     return client.resources(ExportJob.class).inNamespace(namespace).withName(name);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  * spec is touched. The API server's rules decide (a started one-time job cannot be changed) and its
  * message is what the user reads; one refusal does not stop the others, but fails the command.
  */
-abstract class SliderCommand implements Callable<Integer> {
+abstract class SetSuspendCommand implements Callable<Integer> {
   @ParentCommand KubectlCdds parent;
   @Spec CommandSpec spec;
 
@@ -24,7 +24,7 @@ abstract class SliderCommand implements Callable<Integer> {
 
   private final boolean suspend;
 
-  SliderCommand(boolean suspend) {
+  SetSuspendCommand(boolean suspend) {
     this.suspend = suspend;
   }
 
@@ -34,11 +34,11 @@ abstract class SliderCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     int exit = 0;
     try (var client = parent.client()) {
-      String namespace = Jobs.namespace(parent, client);
+      String namespace = ExportJobLookup.namespace(parent, client);
       for (String name : names) {
         try {
-          Jobs.get(client, namespace, name);
-          Jobs.named(client, namespace, name)
+          ExportJobLookup.get(client, namespace, name);
+          ExportJobLookup.named(client, namespace, name)
               .patch(
                   PatchContext.of(PatchType.JSON_MERGE),
                   "{\"spec\":{\"suspend\":" + suspend + "}}");
