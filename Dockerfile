@@ -8,12 +8,16 @@
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY localcluster/pom.xml localcluster/
 COPY operator/pom.xml operator/
+# Dependencies first: a source change does not download them again. The operator's tests use the
+# localcluster module, which only the reactor build below can resolve, so this layer takes its
+# dependencies (most of the operator's) and the plugins.
+RUN mvn -B -q -pl localcluster -Dspotless.check.skip=true dependency:resolve dependency:resolve-plugins
 COPY examples/source/schema.sql examples/source/
-# Dependencies first: a source change does not download them again.
-RUN mvn -B -q -pl operator -Dspotless.check.skip=true dependency:resolve dependency:resolve-plugins
+COPY localcluster/src localcluster/src
 COPY operator/src operator/src
-RUN mvn -B -q -pl operator -Dspotless.check.skip=true -DskipTests package
+RUN mvn -B -q -pl operator -am -Dspotless.check.skip=true -DskipTests package
 
 # --- run: a JRE without shell or package manager, as a numeric non-root user ---
 FROM gcr.io/distroless/java17-debian12:nonroot

@@ -60,7 +60,7 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(ImageLaunchers launchers)
       throws IOException, InterruptedException {
     long began = System.nanoTime();
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     Files.createDirectories(work.resolve("logs"));
     Path binaries = binariesDirectory();
 

@@ -60,7 +60,7 @@ class PackageDependenciesTest {
         .whereLayer("exporter")
         .mayOnlyBeAccessedByLayers("entrypoint", "plugin")
         .whereLayer("retention")
-        .mayOnlyBeAccessedByLayers("reconciler", "exporter", "entrypoint")
+        .mayOnlyBeAccessedByLayers("reconciler", "entrypoint")
         .whereLayer("storage")
         .mayOnlyBeAccessedByLayers("retention", "exporter", "plugin", "entrypoint")
         .whereLayer("runcontract")

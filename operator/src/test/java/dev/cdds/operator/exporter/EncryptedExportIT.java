@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.localcluster.CommandResult;
 import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -78,7 +79,7 @@ class EncryptedExportIT {
 
   @BeforeAll
   void start() throws Exception {
-    Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path base = WorkDirectory.path();
     fixture.s3Server().createBucket(BUCKET);
     // A text only this test's records carry: found in the plain export, absent from sealed bytes.
     try (var db = fixture.postgres().connect()) {

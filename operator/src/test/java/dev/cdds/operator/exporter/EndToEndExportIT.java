@@ -7,6 +7,7 @@ import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -55,7 +56,7 @@ class EndToEndExportIT {
 
   @Test
   void oneTimeEncryptedExportWritesExactlyTheSelectedRowsAndRecordsTheRun() throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     try (var postgres = PostgresServer.start(work, "postgres-e2e")) {
       long expected;
       try (var db = postgres.connect()) {
@@ -165,7 +166,7 @@ class EndToEndExportIT {
 
   @Test
   void oneTimeExportToS3UploadsThePartsAndTheManifestWithCredentialsFromASecret() throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     try (var postgres = PostgresServer.start(work, "postgres-e2e-s3");
         var s3 = S3Server.start(work, "s3-e2e")) {
       long expected;

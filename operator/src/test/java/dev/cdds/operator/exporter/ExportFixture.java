@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
@@ -78,7 +79,7 @@ final class ExportFixture implements BeforeAllCallback {
       PostgresServer postgres, S3Server s3Server, S3Client s3, Path output, AtomicInteger runs)
       implements AutoCloseable {
     static Servers start() throws Exception {
-      Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+      Path work = WorkDirectory.path();
       var postgres = PostgresServer.start(work, "postgres-export");
       var s3Server = S3Server.start(work, "s3-export");
       s3Server.createBucket(BUCKET);

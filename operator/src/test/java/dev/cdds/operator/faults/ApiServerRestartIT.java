@@ -8,6 +8,7 @@ import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
@@ -44,7 +45,7 @@ class ApiServerRestartIT {
   @Test
   void anExportRunningThroughAnApiServerRestartCompletesOnceWithItsProgressResumed()
       throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     Path dir = work.resolve("apiserver-restart");
     if (Files.exists(dir)) {
       try (Stream<Path> paths = Files.walk(dir)) {

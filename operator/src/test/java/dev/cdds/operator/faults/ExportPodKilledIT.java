@@ -9,6 +9,7 @@ import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -50,7 +51,7 @@ class ExportPodKilledIT {
 
   @Test
   void aPodKilledMidwayIsRetriedAndTheOutputIsCompleteWithoutDuplicates() throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     try (var postgres = PostgresServer.start(work, "postgres-pod-killed")) {
       try (var db = postgres.connect()) {
         SampleData.load(db, ROWS, 21);

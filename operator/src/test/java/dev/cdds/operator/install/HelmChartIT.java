@@ -7,6 +7,7 @@ import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.Helm;
 import dev.cdds.localcluster.Kubectl;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.reconciler.OperatorRuntime;
@@ -43,7 +44,7 @@ class HelmChartIT {
 
   HelmChartIT(ControlPlane controlPlane) {
     this.controlPlane = controlPlane;
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     this.helm =
         new Helm(controlPlane.binary("helm"), controlPlane.kubeconfig(), work.resolve("helm"));
     this.kubectl = new Kubectl(controlPlane);

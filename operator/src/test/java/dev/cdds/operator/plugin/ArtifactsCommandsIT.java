@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -57,7 +58,7 @@ class ArtifactsCommandsIT {
 
   @BeforeAll
   void setUp() throws Exception {
-    Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path base = WorkDirectory.path();
     work = Files.createTempDirectory(base, "artifacts-");
     s3 = S3Server.start(base, "s3-artifacts");
     controlPlane.installCrds();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
@@ -51,7 +52,7 @@ class DataRetentionIT {
   @Test
   void anExpiredRunOfASuspendedJobIsDeletedByAPruneJobThroughAnOutageAndMarkedExpired()
       throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     try (var s3 = S3Server.start(work, "s3-retention-operator")) {
       controlPlane.installCrds();
       String namespace = TestNamespaces.create(client, "retention");
@@ -149,7 +150,7 @@ class DataRetentionIT {
 
   @Test
   void deletingAJobDeletesItsDataOnlyWhenItSaysSo() throws Exception {
-    Path work = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path work = WorkDirectory.path();
     try (var s3 = S3Server.start(work, "s3-delete-data")) {
       controlPlane.installCrds();
       String namespace = TestNamespaces.create(client, "delete-data");

@@ -3,6 +3,7 @@ package dev.cdds.operator.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
@@ -40,7 +41,7 @@ class RetentionIT {
 
   @BeforeAll
   void start() throws Exception {
-    Path base = Path.of(System.getProperty("cdds.testWorkDir", "target/it")).toAbsolutePath();
+    Path base = WorkDirectory.path();
     s3Server = S3Server.start(base, "s3-retention");
     s3Server.createBucket(BUCKET);
     s3 = s3Server.client();

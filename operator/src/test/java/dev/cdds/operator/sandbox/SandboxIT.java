@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.Repository;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
 import io.fabric8.kubernetes.client.Config;
@@ -28,10 +29,7 @@ import org.junit.jupiter.api.Test;
 class SandboxIT {
   @Test
   void upRunsTheProductAndDownLeavesNothingRunning() throws Exception {
-    Path dir =
-        Path.of(System.getProperty("cdds.testWorkDir", "target/it"))
-            .toAbsolutePath()
-            .resolve("sandbox");
+    Path dir = WorkDirectory.path().resolve("sandbox");
     sandbox(dir, "down", "--purge");
     List<Long> pids;
     try {
@@ -39,7 +37,14 @@ class SandboxIT {
       assertThat(up).contains("export KUBECONFIG=" + dir.resolve("kubeconfig"));
       Map<String, String> ready = ready(dir);
       pids = Files.readAllLines(dir.resolve("pids")).stream().map(Long::parseLong).toList();
-      assertThat(pids).hasSizeGreaterThanOrEqualTo(6).allMatch(SandboxIT::alive);
+      assertThat(pids).hasSizeGreaterThanOrEqualTo(7).allMatch(SandboxIT::alive);
+      // The demo runs the product's jar and the local cluster's module, never test code.
+      long sandbox = Long.parseLong(Files.readString(dir.resolve("sandbox.pid")).trim());
+      String commandLine =
+          Files.readString(Path.of("/proc/" + sandbox + "/cmdline")).replace('\0', ' ');
+      assertThat(commandLine)
+          .contains("dev.cdds.localcluster.Sandbox", "localcluster/target/classes")
+          .doesNotContain("test-classes");
 
       Config config = Config.fromKubeconfig(Files.readString(Path.of(ready.get("kubeconfig"))));
       try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
@@ -90,7 +95,7 @@ class SandboxIT {
                 l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
   }
 
-  /** Runs hack/sandbox with the test JVM's classpath (already built), output and errors merged. */
+  /** Runs hack/sandbox as a person does (the build is done), output and errors merged. */
   private static String sandbox(Path dir, String... args) throws Exception {
     var command =
         new java.util.ArrayList<>(
@@ -98,7 +103,6 @@ class SandboxIT {
     command.addAll(List.of(args));
     var builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("SANDBOX_DIR", dir.toString());
-    builder.environment().put("SANDBOX_CLASSPATH", System.getProperty("java.class.path"));
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(output).isZero();
