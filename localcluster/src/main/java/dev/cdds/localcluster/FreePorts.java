@@ -3,14 +3,60 @@ package dev.cdds.localcluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** A port free on 127.0.0.1 now, for a server the tests, the sandbox or a benchmark start. */
+/**
+ * Ports on 127.0.0.1 for the servers the tests, the sandbox and the benchmarks start as processes
+ * of their own. A port taken from the kernel (bind to 0, close) can be handed to someone else before
+ * the server binds it; so ports come from a range below the kernel's ephemeral ports, which it never
+ * hands out by itself, and each is reserved by a lock file that this JVM holds until it exits: two
+ * test runs at once never get the same port.
+ */
 public final class FreePorts {
+  /** Below the ephemeral range (32768–60999 on Linux by default). */
+  private static final int FIRST = 20_000;
+
+  private static final int COUNT = 12_000;
+  private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "cdds-ports");
+  private static final List<FileChannel> HELD = new ArrayList<>();
+
   private FreePorts() {}
 
-  public static int loopback() throws IOException {
-    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  public static synchronized int loopback() throws IOException {
+    Files.createDirectories(LOCKS);
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = FIRST + ThreadLocalRandom.current().nextInt(COUNT);
+      FileChannel channel =
+          FileChannel.open(
+              LOCKS.resolve(port + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        lock = null;
+      }
+      if (lock != null && bindable(port)) {
+        HELD.add(channel);
+        return port;
+      }
+      channel.close();
+    }
+    throw new IOException("no free port in " + FIRST + "-" + (FIRST + COUNT - 1) + " on 127.0.0.1");
+  }
+
+  private static boolean bindable(int port) {
+    try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException inUse) {
+      return false;
     }
   }
 }
