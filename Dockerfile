@@ -4,8 +4,13 @@
 #
 # Checked in CI by hadolint (hack/lint-dockerfile.sh); see docs/image.md.
 
+# The base images are arguments so that hack/image.sh can build this file without a registry, from
+# bases made of Debian packages; these defaults are what a normal build pulls.
+ARG BUILD_IMAGE=maven:3.9.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=gcr.io/distroless/java17-debian12:nonroot
+
 # --- build: the shaded jar, with the same Maven build as CI (tests run in CI, not here) ---
-FROM maven:3.9.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY localcluster/pom.xml localcluster/
@@ -20,7 +25,7 @@ COPY operator/src operator/src
 RUN mvn -B -q -pl operator -am -Dspotless.check.skip=true -DskipTests package
 
 # --- run: a JRE without shell or package manager, as a numeric non-root user ---
-FROM gcr.io/distroless/java17-debian12:nonroot
+FROM ${RUNTIME_IMAGE}
 COPY --from=build /src/operator/target/cdds-operator.jar /app/cdds-operator.jar
 USER 10001:10001
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process, so that

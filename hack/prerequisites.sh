@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a fresh Debian machine: a JDK 17, Maven, PostgreSQL
-# and a Go toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run again.
+# Installs what the build and the tests need on a fresh Debian machine: a JDK 17, Maven, PostgreSQL,
+# a container runtime with its image tools (podman, runc, mmdebstrap: hack/image.sh and the process
+# node) and a Go toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run
+# again.
 # Prints, as its last line, the PATH to use (with the fetched Go first when one was needed).
 set -euo pipefail
 
@@ -16,6 +18,11 @@ command -v curl >/dev/null || missing+=(curl)
 command -v unzip >/dev/null || missing+=(unzip)
 # The export tests run a real PostgreSQL server (Debian's), started by the tests themselves.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# Pods run as containers of the real image (docs/ci.md): podman on runc, base images from Debian's
+# packages by mmdebstrap, no registry.
+command -v podman >/dev/null || missing+=(podman)
+command -v runc >/dev/null || missing+=(runc)
+command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -qq

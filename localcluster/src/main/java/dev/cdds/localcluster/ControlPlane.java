@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +54,7 @@ public final class ControlPlane implements AutoCloseable {
 
   /**
    * Starts the control plane and a process node that runs pods of the images {@code launchers}
-   * knows; the product's image runs the jar named by the system property {@code cdds.operatorJar}.
+   * knows; the product's image runs as a container of the image {@code hack/image.sh} builds.
    */
   public static ControlPlane start(ImageLaunchers launchers)
       throws IOException, InterruptedException {
@@ -90,8 +89,7 @@ public final class ControlPlane implements AutoCloseable {
 
     URI server = URI.create(config.getMasterUrl());
     var endpoint = new ClusterEndpoint(server.getHost(), server.getPort(), caPem(config));
-    launchers.register(
-        OPERATOR_IMAGE, List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")));
+    launchers.asContainer(OPERATOR_IMAGE, ProductImage.name());
     var node = new ProcessNode(client, endpoint, launchers, work);
     node.start();
 

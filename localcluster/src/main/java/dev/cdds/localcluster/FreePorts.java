@@ -15,10 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Ports on 127.0.0.1 for the servers the tests, the sandbox and the benchmarks start as processes
- * of their own. A port taken from the kernel (bind to 0, close) can be handed to someone else before
- * the server binds it; so ports come from a range below the kernel's ephemeral ports, which it never
- * hands out by itself, and each is reserved by a lock file that this JVM holds until it exits: two
- * test runs at once never get the same port.
+ * of their own. A port taken from the kernel (bind to 0, close) can be handed to someone else
+ * before the server binds it; so ports come from a range below the kernel's ephemeral ports, which
+ * it never hands out by itself, and each is reserved by a lock file that this JVM holds until it
+ * exits: two test runs at once never get the same port.
  */
 public final class FreePorts {
   /** Below the ephemeral range (32768–60999 on Linux by default). */

@@ -7,16 +7,37 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which local program stands in for an image's entrypoint. A container with its own {@code command}
- * runs that command as a local program; one without needs a launcher for its image.
+ * How the process node runs a pod's image: as a real container of a local image (the container
+ * runtime enforces what kubelet would: user, read-only root, limits, mounts at their paths), or, as
+ * a fast path for tests that only need a process, as a local program standing in for the image's
+ * entrypoint. A container with its own {@code command} on that path runs the command as a local
+ * program.
  */
 public final class ImageLaunchers {
   private final Map<String, List<String>> byImagePrefix = new LinkedHashMap<>();
+  private final Map<String, String> localImages = new LinkedHashMap<>();
 
-  /** Images whose name (before the tag) equals or starts with {@code prefix} run {@code argv}. */
-  public ImageLaunchers register(String prefix, List<String> entrypoint) {
+  /**
+   * Images whose name (before the tag) equals or starts with {@code prefix} run as the local
+   * process {@code entrypoint}: no container, no limits, the host's filesystem.
+   */
+  public ImageLaunchers asProcess(String prefix, List<String> entrypoint) {
     byImagePrefix.put(prefix, List.copyOf(entrypoint));
     return this;
+  }
+
+  /** Images named {@code prefix}… run as containers of the local image {@code localImage}. */
+  public ImageLaunchers asContainer(String prefix, String localImage) {
+    localImages.put(prefix, localImage);
+    return this;
+  }
+
+  Optional<String> localImageFor(String image) {
+    String name = image.replaceFirst("[:@][^/]*$", "");
+    return localImages.entrySet().stream()
+        .filter(e -> name.equals(e.getKey()) || name.startsWith(e.getKey()))
+        .map(Map.Entry::getValue)
+        .findFirst();
   }
 
   Optional<List<String>> entrypointFor(String image) {

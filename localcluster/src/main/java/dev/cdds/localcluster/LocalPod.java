@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,7 @@ final class LocalPod {
   private final Path log;
   private final Path terminationLog;
   private volatile Process process;
+  private volatile Optional<ContainerRun> containerRun = Optional.empty();
   private volatile Instant startedAt;
 
   private LocalPod(Pod pod, Path dir, Path log) {
@@ -54,7 +56,10 @@ final class LocalPod {
     return new LocalPod(pod, dir, logsRoot.resolve(logName + ".log"));
   }
 
-  /** Resolves env and volumes, hands over the ServiceAccount token, and starts the process. */
+  /**
+   * Resolves env and volumes, hands over the ServiceAccount token, and starts the container (a
+   * local image's) or, on the fast path, the local process standing in for it.
+   */
   void start(KubernetesClient client, ClusterEndpoint cluster, ImageLaunchers launchers, Path pvcs)
       throws IOException {
     PodVolumes volumes = PodVolumes.prepare(client, pod, container, dir, pvcs);
@@ -62,16 +67,53 @@ final class LocalPod {
         container.getTerminationMessagePath() == null
             ? "/dev/termination-log"
             : container.getTerminationMessagePath();
+    Files.deleteIfExists(terminationLog);
+    Files.createFile(terminationLog);
+    // The container's user, whoever it is, writes its message there.
+    Files.setAttribute(terminationLog, "unix:mode", 0666);
     volumes.map(terminationPath, terminationLog);
-    Map<String, String> env = new HashMap<>(baseEnvironment(cluster));
-    if (!Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())) {
-      Path account = serviceAccountFiles(client, cluster);
-      volumes.map(PodVolumes.SERVICE_ACCOUNT_PATH, account);
-      // Where a client library looks when not at the well-known path (fabric8 reads these).
-      env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", account.resolve("token").toString());
-      env.put("KUBERNETES_CERTS_CA_FILE", account.resolve("ca.crt").toString());
-      env.put("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+    Optional<Path> account =
+        Boolean.FALSE.equals(pod.getSpec().getAutomountServiceAccountToken())
+            ? Optional.empty()
+            : Optional.of(serviceAccountFiles(client, cluster));
+    Optional<String> image = launchers.localImageFor(container.getImage());
+    ProcessBuilder builder;
+    if (image.isPresent()) {
+      account.ifPresent(a -> volumes.mapReadOnly(PodVolumes.SERVICE_ACCOUNT_PATH, a));
+      Map<String, String> env = new HashMap<>();
+      // What kubelet adds, then the pod's own variables: nothing of this machine.
+      env.put("KUBERNETES_SERVICE_HOST", cluster.host());
+      env.put("KUBERNETES_SERVICE_PORT", Integer.toString(cluster.port()));
+      env.putAll(new PodEnvironment(client, pod).resolve(container));
+      var prepared = ContainerRun.prepare(pod, container, image.get(), volumes, env);
+      containerRun = Optional.of(prepared.run());
+      builder = new ProcessBuilder(prepared.argv());
+      builder.environment().keySet().retainAll(List.of("PATH", "HOME"));
+      builder.environment().putAll(env);
+    } else {
+      builder = processBuilder(volumes, account, cluster, launchers, client);
     }
+    builder.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    startedAt = Instant.now();
+    process = builder.start();
+  }
+
+  /** The fast path: the image's stand-in as a local process, mount paths rewritten. */
+  private ProcessBuilder processBuilder(
+      PodVolumes volumes,
+      Optional<Path> account,
+      ClusterEndpoint cluster,
+      ImageLaunchers launchers,
+      KubernetesClient client) {
+    Map<String, String> env = new HashMap<>(baseEnvironment(cluster));
+    account.ifPresent(
+        a -> {
+          volumes.map(PodVolumes.SERVICE_ACCOUNT_PATH, a);
+          // Where a client library looks when not at the well-known path (fabric8 reads these).
+          env.put("KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", a.resolve("token").toString());
+          env.put("KUBERNETES_CERTS_CA_FILE", a.resolve("ca.crt").toString());
+          env.put("KUBERNETES_NAMESPACE", pod.getMetadata().getNamespace());
+        });
     new PodEnvironment(client, pod)
         .resolve(container)
         .forEach((k, v) -> env.put(k, volumes.rewrite(v)));
@@ -82,16 +124,10 @@ final class LocalPod {
             container.getImage(),
             rewriteAll(volumes, expandAll(container.getCommand(), env)),
             rewriteAll(volumes, expandAll(container.getArgs(), env)));
-
-    var builder =
-        new ProcessBuilder(argv)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    var builder = new ProcessBuilder(argv);
     builder.environment().clear();
     builder.environment().putAll(env);
-    startedAt = Instant.now();
-    process = builder.start();
+    return builder;
   }
 
   private Map<String, String> baseEnvironment(ClusterEndpoint cluster) {
@@ -157,10 +193,19 @@ final class LocalPod {
     return log;
   }
 
-  /** SIGTERM to the process and its children, SIGKILL after the grace period. */
+  /** SIGTERM to the container or the process and its children, SIGKILL after the grace period. */
   void stop(long graceSeconds) throws InterruptedException {
     Process p = process;
     if (p == null || !p.isAlive()) {
+      return;
+    }
+    if (containerRun.isPresent()) {
+      try {
+        containerRun.get().stop(graceSeconds);
+      } catch (IOException e) {
+        p.destroyForcibly();
+      }
+      p.waitFor();
       return;
     }
     p.descendants().forEach(ProcessHandle::destroy);
@@ -169,6 +214,25 @@ final class LocalPod {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor();
     }
+  }
+
+  /** SIGKILL at once, as the kernel's OOM killer or a node failure would. */
+  void kill() throws InterruptedException {
+    if (containerRun.isPresent()) {
+      try {
+        containerRun.get().kill();
+        return;
+      } catch (IOException e) {
+        // Then at least its podman client goes.
+      }
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /** Whether the kernel's OOM killer ended it (containers only: a process has no limit). */
+  boolean oomKilled() {
+    return containerRun.map(ContainerRun::oomKilled).orElse(false);
   }
 
   /** What the container wrote to its termination-message path, or the tail of its log. */

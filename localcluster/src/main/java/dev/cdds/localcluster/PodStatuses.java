@@ -54,6 +54,8 @@ final class PodStatuses {
   }
 
   static PodStatus terminated(LocalPod local, int exit) {
+    // Read always, so that the container's cgroup is freed; only a SIGKILL is the OOM killer's.
+    boolean oomKilled = local.oomKilled() && exit == 137;
     String message;
     try {
       message = local.terminationMessage(exit);
@@ -68,7 +70,7 @@ final class PodStatuses {
         new ContainerStateBuilder()
             .withNewTerminated()
             .withExitCode(exit)
-            .withReason(exit == 0 ? "Completed" : "Error")
+            .withReason(exit == 0 ? "Completed" : oomKilled ? "OOMKilled" : "Error")
             .withMessage(message.isEmpty() ? null : message)
             .withStartedAt(local.startedAt().toString())
             .withFinishedAt(Instant.now().toString())

@@ -11,22 +11,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local process can't have directories mounted at a container's paths, so each mount path is
- * mapped to a local directory and rewritten wherever it appears in the command, arguments and
- * environment. emptyDir lives with the pod, a PVC in a directory shared by every pod of the
- * namespace that claims it, Secrets and ConfigMaps are written out as files.
+ * A pod's volumes as local directories: emptyDir lives with the pod, a PVC in a directory shared by
+ * every pod of the namespace that claims it, Secrets and ConfigMaps are written out as files. A
+ * container gets them bind-mounted at their paths; a local process can't have directories mounted,
+ * so for it each mount path is rewritten wherever it appears in the command, arguments and
+ * environment.
  */
 final class PodVolumes {
   static final String SERVICE_ACCOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 
   private final Map<String, Path> mounts = new LinkedHashMap<>();
+  private final Set<String> readOnly = new HashSet<>();
+
+  /** Local directories a pod may write to (emptyDir, claims): the pod's fsGroup applies to them. */
+  private final Set<Path> writable = new LinkedHashSet<>();
 
   private PodVolumes() {}
 
@@ -53,6 +61,12 @@ final class PodVolumes {
       Path local = mount.getSubPath() == null ? dir : dir.resolve(mount.getSubPath());
       Files.createDirectories(local);
       volumes.mounts.put(mount.getMountPath(), local);
+      boolean files = volume.getSecret() != null || volume.getConfigMap() != null;
+      if (files || Boolean.TRUE.equals(mount.getReadOnly())) {
+        volumes.readOnly.add(mount.getMountPath());
+      } else {
+        volumes.writable.add(local);
+      }
     }
     return volumes;
   }
@@ -128,6 +142,25 @@ final class PodVolumes {
   /** Maps a container path (a file or directory) to a local one, as kubelet's mounts would. */
   void map(String containerPath, Path local) {
     mounts.put(containerPath, local);
+  }
+
+  /** The same, read-only in a container. */
+  void mapReadOnly(String containerPath, Path local) {
+    mounts.put(containerPath, local);
+    readOnly.add(containerPath);
+  }
+
+  /** Container path to local path, in the order the container's mounts were given. */
+  Map<String, Path> mounts() {
+    return Map.copyOf(mounts);
+  }
+
+  boolean readOnly(String containerPath) {
+    return readOnly.contains(containerPath);
+  }
+
+  Set<Path> writable() {
+    return Set.copyOf(writable);
   }
 
   /**

@@ -69,8 +69,11 @@ public final class ProcessNode implements AutoCloseable {
         .filter(p -> p.pod().getMetadata().getName().equals(name))
         .forEach(
             p -> {
-              p.process().descendants().forEach(ProcessHandle::destroyForcibly);
-              p.process().destroyForcibly();
+              try {
+                p.kill();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             });
   }
 

@@ -66,7 +66,7 @@ public final class Sandbox {
                 }));
     var launchers =
         new ImageLaunchers()
-            .register(ControlPlane.OPERATOR_IMAGE, List.of("java", "-jar", jar.toString()));
+            .asProcess(ControlPlane.OPERATOR_IMAGE, List.of("java", "-jar", jar.toString()));
     step("starting etcd, kube-apiserver, kube-controller-manager and the process node");
     var plane = LoopbackControlPlane.start(binaries, dir, launchers);
     started.add(plane);

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class FreePortsTest {
   @Test
-  void portsAskedForAtOnceAreDistinctAndFreeAndOutsideTheKernelsEphemeralRange()
-      throws Exception {
+  void portsAskedForAtOnceAreDistinctAndFreeAndOutsideTheKernelsEphemeralRange() throws Exception {
     Set<Integer> ports = ConcurrentHashMap.newKeySet();
     var pool = Executors.newFixedThreadPool(8);
     List<Future<?>> asked = new ArrayList<>();

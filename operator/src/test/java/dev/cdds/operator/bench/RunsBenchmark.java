@@ -36,7 +36,7 @@ public final class RunsBenchmark {
     // Small JVMs: 200 of them share the machine with the control plane.
     var launchers =
         new ImageLaunchers()
-            .register(
+            .asProcess(
                 ControlPlane.OPERATOR_IMAGE,
                 List.of(
                     "java",

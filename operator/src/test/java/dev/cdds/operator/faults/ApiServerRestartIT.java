@@ -6,6 +6,7 @@ import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.ImageLaunchers;
 import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.ProductImage;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
@@ -26,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -55,10 +55,7 @@ class ApiServerRestartIT {
       }
     }
     var launchers =
-        new ImageLaunchers()
-            .register(
-                ControlPlane.OPERATOR_IMAGE,
-                List.of("java", "-jar", System.getProperty("cdds.operatorJar", "")));
+        new ImageLaunchers().asContainer(ControlPlane.OPERATOR_IMAGE, ProductImage.name());
     try (var postgres = PostgresServer.start(work, "postgres-apiserver-restart");
         var plane = LoopbackControlPlane.start(ControlPlane.binariesDirectory(), dir, launchers)) {
       try (var db = postgres.connect()) {

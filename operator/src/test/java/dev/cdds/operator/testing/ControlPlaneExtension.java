@@ -46,7 +46,7 @@ public final class ControlPlaneExtension implements BeforeAllCallback, Parameter
               try {
                 return ControlPlane.start(
                     new ImageLaunchers()
-                        .register(
+                        .asProcess(
                             FakeExport.IMAGE,
                             List.of(
                                 "java",
