@@ -98,6 +98,25 @@ public final class PostgresServer implements AutoCloseable {
         "start");
   }
 
+  /**
+   * Serves TLS from now on with this certificate and key (PEM), as a database whose certificate a
+   * private CA signed; plain connections still work.
+   */
+  public void enableTls(Path certificate, Path key)
+      throws IOException, SQLException, InterruptedException {
+    Path cert = dataDir.resolve("server.crt");
+    Path ownKey = dataDir.resolve("server.key");
+    Files.copy(certificate, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(key, ownKey, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // PostgreSQL refuses a key others may read.
+    Files.setAttribute(ownKey, "unix:mode", 0600);
+    chownToPostgresIfRoot(dataDir);
+    try (Connection admin = connect()) {
+      admin.createStatement().execute("ALTER SYSTEM SET ssl = on");
+      admin.createStatement().execute("SELECT pg_reload_conf()");
+    }
+  }
+
   /** Whether this start created the database (else it found one). */
   public boolean created() {
     return created;
