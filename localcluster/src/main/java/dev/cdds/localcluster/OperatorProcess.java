@@ -2,8 +2,10 @@ package dev.cdds.localcluster;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,18 @@ public final class OperatorProcess implements AutoCloseable {
   public static OperatorProcess start(
       Path jar, List<String> jvmOptions, List<String> operatorOptions, Path kubeconfig, Path log)
       throws IOException {
+    return start(jar, jvmOptions, operatorOptions, kubeconfig, log, Map.of());
+  }
+
+  /** The same with more environment, such as the {@code POD_NAME} that names it in the Lease. */
+  public static OperatorProcess start(
+      Path jar,
+      List<String> jvmOptions,
+      List<String> operatorOptions,
+      Path kubeconfig,
+      Path log,
+      Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar.toString(), "operator"));
@@ -31,11 +45,34 @@ public final class OperatorProcess implements AutoCloseable {
     var launch = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     launch.environment().put("KUBECONFIG", kubeconfig.toString());
     launch.environment().remove("JAVA_TOOL_OPTIONS");
+    launch.environment().putAll(environment);
     return new OperatorProcess(launch.start());
   }
 
   public long pid() {
     return process.pid();
+  }
+
+  /** Sends a signal (STOP, CONT…) to the process, as {@code kill -SIGNAL} does. */
+  public void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + pid() + " failed");
+    }
+  }
+
+  /** Whether it exited within {@code timeout}. */
+  public boolean waitForExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int exitValue() {
+    return process.exitValue();
+  }
+
+  /** SIGKILL, as a node failure or the OOM killer ends it: no graceful shutdown. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   @Override

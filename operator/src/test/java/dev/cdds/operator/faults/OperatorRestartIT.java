@@ -12,18 +12,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A run that finishes while the operator is away is recorded once when it comes back. */
+/**
+ * A run that finishes while the operator is away (killed with SIGKILL mid-run, no graceful
+ * shutdown) is recorded once when another replica takes over.
+ */
 class OperatorRestartIT {
   @RegisterExtension
   static final OperatorExtension cluster = OperatorExtension.namespaceOnly("restart");
 
   @Test
-  void operatorStoppedMidRunRecordsExactlyOneHistoryEntryAfterRestart() throws Exception {
+  void operatorKilledMidRunRecordsExactlyOneHistoryEntryAfterRestart() throws Exception {
     var output = Files.createDirectories(cluster.claim());
     Files.writeString(output.resolve("hold"), "");
 
     String runId;
-    try (var first = cluster.start("first")) {
+    try (var first = cluster.startProcess("first")) {
       cluster.jobs().resource(ExportJobs.once("survivor")).create();
       runId =
           cluster
@@ -39,6 +42,7 @@ class OperatorRestartIT {
               .getStatus()
               .currentRun
               .id;
+      first.kill();
     }
     Files.writeString(output.resolve("release"), "");
     cluster

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,55 @@ class LeaderElectionIT {
       assertThat(reconciliations(beta.scrape())).isPositive();
     } finally {
       alpha.close();
+    }
+  }
+
+  @Test
+  void aLeaderFrozenPastItsLeaseIsReplacedAndExitsWhenItWakesWithoutARunStartedTwice()
+      throws Exception {
+    var leases =
+        cluster
+            .client()
+            .leases()
+            .inNamespace(cluster.namespace())
+            .withName(OperatorRuntime.LEASE_NAME);
+    try (var gamma = cluster.startProcess("gamma")) {
+      leases.waitUntilCondition(l -> holder(l).equals("gamma"), 90, TimeUnit.SECONDS);
+      try (var delta = cluster.startProcess("delta")) {
+        // No graceful hand-over: the leader stops, as a stalled node or a long GC pause stops it.
+        gamma.signal("STOP");
+        leases.waitUntilCondition(l -> holder(l).equals("delta"), 90, TimeUnit.SECONDS);
+        cluster.jobs().resource(ExportJobs.once("after-freeze")).create();
+        var done =
+            cluster
+                .jobs()
+                .withName("after-freeze")
+                .waitUntilCondition(
+                    j -> j.getStatus() != null && j.getStatus().history != null,
+                    90,
+                    TimeUnit.SECONDS);
+
+        gamma.signal("CONT");
+
+        assertThat(gamma.waitForExit(Duration.ofSeconds(60)))
+            .as("the old leader exits once it sees it lost the Lease")
+            .isTrue();
+        assertThat(gamma.exitValue()).isEqualTo(1);
+        assertThat(holder(leases.get())).isEqualTo("delta");
+        assertThat(done.getStatus().history).singleElement();
+        assertThat(
+                cluster
+                    .client()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(cluster.namespace())
+                    .withLabel("cdds.dev/exportjob", "after-freeze")
+                    .list()
+                    .getItems())
+            .as("one Job for the one run")
+            .hasSize(1);
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.cdds.operator.testing;
 
 import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.FreePorts;
+import dev.cdds.localcluster.OperatorProcess;
+import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
@@ -8,7 +11,11 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -74,6 +81,29 @@ public final class OperatorExtension implements BeforeAllCallback, AfterAllCallb
 
   public OperatorRuntime start(String identity) throws Exception {
     return start(identity, OperatorUnderTest.settings());
+  }
+
+  /**
+   * A replica as its own process, from the built jar, with the test settings: one that can be
+   * killed (SIGKILL) or frozen (SIGSTOP) as a real one can.
+   */
+  public OperatorProcess startProcess(String name) throws IOException {
+    Path logs = Files.createDirectories(WorkDirectory.path().resolve("logs"));
+    return OperatorProcess.start(
+        Path.of(System.getProperty("cdds.operatorJar")),
+        List.of(),
+        List.of(
+            "--export-image=" + FakeExport.IMAGE + ":test",
+            "--namespaces=" + namespace,
+            "--default-claim=" + OperatorUnderTest.CLAIM,
+            "--backoff-limit=0",
+            "--export-cpu-request=100m",
+            "--export-memory=256Mi",
+            "--leader-election-namespace=" + namespace,
+            "--http-port=" + FreePorts.loopback()),
+        controlPlane.kubeconfig(),
+        logs.resolve(namespace + "_operator-" + name + ".log"),
+        Map.of("POD_NAME", name));
   }
 
   public ControlPlane controlPlane() {
