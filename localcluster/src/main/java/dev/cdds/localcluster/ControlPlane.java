@@ -157,6 +157,13 @@ public final class ControlPlane implements AutoCloseable {
     return ServiceAccountClients.of(client, ca, namespace, serviceAccount);
   }
 
+  /** Writes a kubeconfig authenticated as a ServiceAccount to {@code file}, for another process. */
+  public Path kubeconfigAs(String namespace, String serviceAccount, Path file) throws IOException {
+    Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
+    String ca = Base64.getEncoder().encodeToString(caPem(admin).getBytes(StandardCharsets.UTF_8));
+    return Kubeconfigs.writeFor(client, ca, namespace, serviceAccount, file);
+  }
+
   public ProcessNode node() {
     return node;
   }

@@ -103,10 +103,11 @@ public final class LoopbackControlPlane implements AutoCloseable {
     Path kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(
         kubeconfig,
-        kubeconfig(
+        Kubeconfigs.of(
             "https://127.0.0.1:" + apiPort,
             Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)),
-            token));
+            token,
+            "demo"));
     KubernetesClient client =
         new KubernetesClientBuilder().withConfig(config(apiPort, ca, token)).build();
     Awaitility.await("kube-apiserver ready")
@@ -165,14 +166,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
 
   /** Writes a kubeconfig authenticated as a ServiceAccount to {@code file}, for another process. */
   public Path kubeconfigAs(String namespace, String serviceAccount, Path file) throws IOException {
-    String token = ServiceAccountClients.token(client, namespace, serviceAccount);
-    Files.writeString(
-        file,
-        kubeconfig(
-            client.getConfiguration().getMasterUrl(),
-            client.getConfiguration().getCaCertData(),
-            token));
-    return file;
+    return Kubeconfigs.writeFor(
+        client, client.getConfiguration().getCaCertData(), namespace, serviceAccount, file);
   }
 
   public ProcessNode node() {
@@ -268,29 +263,5 @@ public final class LoopbackControlPlane implements AutoCloseable {
         .withCaCertData(Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)))
         .withOauthToken(token)
         .build();
-  }
-
-  private static String kubeconfig(String server, String caData, String token) {
-    return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: sandbox
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: sandbox-admin
-          user:
-            token: %s
-        contexts:
-        - name: sandbox
-          context:
-            cluster: sandbox
-            user: sandbox-admin
-            namespace: demo
-        current-context: sandbox
-        """
-        .formatted(server, caData, token);
   }
 }

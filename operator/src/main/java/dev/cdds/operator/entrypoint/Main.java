@@ -21,9 +21,24 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line; a failure is one line on stderr ("error: …") and exit code 1. */
+  /**
+   * The command line; a failure is one line on stderr ("error: …") and exit code 1, a usage error
+   * one line saying where the help is and exit code 2.
+   */
   public static CommandLine commandLine() {
     var line = new CommandLine(new Main());
+    line.setParameterExceptionHandler(
+        (e, args) -> {
+          String command =
+              e.getCommandLine()
+                  .getCommandSpec()
+                  .qualifiedName()
+                  .replaceFirst("^cdds-operator cdds\\b", "kubectl cdds");
+          var err = e.getCommandLine().getErr();
+          err.println("error: " + e.getMessage() + " (see " + command + " --help)");
+          err.flush();
+          return 2;
+        });
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("error: " + KubectlCdds.message(e));

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +60,9 @@ public final class KubectlCdds {
       description = "kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.")
   String kubeconfig;
 
+  /** The API server the last client was made for, to name it when it cannot be reached. */
+  private static volatile String server;
+
   /** A client for the chosen kubeconfig and context. */
   KubernetesClient client() {
     if (kubeconfig != null) {
@@ -66,6 +72,10 @@ public final class KubectlCdds {
     if (namespace != null) {
       config.setNamespace(namespace);
     }
+    // A person waits for the answer: a server that does not answer is said at once, as kubectl
+    // does, not retried with backoff for half a minute.
+    config.setRequestRetryBackoffLimit(0);
+    server = config.getMasterUrl();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
@@ -77,12 +87,30 @@ public final class KubectlCdds {
     return Optional.of(client.getNamespace() == null ? "default" : client.getNamespace());
   }
 
-  /** What went wrong in one line: the API server's own message where there is one. */
+  /**
+   * What went wrong in one line: the API server's own message where there is one, the server's
+   * address when it could not be reached.
+   */
   public static String message(Exception e) {
     if (e instanceof KubernetesClientException k && k.getStatus() != null) {
       String message = k.getStatus().getMessage();
       if (message != null) {
         return message;
+      }
+    }
+    if (e instanceof KubernetesClientException) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof ConnectException
+            || cause instanceof UnknownHostException
+            || cause instanceof HttpTimeoutException) {
+          return "cannot reach the Kubernetes API server"
+              + (server == null ? "" : " at " + server)
+              + ": "
+              + (cause instanceof ConnectException
+                  ? "connection refused"
+                  : cause instanceof UnknownHostException ? "unknown host" : "no answer in time")
+              + " (is the cluster up, and the kubeconfig context the right one?)";
+        }
       }
     }
     return e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
