@@ -3,6 +3,6 @@
 # the CRD in crds/ and the reference docs/api.md. The build fails while they are out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl operator test -Dtest=GeneratedFilesTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -pl operator -am test -Dtest=GeneratedFilesTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dcdds.writeGenerated=true -Dspotless.check.skip=true
 echo "regenerated crds/, the Helm chart's copies and docs/api.md"

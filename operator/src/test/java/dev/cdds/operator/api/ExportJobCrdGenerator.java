@@ -91,6 +91,9 @@ public final class ExportJobCrdGenerator {
     for (String field : List.of("scheduledAt", "startedAt", "estimatedCompletionAt")) {
       dateTime(status, "currentRun", field);
     }
+    for (String field : List.of("checkedAt", "deletedUpTo", "oldestKeptRun")) {
+      dateTime(status, "retention", field);
+    }
     JSONSchemaProps history = status.getProperties().get("history").getItems().getSchema();
     for (String field :
         List.of("scheduledAt", "startedAt", "finishedAt", "windowStart", "windowEnd")) {

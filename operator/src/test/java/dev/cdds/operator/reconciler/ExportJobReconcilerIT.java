@@ -410,6 +410,46 @@ class ExportJobReconcilerIT {
   }
 
   @Test
+  void theForceDeleteAnnotationLetsARunningJobGo() throws Exception {
+    Files.writeString(marker("hold"), "");
+    cluster.jobs().resource(ExportJobs.once("stuck")).create();
+    await("stuck", j -> j.getStatus().currentRun != null);
+    var kubectl = new Kubectl(cluster.controlPlane());
+    assertThat(kubectl.run("delete", "exportjob", "stuck", "-n", cluster.namespace()).exitCode())
+        .as("refused without the annotation")
+        .isNotZero();
+
+    var annotated =
+        kubectl.run(
+            "annotate",
+            "exportjob",
+            "stuck",
+            "cdds.dev/force-delete=true",
+            "-n",
+            cluster.namespace());
+    var deleted =
+        kubectl.run("delete", "exportjob", "stuck", "-n", cluster.namespace(), "--wait=true");
+
+    assertThat(annotated.exitCode()).as(annotated.stderr()).isZero();
+    assertThat(deleted.exitCode()).as(deleted.stderr()).isZero();
+    assertThat(cluster.jobs().withName("stuck").get()).isNull();
+    // Its running Job goes with it (owner reference), so nothing keeps exporting.
+    assertThat(
+            kubectl
+                .run(
+                    "wait",
+                    "--for=delete",
+                    "job",
+                    "-l",
+                    "cdds.dev/exportjob=stuck",
+                    "-n",
+                    cluster.namespace(),
+                    "--timeout=60s")
+                .exitCode())
+        .isZero();
+  }
+
+  @Test
   void deletingTheRunningJobRecordsACancelledRun() throws Exception {
     Files.writeString(marker("hold"), "");
     cluster.jobs().resource(ExportJobs.once("cancelled")).create();
