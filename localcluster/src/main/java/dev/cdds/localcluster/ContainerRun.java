@@ -67,6 +67,9 @@ final class ContainerRun {
             "host",
             "--hostname",
             pod.getMetadata().getName(),
+            // As kubelet's /etc/hosts: the pod's own name resolves.
+            "--add-host",
+            pod.getMetadata().getName() + ":127.0.0.1",
             "--ulimit",
             "nofile=20000:20000",
             "--ulimit",
@@ -108,6 +111,10 @@ final class ContainerRun {
 
   /** The command and the container it starts. */
   record Prepared(List<String> argv, ContainerRun run) {}
+
+  String name() {
+    return name;
+  }
 
   /** SIGTERM, then SIGKILL after the grace period, as kubelet stops a container. */
   void stop(long graceSeconds) throws IOException, InterruptedException {

@@ -10,6 +10,8 @@ final class KubeControllerManager implements AutoCloseable {
   static final List<String> CONTROLLERS =
       List.of(
           "job-controller",
+          "deployment-controller",
+          "replicaset-controller",
           "cronjob-controller",
           "garbage-collector-controller",
           "ttl-after-finished-controller",

@@ -30,6 +30,8 @@ final class LocalPod {
   private volatile Process process;
   private volatile Optional<ContainerRun> containerRun = Optional.empty();
   private volatile Instant startedAt;
+  private final Optional<ReadinessProbe> readiness;
+  private volatile boolean ready;
 
   private LocalPod(Pod pod, Path dir, Path log) {
     this.pod = pod;
@@ -37,6 +39,8 @@ final class LocalPod {
     this.dir = dir;
     this.log = log;
     this.terminationLog = dir.resolve("termination-log");
+    this.readiness = ReadinessProbe.of(container);
+    this.ready = readiness.isEmpty();
   }
 
   static LocalPod of(Pod pod, Path podsRoot, Path logsRoot) throws IOException {
@@ -179,6 +183,26 @@ final class LocalPod {
 
   Process process() {
     return process;
+  }
+
+  /** How kubelet would name it: the container runtime's id, here podman's name or the pid. */
+  String containerId() {
+    return containerRun.map(c -> "podman://" + c.name()).orElse("process://" + process.pid());
+  }
+
+  Optional<ReadinessProbe> readiness() {
+    return readiness;
+  }
+
+  boolean ready() {
+    return ready;
+  }
+
+  /** Records a probe's result; whether readiness changed. */
+  boolean probed(boolean succeeded) {
+    boolean changed = succeeded != ready;
+    ready = succeeded;
+    return changed;
   }
 
   Instant startedAt() {

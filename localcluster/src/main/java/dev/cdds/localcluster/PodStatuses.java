@@ -40,12 +40,14 @@ final class PodStatuses {
         .build();
   }
 
+  /** Started, and Ready once its readiness probe (if any) succeeded. */
   static PodStatus running(LocalPod local) {
     return started(
         local,
         "Running",
         true,
-        null,
+        local.ready(),
+        local.ready() ? null : "ContainersNotReady",
         new ContainerStateBuilder()
             .withNewRunning()
             .withStartedAt(local.startedAt().toString())
@@ -62,11 +64,7 @@ final class PodStatuses {
     } catch (IOException e) {
       message = "termination message unreadable: " + e.getMessage();
     }
-    return started(
-        local,
-        exit == 0 ? "Succeeded" : "Failed",
-        false,
-        "PodCompleted",
+    ContainerState ended =
         new ContainerStateBuilder()
             .withNewTerminated()
             .withExitCode(exit)
@@ -74,14 +72,40 @@ final class PodStatuses {
             .withMessage(message.isEmpty() ? null : message)
             .withStartedAt(local.startedAt().toString())
             .withFinishedAt(Instant.now().toString())
-            .withContainerID("process://" + local.process().pid())
+            .withContainerID(local.containerId())
             .endTerminated()
-            .build());
+            .build();
+    String restartPolicy = local.pod().getSpec().getRestartPolicy();
+    if ("Always".equals(restartPolicy) || ("OnFailure".equals(restartPolicy) && exit != 0)) {
+      // kubelet would restart the container with a backoff; this node does not restart, but
+      // says so as kubelet does meanwhile, so that no controller replaces the pod in a loop.
+      PodStatus waiting =
+          started(
+              local,
+              "Running",
+              false,
+              false,
+              "ContainersNotReady",
+              new ContainerStateBuilder()
+                  .withNewWaiting()
+                  .withReason("CrashLoopBackOff")
+                  .withMessage("the process node does not restart containers")
+                  .endWaiting()
+                  .build());
+      waiting.getContainerStatuses().get(0).setLastState(ended);
+      return waiting;
+    }
+    return started(local, exit == 0 ? "Succeeded" : "Failed", false, false, "PodCompleted", ended);
   }
 
   /** A pod whose container has started, with its readiness and its container's state. */
   private static PodStatus started(
-      LocalPod local, String phase, boolean ready, String notReadyReason, ContainerState state) {
+      LocalPod local,
+      String phase,
+      boolean started,
+      boolean ready,
+      String notReadyReason,
+      ContainerState state) {
     var container = local.pod().getSpec().getContainers().get(0);
     String readiness = ready ? "True" : "False";
     return new PodStatusBuilder()
@@ -99,9 +123,9 @@ final class PodStatuses {
                 .withName(container.getName())
                 .withImage(container.getImage())
                 .withImageID("")
-                .withContainerID("process://" + local.process().pid())
+                .withContainerID(local.containerId())
                 .withReady(ready)
-                .withStarted(ready)
+                .withStarted(started)
                 .withRestartCount(0)
                 .withState(state)
                 .build())

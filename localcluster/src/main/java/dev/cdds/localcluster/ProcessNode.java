@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ public final class ProcessNode implements AutoCloseable {
   private final ExecutorService events =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "process-node"));
   private final Map<String, LocalPod> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService probes =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "process-node-probes"));
   private SharedIndexInformer<Pod> informer;
 
   ProcessNode(
@@ -156,7 +159,32 @@ public final class ProcessNode implements AutoCloseable {
     running.put(uid, local);
     LOG.info("pod {} started as pid {}", key(pod), local.process().pid());
     reportStatus(pod, PodStatuses.running(local));
+    local
+        .readiness()
+        .ifPresent(
+            probe -> {
+              var probing =
+                  probes.scheduleAtFixedRate(
+                      () -> probe(local, probe),
+                      probe.initialDelay().toMillis(),
+                      probe.period().toMillis(),
+                      TimeUnit.MILLISECONDS);
+              local.process().onExit().thenRun(() -> probing.cancel(false));
+            });
     local.process().onExit().thenRunAsync(() -> finished(local), events);
+  }
+
+  /** One readiness probe; a change of readiness is reported like any other state change. */
+  private void probe(LocalPod local, ReadinessProbe probe) {
+    if (local.probed(probe.succeeds())) {
+      events.execute(
+          () -> {
+            if (running.containsKey(local.pod().getMetadata().getUid())) {
+              LOG.info("pod {} ready={}", key(local.pod()), local.ready());
+              reportStatus(local.pod(), PodStatuses.running(local));
+            }
+          });
+    }
   }
 
   private void finished(LocalPod local) {
@@ -246,6 +274,7 @@ public final class ProcessNode implements AutoCloseable {
     if (informer != null) {
       informer.close();
     }
+    probes.shutdownNow();
     events.shutdown();
     events.awaitTermination(5, TimeUnit.SECONDS);
     for (LocalPod local : List.copyOf(running.values())) {

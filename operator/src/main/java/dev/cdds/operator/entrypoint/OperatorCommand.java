@@ -123,9 +123,10 @@ final class OperatorCommand implements Callable<Integer> {
                 .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
                 .or(() -> Optional.ofNullable(client.getNamespace()))
             : Optional.empty();
-    String identity =
-        Optional.ofNullable(System.getenv("POD_NAME"))
-            .orElse(java.net.InetAddress.getLocalHost().getHostName());
+    String identity = System.getenv("POD_NAME");
+    if (identity == null) {
+      identity = java.net.InetAddress.getLocalHost().getHostName();
+    }
     var stopped = new CountDownLatch(1);
     try (var runtime =
         OperatorRuntime.start(

@@ -4,23 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.localcluster.CommandResult;
 import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.FreePorts;
 import dev.cdds.localcluster.Helm;
 import dev.cdds.localcluster.Kubectl;
+import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
-import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Helm chart against the real API server: it lints and renders, its values schema refuses bad
- * values, it installs, its RBAC is enough for the operator (run in-process as the chart's
- * ServiceAccount) and no more, and upgrade and uninstall leave nothing behind.
+ * values, it installs, its Deployment's operator pod runs from the image (a container, with the
+ * chart's args, env, probes, security context and resources), becomes ready and runs an export; its
+ * RBAC is enough for that and no more; upgrade and uninstall leave nothing behind.
  */
 @ExtendWith(ControlPlaneExtension.class)
 class HelmChartIT {
@@ -123,6 +125,8 @@ class HelmChartIT {
     // The policy other tests applied without Helm; the chart installs (and owns) its own copy.
     removeDeletionPolicy(admin);
     try {
+      // Pods share the host's network here: the operator's port must be free on it.
+      int port = FreePorts.loopback();
       assertSucceeded(
           helm.run(
               "install",
@@ -131,7 +135,11 @@ class HelmChartIT {
               "-n",
               release,
               "--set",
-              "watchNamespaces={" + watched + "}"));
+              "watchNamespaces={" + watched + "}",
+              "--set",
+              "metrics.port=" + port,
+              "--set",
+              "export.defaultClaim=" + OperatorUnderTest.CLAIM));
 
       assertThat(admin.apps().deployments().inNamespace(release).withName(SERVICE_ACCOUNT).get())
           .isNotNull();
@@ -147,7 +155,7 @@ class HelmChartIT {
                   .get())
           .isNotNull();
 
-      runsAnExportAsTheChartsServiceAccount(release, watched);
+      theChartsOperatorPodBecomesReadyAndRunsAnExport(release, watched);
       assertCanI(release, watched, other);
 
       assertSucceeded(
@@ -194,20 +202,42 @@ class HelmChartIT {
     }
   }
 
-  private void runsAnExportAsTheChartsServiceAccount(String release, String watched)
+  /**
+   * The chart's Deployment, run by the real deployment and replicaset controllers: its pod runs as
+   * a container of the image, passes its readiness probe, and its operator runs an export from a
+   * real PostgreSQL through a real export pod, with the chart's RBAC.
+   */
+  private void theChartsOperatorPodBecomesReadyAndRunsAnExport(String release, String watched)
       throws Exception {
     KubernetesClient admin = controlPlane.client();
-    OperatorUnderTest.prepareNamespace(admin, watched);
-    try (KubernetesClient asOperator = controlPlane.clientAs(release, SERVICE_ACCOUNT);
-        var operator =
-            OperatorRuntime.start(
-                asOperator,
-                OperatorUnderTest.settings(),
-                Set.of(watched),
-                Optional.of(release),
-                "helm-installed",
-                0,
-                () -> {})) {
+    var deployment = admin.apps().deployments().inNamespace(release).withName(SERVICE_ACCOUNT);
+    deployment.waitUntilCondition(
+        d ->
+            d.getStatus() != null
+                && d.getStatus().getReadyReplicas() != null
+                && d.getStatus().getReadyReplicas() == 1,
+        180,
+        TimeUnit.SECONDS);
+    Pod pod =
+        admin
+            .pods()
+            .inNamespace(release)
+            .withLabel("app.kubernetes.io/name", "cdds-operator")
+            .list()
+            .getItems()
+            .get(0);
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getContainerID())
+        .as("run by the container runtime")
+        .startsWith("podman://");
+    assertThat(pod.getSpec().getContainers().get(0).getImage())
+        .startsWith(ControlPlane.OPERATOR_IMAGE + ":");
+
+    try (var postgres = PostgresServer.start(WorkDirectory.path(), "postgres-helm")) {
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 500, 9);
+      }
+      OperatorUnderTest.prepareNamespace(
+          admin, watched, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
       admin
           .resources(ExportJob.class)
           .inNamespace(watched)
@@ -221,12 +251,13 @@ class HelmChartIT {
               .withName("first")
               .waitUntilCondition(
                   j -> j.getStatus() != null && j.getStatus().history != null,
-                  120,
+                  180,
                   TimeUnit.SECONDS);
 
       assertThat(done.getStatus().history.get(0).result)
           .as(done.getStatus().history.get(0).message)
           .isEqualTo(RunResult.Succeeded);
+      assertThat(done.getStatus().history.get(0).records).isPositive();
       assertThat(OperatorUnderTest.eventReasons(admin, watched, "first")).isNotEmpty();
     }
   }
