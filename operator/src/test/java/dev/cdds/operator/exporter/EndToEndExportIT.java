@@ -2,6 +2,7 @@ package dev.cdds.operator.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
@@ -34,6 +35,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,18 +61,17 @@ class EndToEndExportIT {
   void oneTimeEncryptedExportWritesExactlyTheSelectedRowsAndRecordsTheRun() throws Exception {
     Path work = WorkDirectory.path();
     try (var postgres = PostgresServer.start(work, "postgres-e2e")) {
-      long expected;
+      Map<Long, JsonNode> selected = new LinkedHashMap<>();
       try (var db = postgres.connect()) {
         SampleData.load(db, 5_000, 11);
-        var rs =
-            db.createStatement()
-                .executeQuery(
-                    "SELECT count(*) FROM interactions WHERE media_type IN ('chat', 'email')"
-                        + " AND started_at >= '2026-02-01T00:00:00Z'"
-                        + " AND started_at < '2026-04-01T00:00:00Z'");
-        rs.next();
-        expected = rs.getLong(1);
+        SourceRows.asJson(
+                db,
+                "interactions",
+                "media_type IN ('chat', 'email') AND started_at >= '2026-02-01T00:00:00Z'"
+                    + " AND started_at < '2026-04-01T00:00:00Z'")
+            .forEach((id, row) -> selected.put(id, SourceRows.normalized(row)));
       }
+      long expected = selected.size();
       controlPlane.installCrds();
       var client = controlPlane.client();
       String namespace = TestNamespaces.create(client, "e2e");
@@ -126,17 +128,19 @@ class EndToEndExportIT {
         assertThat(manifest.records()).isEqualTo(expected);
         assertThat(manifest.files()).allSatisfy(f -> assertThat(runDir.resolve(f.name())).exists());
         assertThat(manifest.encryption().recipient()).isEqualTo("CN=e2e-recipient,O=cdds test");
-        long lines = 0;
+        List<String> lines = new ArrayList<>();
         for (PartFile file : manifest.files()) {
           assertThat(file.name()).endsWith(".jsonl.gz.p7m");
           Path plain = work.resolve("e2e-keys").resolve(file.name() + ".plain.gz");
           var openssl = recipient.opensslDecrypt(runDir.resolve(file.name()), plain);
           assertThat(openssl.exitCode()).as(openssl.stderr()).isZero();
           try (var in = new GZIPInputStream(Files.newInputStream(plain))) {
-            lines += new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().count();
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().forEach(lines::add);
           }
         }
-        assertThat(lines).isEqualTo(expected);
+        // Exactly the selected rows, field by field, as PostgreSQL renders them.
+        assertThat(lines).hasSize(selected.size());
+        assertThat(SourceRows.byId(lines)).isEqualTo(selected);
 
         // After its run, the export pod deleted the expired run and said what is kept.
         assertThat(expired).doesNotExist();

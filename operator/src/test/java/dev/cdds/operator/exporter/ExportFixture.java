@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
@@ -40,7 +39,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -303,34 +301,12 @@ final class ExportFixture implements BeforeAllCallback {
 
   /** PostgreSQL's own JSON of each row: the reference the export is compared with. */
   Map<Long, JsonNode> rowsAsJson(String table, String where) throws Exception {
-    Map<Long, JsonNode> rows = new LinkedHashMap<>();
-    try (var db = postgres().connect();
-        var rs =
-            db.createStatement()
-                .executeQuery("SELECT row_to_json(t) FROM " + table + " t WHERE " + where)) {
-      while (rs.next()) {
-        JsonNode row = JSON.readTree(rs.getString(1));
-        rows.put(row.get("id").asLong(), row);
-      }
+    try (var db = postgres().connect()) {
+      return SourceRows.asJson(db, table, where);
     }
-    return rows;
   }
 
-  /** Timestamps compared as instants: PostgreSQL writes +00:00 where the export writes Z. */
   static JsonNode normalized(JsonNode record) {
-    ObjectNode copy = record.deepCopy();
-    record
-        .fieldNames()
-        .forEachRemaining(
-            name -> {
-              if (name.endsWith("_at") && record.get(name).isTextual()) {
-                copy.put(name, instant(record.get(name).asText()).toString());
-              }
-            });
-    return copy;
-  }
-
-  static Instant instant(String text) {
-    return java.time.OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+    return SourceRows.normalized(record);
   }
 }
