@@ -9,6 +9,7 @@ import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
+import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
@@ -219,6 +220,81 @@ class EndToEndExportIT {
   }
 
   /** Creates the job and waits for its first run to be in history. */
+  @Test
+  void aRealExportReportsItsProgressAndARealFailureItsMessage() throws Exception {
+    try (var postgres = PostgresServer.start(WorkDirectory.path(), "postgres-e2e-progress")) {
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 20_000, 13);
+      }
+      controlPlane.installCrds();
+      var client = controlPlane.client();
+      String namespace = TestNamespaces.create(client, "e2e-progress");
+      OperatorUnderTest.prepareNamespace(
+          client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      String wrongPassword = "not-the-password-4711";
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("wrong-password")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "url",
+                          postgres.url(),
+                          "user",
+                          PostgresServer.USER,
+                          "password",
+                          wrongPassword))
+                  .build())
+          .inNamespace(namespace)
+          .create();
+      // Every status the export pod writes, as a watch sees it.
+      List<CurrentRun> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+      var jobs = client.resources(ExportJob.class).inNamespace(namespace);
+      try (var operator =
+              OperatorUnderTest.start(client, namespace, "e2e", OperatorUnderTest.realExporter());
+          var watch =
+              jobs.watch(
+                  new io.fabric8.kubernetes.client.Watcher<ExportJob>() {
+                    @Override
+                    public void eventReceived(Action action, ExportJob job) {
+                      if (job.getStatus() != null && job.getStatus().currentRun != null) {
+                        progress.add(job.getStatus().currentRun);
+                      }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+                  })) {
+        var ok = ExportJobs.once("everything");
+        ok.getSpec().source.includeAttachments = false;
+        RunRecord done = runToTheEnd(client, namespace, ok);
+        var failing = ExportJobs.once("refused");
+        failing.getSpec().source.secretRef = new SecretReference("wrong-password");
+        RunRecord failed = runToTheEnd(client, namespace, failing);
+
+        assertThat(done.result).as(done.message).isEqualTo(RunResult.Succeeded);
+        assertThat(progress)
+            .as("the pod's progress reports, up to the last record")
+            .anySatisfy(
+                p -> {
+                  assertThat(p.id).isEqualTo(done.id);
+                  assertThat(p.progress).isEqualTo(100);
+                  assertThat(p.recordsDone).isEqualTo(done.records);
+                })
+            .anySatisfy(p -> assertThat(p.recordsTotal).isEqualTo(20_000L));
+        assertThat(failed.result).isEqualTo(RunResult.Failed);
+        assertThat(failed.message)
+            .startsWith("source database: ")
+            .contains("password authentication failed")
+            .doesNotContain(wrongPassword);
+        assertThat(OperatorUnderTest.eventReasons(client, namespace, "refused"))
+            .contains("RunFailed");
+      }
+    }
+  }
+
   private static RunRecord runToTheEnd(KubernetesClient client, String namespace, ExportJob job) {
     client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
     return client
