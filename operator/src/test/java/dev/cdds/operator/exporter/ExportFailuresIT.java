@@ -79,6 +79,24 @@ class ExportFailuresIT {
   }
 
   @Test
+  void aFileAbandonedMidUploadIsAbortedOnTheServerAndLeavesNoObject() throws Exception {
+    var target = new RunTarget("ns", "abandoned", "abandoned-" + SCHEDULED.getEpochSecond() / 60);
+    RunStore store = fixture.store(Destination.S3, target);
+    byte[] sixMiB = new byte[6 * 1024 * 1024];
+    java.util.Arrays.fill(sixMiB, (byte) 'x');
+
+    var output = store.create("part-00000.jsonl");
+    output.write(sixMiB);
+    assertThat(fixture.s3Server().openUploads(BUCKET, target.folder()))
+        .as("a part is up: the multipart upload is open on the server")
+        .isEqualTo(1);
+    output.abort();
+
+    assertThat(fixture.s3Server().openUploads(BUCKET, target.folder())).isZero();
+    assertThat(fixture.s3Server().keys(BUCKET, target.folder())).isEmpty();
+  }
+
+  @Test
   void aCountThatWouldTakeTooLongGivesWayToThePlannersEstimateInTheSameSnapshot() throws Exception {
     try (var db = fixture.postgres().connect()) {
       // Every row costs 10 ms to look at: counting 5,000 contacts would take 50 s.
