@@ -5,6 +5,8 @@
 # defaults of those arguments stay what users pull.
 #
 #   hack/image.sh            build (if anything changed) and print the image name as the last line
+#   hack/image.sh reader     the same for the image of the reader pod `kubectl cdds download`
+#                            prints (busybox:1.37 elsewhere): busybox with tar, from Debian packages
 #
 # The image is tagged by the content of what goes into it, so a rebuild with nothing changed is a
 # no-op. Needs podman, runc and mmdebstrap (hack/prerequisites.sh installs them).
@@ -39,6 +41,11 @@ base() {
   fi
   echo "$image"
 }
+
+if [[ "${1:-}" == "reader" ]]; then
+  base reader busybox
+  exit 0
+fi
 
 # The build stage: a JDK and Maven, trusting what this machine trusts (a local CA of an egress
 # proxy, say), so that Maven reaches its repository from the build container as it does from here.

@@ -89,7 +89,9 @@ public final class ControlPlane implements AutoCloseable {
 
     URI server = URI.create(config.getMasterUrl());
     var endpoint = new ClusterEndpoint(server.getHost(), server.getPort(), caPem(config));
-    launchers.asContainer(OPERATOR_IMAGE, ProductImage.name());
+    launchers
+        .asContainer(OPERATOR_IMAGE, ProductImage.name())
+        .asContainer(ProductImage.READER, ProductImage.reader());
     var node = new ProcessNode(client, endpoint, launchers, work);
     node.start();
 

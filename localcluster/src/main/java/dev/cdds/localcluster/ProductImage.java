@@ -7,12 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The project's image, built from the Dockerfile by {@code hack/image.sh} (a no-op when nothing
- * changed) the first time a pod of it is to run: the process node runs it with podman. A machine
- * that cannot build or run it fails here, loudly, instead of running the pods some other way.
+ * The project's image, built from the Dockerfile by {@code hack/image.sh}, and the other images its
+ * pods use, built the same way (a no-op when nothing changed) the first time a pod of it is to run:
+ * the process node runs it with podman. A machine that cannot build or run it fails here, loudly,
+ * instead of running the pods some other way.
  */
 public final class ProductImage {
+  /** What users pull for the reader pod of {@code kubectl cdds download}. */
+  public static final String READER = "busybox";
+
   private static String name;
+  private static String reader;
 
   private ProductImage() {}
 
@@ -24,8 +29,19 @@ public final class ProductImage {
     return name;
   }
 
-  private static String build() {
-    var command = List.of("bash", Repository.ROOT.resolve("hack/image.sh").toString());
+  /** The local stand-in for the reader pod's image (busybox with tar), built once per JVM. */
+  public static synchronized String reader() {
+    if (reader == null) {
+      reader = build("reader");
+    }
+    return reader;
+  }
+
+  private static String build(String... target) {
+    var command =
+        new java.util.ArrayList<>(
+            List.of("bash", Repository.ROOT.resolve("hack/image.sh").toString()));
+    command.addAll(List.of(target));
     try {
       Path log = Files.createDirectories(WorkDirectory.path()).resolve("image-build.log");
       Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();

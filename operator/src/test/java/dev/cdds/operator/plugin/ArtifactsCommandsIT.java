@@ -3,6 +3,7 @@ package dev.cdds.operator.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.Kubectl;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
@@ -182,6 +183,63 @@ class ArtifactsCommandsIT {
                 + run
                 + " ./"
                 + run);
+
+    // A person runs the printed commands: the reader pod (busybox, restricted, the claim
+    // read-only) starts as a container of a local stand-in for busybox and becomes Ready. The
+    // copy itself (kubectl cp) needs exec, which the process node does not offer.
+    client
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName("exports")
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withNewResources()
+                .withRequests(
+                    java.util.Map.of(
+                        "storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi")))
+                .endResources()
+                .endSpec()
+                .build())
+        .inNamespace(namespace)
+        .serverSideApply();
+    String runLine =
+        instructions
+            .out()
+            .lines()
+            .filter(l -> l.contains(" run cdds-read-on-claim "))
+            .findFirst()
+            .orElseThrow()
+            .trim();
+    String overrides =
+        runLine.substring(
+            runLine.indexOf("--overrides='") + "--overrides='".length(), runLine.length() - 1);
+    var kubectl = new Kubectl(controlPlane);
+    var started =
+        kubectl.run(
+            "-n",
+            namespace,
+            "run",
+            "cdds-read-on-claim",
+            "--image=busybox:1.37",
+            "--restart=Never",
+            "--overrides=" + overrides);
+    var ready =
+        kubectl.run(
+            "-n",
+            namespace,
+            "wait",
+            "--for=condition=Ready",
+            "pod/cdds-read-on-claim",
+            "--timeout=90s");
+
+    assertThat(started.exitCode()).as(started.stderr()).isZero();
+    assertThat(ready.exitCode()).as(ready.stderr()).isZero();
+    var reader = client.pods().inNamespace(namespace).withName("cdds-read-on-claim").get();
+    assertThat(reader.getStatus().getContainerStatuses().get(0).getContainerID())
+        .startsWith("podman://");
+    client.resource(reader).delete();
   }
 
   private void writeRun(ExportJobArchive archive, String run, List<String> names) throws Exception {
