@@ -23,14 +23,7 @@ while (($#)); do
 done
 
 BINARIES=$(bash hack/k8s-tools.sh | tail -1)
-if [[ ! -f operator/target/cdds-operator.jar || ! -d operator/target/test-classes ]]; then
-  mvn -B -q -DskipTests package
-fi
-# Each module writes its test classpath (the local cluster's classes included) to target/classpath.
-mvn -B -q -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath >/dev/null
-CLASSPATH_FILE=operator/target/classpath
-CP=$PWD/operator/target/test-classes:$PWD/operator/target/classes:$(cat "$CLASSPATH_FILE")
+CP=$(bash hack/bench/benchmark-classpath.sh | tail -1)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 work=$(mktemp -d /var/tmp/cdds-runs.XXXXXX)
 echo "[bench] $runs concurrent runs, window ${window} s" >&2

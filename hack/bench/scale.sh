@@ -27,14 +27,7 @@ done
 ((${#jobs[@]})) || jobs=(500 2000 5000)
 
 BINARIES=$(bash hack/k8s-tools.sh | tail -1)
-if [[ ! -f operator/target/cdds-operator.jar || ! -d operator/target/test-classes ]]; then
-  mvn -B -q -DskipTests package
-fi
-# Each module writes its test classpath (the local cluster's classes included) to target/classpath.
-mvn -B -q -DskipTests -Dspotless.check.skip=true test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath >/dev/null
-CLASSPATH_FILE=operator/target/classpath
-CP=operator/target/test-classes:operator/target/classes:$(cat "$CLASSPATH_FILE")
+CP=$(bash hack/bench/benchmark-classpath.sh | tail -1)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 rows=()
 for n in "${jobs[@]}"; do
