@@ -1,5 +1,6 @@
 package dev.cdds.operator.entrypoint;
 
+import dev.cdds.operator.plugin.CommandLines;
 import dev.cdds.operator.plugin.KubectlCdds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,25 +27,6 @@ public final class Main {
    * one line saying where the help is and exit code 2.
    */
   public static CommandLine commandLine() {
-    var line = new CommandLine(new Main());
-    line.setParameterExceptionHandler(
-        (e, args) -> {
-          String command =
-              e.getCommandLine()
-                  .getCommandSpec()
-                  .qualifiedName()
-                  .replaceFirst("^cdds-operator cdds\\b", "kubectl cdds");
-          var err = e.getCommandLine().getErr();
-          err.println("error: " + e.getMessage() + " (see " + command + " --help)");
-          err.flush();
-          return 2;
-        });
-    line.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          cmd.getErr().println("error: " + KubectlCdds.message(e));
-          cmd.getErr().flush();
-          return 1;
-        });
-    return line;
+    return CommandLines.withOneLineErrors(new CommandLine(new Main()));
   }
 }
