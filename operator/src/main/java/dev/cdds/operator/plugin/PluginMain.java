@@ -10,6 +10,7 @@ public final class PluginMain {
   private PluginMain() {}
 
   public static void main(String[] args) {
+    System.setProperty(PluginLogging.PROPERTY, "true");
     System.exit(CommandLines.withOneLineErrors(new CommandLine(new KubectlCdds())).execute(args));
   }
 }
