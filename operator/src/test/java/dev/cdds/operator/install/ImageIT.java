@@ -49,22 +49,7 @@ class ImageIT {
     try (var db = postgres.connect()) {
       SampleData.load(db, 2_000, 5);
     }
-    Path ca = Files.createDirectories(work.resolve("ca"));
-    openssl(
-        ca,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=cdds test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt");
+    Path ca = certificateAuthority(work.resolve("ca"), "cdds test CA");
     openssl(
         ca,
         "req",
@@ -97,22 +82,7 @@ class ImageIT {
         "server.crt");
     postgres.enableTls(ca.resolve("server.crt"), ca.resolve("server.key"));
     // Another CA, which did not sign the database's certificate.
-    Path other = Files.createDirectories(work.resolve("other-ca"));
-    openssl(
-        other,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=someone else",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt");
+    certificateAuthority(work.resolve("other-ca"), "someone else");
   }
 
   @AfterAll
@@ -241,6 +211,27 @@ class ImageIT {
     Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     return new Result(p.waitFor(), output);
+  }
+
+  /** A CA's key and self-signed certificate, {@code ca.key} and {@code ca.crt} in {@code dir}. */
+  private static Path certificateAuthority(Path dir, String name) throws Exception {
+    Files.createDirectories(dir);
+    openssl(
+        dir,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + name,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt");
+    return dir;
   }
 
   private static void openssl(Path dir, String... args) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -25,12 +26,7 @@ class LeaderElectionIT {
   void onlyTheLeaderActsAndTheOtherTakesOverWhenItStops() throws Exception {
 
     var alpha = cluster.start("alpha");
-    var leases =
-        cluster
-            .client()
-            .leases()
-            .inNamespace(cluster.namespace())
-            .withName(OperatorRuntime.LEASE_NAME);
+    var leases = lease();
     leases.waitUntilCondition(l -> holder(l).equals("alpha"), 60, TimeUnit.SECONDS);
     try (var beta = cluster.start("beta")) {
       cluster.jobs().resource(ExportJobs.daily("first", "01:00", "UTC")).create();
@@ -67,12 +63,7 @@ class LeaderElectionIT {
   @Test
   void aLeaderFrozenPastItsLeaseIsReplacedAndExitsWhenItWakesWithoutARunStartedTwice()
       throws Exception {
-    var leases =
-        cluster
-            .client()
-            .leases()
-            .inNamespace(cluster.namespace())
-            .withName(OperatorRuntime.LEASE_NAME);
+    var leases = lease();
     try (var gamma = cluster.startProcess("gamma")) {
       leases.waitUntilCondition(l -> holder(l).equals("gamma"), 90, TimeUnit.SECONDS);
       try (var delta = cluster.startProcess("delta")) {
@@ -111,6 +102,14 @@ class LeaderElectionIT {
             .hasSize(1);
       }
     }
+  }
+
+  private static Resource<Lease> lease() {
+    return cluster
+        .client()
+        .leases()
+        .inNamespace(cluster.namespace())
+        .withName(OperatorRuntime.LEASE_NAME);
   }
 
   private static String holder(Lease lease) {
