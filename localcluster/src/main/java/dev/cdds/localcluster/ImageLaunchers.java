@@ -26,16 +26,23 @@ public final class ImageLaunchers {
     return this;
   }
 
-  /** Images named {@code prefix}… run as containers of the local image {@code localImage}. */
-  public ImageLaunchers asContainer(String prefix, String localImage) {
-    localImages.put(prefix, localImage);
+  /**
+   * Images named {@code image}… run as containers of the local image {@code localImage}; an {@code
+   * image} with a tag ({@code busybox:1.37}) stands for that tag alone.
+   */
+  public ImageLaunchers asContainer(String image, String localImage) {
+    localImages.put(image, localImage);
     return this;
   }
 
   Optional<String> localImageFor(String image) {
     String name = image.replaceFirst("[:@][^/]*$", "");
     return localImages.entrySet().stream()
-        .filter(e -> name.equals(e.getKey()) || name.startsWith(e.getKey()))
+        .filter(
+            e ->
+                e.getKey().contains(":")
+                    ? image.equals(e.getKey())
+                    : name.equals(e.getKey()) || name.startsWith(e.getKey()))
         .map(Map.Entry::getValue)
         .findFirst();
   }

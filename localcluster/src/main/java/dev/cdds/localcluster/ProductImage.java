@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class ProductImage {
   /** What users pull for the reader pod of {@code kubectl cdds download}. */
-  public static final String READER = "busybox";
+  public static final String READER = "busybox:1.37";
 
   private static String name;
   private static String reader;
