@@ -189,11 +189,13 @@ public final class ControlPlane implements AutoCloseable {
 
   /** The same for any API server, given an admin client. */
   public static void installCrds(KubernetesClient client) throws IOException {
+    boolean policy = false;
     try (var files = Files.list(REPO.resolve("crds"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (var in = Files.newInputStream(file)) {
           for (HasMetadata item : client.load(in).items()) {
             client.resource(item).fieldManager("cdds-tests").forceConflicts().serverSideApply();
+            policy |= item.getKind().startsWith("ValidatingAdmissionPolicy");
             if (item instanceof CustomResourceDefinition crd) {
               client
                   .apiextensions()
@@ -205,6 +207,9 @@ public final class ControlPlane implements AutoCloseable {
           }
         }
       }
+    }
+    if (policy) {
+      DeletionPolicyProbe.awaitEnforced(client);
     }
   }
 
