@@ -149,16 +149,6 @@ public final class ControlPlane implements AutoCloseable {
     return client;
   }
 
-  /**
-   * A client authenticated as a ServiceAccount (a TokenRequest token, as a pod gets), so that the
-   * API server's RBAC decides what it may do.
-   */
-  public KubernetesClient clientAs(String namespace, String serviceAccount) throws IOException {
-    Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));
-    String ca = Base64.getEncoder().encodeToString(caPem(admin).getBytes(StandardCharsets.UTF_8));
-    return ServiceAccountClients.of(client, ca, namespace, serviceAccount);
-  }
-
   /** Writes a kubeconfig authenticated as a ServiceAccount to {@code file}, for another process. */
   public Path kubeconfigAs(String namespace, String serviceAccount, Path file) throws IOException {
     Config admin = Config.fromKubeconfig(Files.readString(kubeconfig));

@@ -36,21 +36,25 @@ public final class ImageLaunchers {
   }
 
   Optional<String> localImageFor(String image) {
+    return registeredFor(localImages, image);
+  }
+
+  Optional<List<String>> entrypointFor(String image) {
+    return registeredFor(byImagePrefix, image);
+  }
+
+  /**
+   * What {@code image} was registered with: a key with a tag stands for that reference alone, one
+   * without for every image whose name (before the tag) equals or starts with it.
+   */
+  private static <T> Optional<T> registeredFor(Map<String, T> registered, String image) {
     String name = image.replaceFirst("[:@][^/]*$", "");
-    return localImages.entrySet().stream()
+    return registered.entrySet().stream()
         .filter(
             e ->
                 e.getKey().contains(":")
                     ? image.equals(e.getKey())
                     : name.equals(e.getKey()) || name.startsWith(e.getKey()))
-        .map(Map.Entry::getValue)
-        .findFirst();
-  }
-
-  Optional<List<String>> entrypointFor(String image) {
-    String name = image.replaceFirst("[:@][^/]*$", "");
-    return byImagePrefix.entrySet().stream()
-        .filter(e -> name.equals(e.getKey()) || name.startsWith(e.getKey()))
         .map(Map.Entry::getValue)
         .findFirst();
   }

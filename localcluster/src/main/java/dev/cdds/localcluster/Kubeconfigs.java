@@ -1,5 +1,6 @@
 package dev.cdds.localcluster;
 
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,8 +39,24 @@ final class Kubeconfigs {
   static Path writeFor(
       KubernetesClient admin, String caData, String namespace, String serviceAccount, Path file)
       throws IOException {
-    String token = ServiceAccountClients.token(admin, namespace, serviceAccount);
+    String token = token(admin, namespace, serviceAccount);
     Files.writeString(file, of(admin.getConfiguration().getMasterUrl(), caData, token, namespace));
     return file;
+  }
+
+  /** A day-long TokenRequest token of the ServiceAccount, as a pod gets. */
+  private static String token(KubernetesClient admin, String namespace, String serviceAccount) {
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(serviceAccount)
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(24 * 3600L)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
   }
 }

@@ -154,12 +154,6 @@ public final class LoopbackControlPlane implements AutoCloseable {
     return client;
   }
 
-  /** A client authenticated as a ServiceAccount, so that RBAC decides what it may do. */
-  public KubernetesClient clientAs(String namespace, String serviceAccount) {
-    return ServiceAccountClients.of(
-        client, client.getConfiguration().getCaCertData(), namespace, serviceAccount);
-  }
-
   public Path kubeconfig() {
     return kubeconfig;
   }
