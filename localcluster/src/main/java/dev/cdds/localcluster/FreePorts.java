@@ -31,25 +31,66 @@ public final class FreePorts {
   private FreePorts() {}
 
   public static synchronized int loopback() throws IOException {
-    Files.createDirectories(LOCKS);
     for (int attempt = 0; attempt < 1_000; attempt++) {
       int port = FIRST + ThreadLocalRandom.current().nextInt(COUNT);
-      FileChannel channel =
-          FileChannel.open(
-              LOCKS.resolve(port + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException heldHere) {
-        lock = null;
-      }
-      if (lock != null && bindable(port)) {
-        HELD.add(channel);
+      if (reserve(port)) {
         return port;
       }
-      channel.close();
     }
     throw new IOException("no free port in " + FIRST + "-" + (FIRST + COUNT - 1) + " on 127.0.0.1");
+  }
+
+  /**
+   * The port a server of {@code dir} had the last time, reserved again, so that whatever points at
+   * it (a job's S3 endpoint, a Secret's URL) still does; a new one, remembered in {@code dir/port},
+   * the first time.
+   *
+   * @throws IOException naming the port and what to do when another process holds it
+   */
+  public static synchronized int remembered(Path dir, String server) throws IOException {
+    Path file = dir.resolve("port");
+    if (!Files.exists(file)) {
+      int port = loopback();
+      Files.createDirectories(dir);
+      Files.writeString(file, port + "\n");
+      return port;
+    }
+    int port = Integer.parseInt(Files.readString(file).trim());
+    if (!reserve(port)) {
+      throw new IOException(
+          "port "
+              + port
+              + " on 127.0.0.1, where "
+              + server
+              + " listened before (remembered in "
+              + file
+              + "), is taken by another process: stop it (ss -ltnp 'sport = :"
+              + port
+              + "' shows which), or delete "
+              + file
+              + " to take a new port (what points at the old one then needs updating)");
+    }
+    return port;
+  }
+
+  /** Locks the port's file for this JVM's life if nobody holds it and the port is free. */
+  private static boolean reserve(int port) throws IOException {
+    Files.createDirectories(LOCKS);
+    FileChannel channel =
+        FileChannel.open(
+            LOCKS.resolve(port + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException heldHere) {
+      lock = null;
+    }
+    if (lock != null && bindable(port)) {
+      HELD.add(channel);
+      return true;
+    }
+    channel.close();
+    return false;
   }
 
   private static boolean bindable(int port) {

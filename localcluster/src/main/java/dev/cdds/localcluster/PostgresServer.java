@@ -41,8 +41,8 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server of {@code work/<name>} with the data it has, or a new one; {@link #created()}
-   * tells which.
+   * Starts the server of {@code work/<name>} with the data it has, on the port it had, or a new
+   * one; {@link #created()} tells which.
    */
   public static PostgresServer startKeeping(Path work, String name)
       throws IOException, InterruptedException {
@@ -50,7 +50,7 @@ public final class PostgresServer implements AutoCloseable {
     Path dir = work.resolve(name);
     Path data = dir.resolve("data");
     if (Files.exists(data.resolve("PG_VERSION"))) {
-      int port = FreePorts.loopback();
+      int port = FreePorts.remembered(dir, "PostgreSQL");
       pgCtlStart(bin, dir, data, port);
       return new PostgresServer(bin, data, port, false);
     }
@@ -71,7 +71,7 @@ public final class PostgresServer implements AutoCloseable {
         "-E",
         "UTF8",
         "--locale=C.UTF-8");
-    int port = FreePorts.loopback();
+    int port = FreePorts.remembered(dir, "PostgreSQL");
     pgCtlStart(bin, dir, data, port);
     var server = new PostgresServer(bin, data, port, true);
     try (Connection admin = DriverManager.getConnection(server.url("postgres"), USER, PASSWORD)) {

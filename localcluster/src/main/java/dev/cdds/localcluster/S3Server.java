@@ -58,12 +58,15 @@ public final class S3Server implements AutoCloseable {
     return startKeeping(work, name);
   }
 
-  /** Starts a server on the objects already in {@code work/<name>/data}, if any. */
+  /**
+   * Starts a server on the objects already in {@code work/<name>/data}, if any, on the port it had
+   * before: endpoints written into ExportJobs stay valid.
+   */
   public static S3Server startKeeping(Path work, String name)
       throws IOException, InterruptedException {
     Path dir = work.resolve(name);
     Files.createDirectories(dir.resolve("data"));
-    int port = FreePorts.loopback();
+    int port = FreePorts.remembered(dir, "the S3 server");
     var server = new S3Server(build(), dir, port);
     server.start();
     return server;
@@ -129,9 +132,14 @@ public final class S3Server implements AutoCloseable {
   }
 
   public S3Client client() {
+    return client(endpoint());
+  }
+
+  /** A client of the server at {@code endpoint}, one this JVM did not start (the sandbox's). */
+  public static S3Client client(String endpoint) {
     return S3Client.builder()
         .httpClientBuilder(ApacheHttpClient.builder())
-        .endpointOverride(URI.create(endpoint()))
+        .endpointOverride(URI.create(endpoint))
         .region(Region.US_EAST_1)
         .forcePathStyle(true)
         .credentialsProvider(

@@ -38,7 +38,7 @@ public class ExportJobSpec {
 
   @JsonPropertyDescription(
       "Which period of data each run exports. Omitted: SinceLastRun for scheduled jobs (each run"
-          + " exports exactly the window since the previous scheduled run), All for one-time jobs.")
+          + " exports from where the last successful run's window ended), All for one-time jobs.")
   public Timeframe timeframe;
 
   @Default("{}")

@@ -24,6 +24,11 @@ public class ExportJobStatus {
   @JsonPropertyDescription("When the next run is due (RFC 3339); absent when none is.")
   public String nextStartsAt;
 
+  @JsonPropertyDescription(
+      "SinceLastRun jobs: the end of the data exported so far, the end of the last successful"
+          + " run's window (RFC 3339). The next run, scheduled or manual, exports from here.")
+  public String exportedThrough;
+
   @JsonPropertyDescription("The run in progress, with live progress; absent when none runs.")
   public CurrentRun currentRun;
 

@@ -33,6 +33,20 @@ public class RunRecord {
       "true for a run started by hand (kubectl cdds run) rather than by the schedule.")
   public Boolean manual;
 
+  @Size(max = 63)
+  @JsonPropertyDescription(
+      "For a run started by kubectl cdds rerun: the id of the run whose window it exported again.")
+  public String rerunOf;
+
+  @JsonPropertyDescription(
+      "Start of data no run exported (RFC 3339): the previous run's window ended here, and this"
+          + " run could catch up only from gapEnd (timeframe.maxCatchUp).")
+  public String gapStart;
+
+  @JsonPropertyDescription(
+      "End of data no run exported, exclusive: where this run's window starts.")
+  public String gapEnd;
+
   @Required
   @JsonPropertyDescription("Succeeded, Failed, Missed or Cancelled.")
   public RunResult result;

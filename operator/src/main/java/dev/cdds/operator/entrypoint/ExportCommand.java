@@ -14,6 +14,7 @@ import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.runcontract.RecipientCertificate;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.SourceNames;
+import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.RunStore;
@@ -21,12 +22,13 @@ import dev.cdds.operator.storage.RunTarget;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -100,17 +102,46 @@ final class ExportCommand implements Callable<Integer> {
             env.get(PodEnv.SOURCE_USER),
             env.get(PodEnv.SOURCE_PASSWORD),
             names);
-    Function<ProgressListener, ExportRun> exportReporting =
-        progress ->
-            new ExportRun(spec, target, scheduledAt.get(), progress, Clock.systemUTC(), envelope);
+    Optional<ExportWindow> rerunWindow;
+    try {
+      rerunWindow = rerunWindow();
+    } catch (IllegalArgumentException e) {
+      return RunSummary.failed(e.getMessage());
+    }
+    BiFunction<ProgressListener, Optional<Instant>, ExportRun> exportReporting =
+        (progress, exportedThrough) ->
+            new ExportRun(
+                spec,
+                target,
+                scheduledAt.get(),
+                rerunWindow.orElseGet(
+                    () ->
+                        ExportWindow.of(
+                            spec.timeframe, spec.schedule, scheduledAt.get(), exportedThrough)),
+                progress,
+                Clock.systemUTC(),
+                envelope);
     try (archive) {
       RunStore store = archive.run(runId);
       if ("log".equals(progressTarget)) {
         var summary =
-            exportReporting.apply(new ProgressLog(runId, Clock.systemUTC())).execute(store, source);
+            exportReporting
+                .apply(new ProgressLog(runId, Clock.systemUTC()), Optional.empty())
+                .execute(store, source);
         return retainAfter(summary, archive, spec, runId, Optional.empty());
       }
       try (var client = new KubernetesClientBuilder().build()) {
+        Optional<Instant> exportedThrough = Optional.empty();
+        if (rerunWindow.isEmpty() && ExportWindow.tiles(spec.timeframe, spec.schedule)) {
+          try {
+            exportedThrough =
+                Optional.ofNullable(
+                        AcknowledgedStatus.await(client, target, Clock.systemUTC()).exportedThrough)
+                    .map(Instant::parse);
+          } catch (IllegalStateException e) {
+            return RunSummary.failed(e.getMessage());
+          }
+        }
         var progress =
             new ProgressReporter(
                 client,
@@ -119,10 +150,34 @@ final class ExportCommand implements Callable<Integer> {
                 runId,
                 Clock.systemUTC(),
                 ProgressReporter.DEFAULT_INTERVAL);
-        var summary = exportReporting.apply(progress).execute(store, source);
+        var summary = exportReporting.apply(progress, exportedThrough).execute(store, source);
         var reporter = new RetentionReporter(client, target.namespace(), target.exportJob());
         return retainAfter(summary, archive, spec, runId, Optional.of(reporter));
       }
+    }
+  }
+
+  /**
+   * The window a rerun was given, which it exports whatever the timeframe says.
+   *
+   * @throws IllegalArgumentException naming the variable that is not a time
+   */
+  private Optional<ExportWindow> rerunWindow() {
+    String start = env.get(PodEnv.WINDOW_START);
+    String end = env.get(PodEnv.WINDOW_END);
+    if (start == null && end == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new ExportWindow(instant(PodEnv.WINDOW_START), instant(PodEnv.WINDOW_END)));
+  }
+
+  private Optional<Instant> instant(String variable) {
+    String value = env.get(variable);
+    try {
+      return Optional.ofNullable(value).filter(v -> !v.isEmpty()).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "environment variable " + variable + " is not an RFC 3339 time: " + value, e);
     }
   }
 

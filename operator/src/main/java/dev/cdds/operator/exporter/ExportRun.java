@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -37,6 +38,15 @@ public final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
   private static final long DEFAULT_MAX_RECORD_SIZE = 64L * 1024 * 1024;
 
+  /** Time to connect and log in. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * The longest the database may stay silent: longer than the count's budget and than sorting a
+   * large window before its first row.
+   */
+  static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(30);
+
   private final ExportJobSpec spec;
   private final RunTarget target;
   private final ExportWindow window;
@@ -50,9 +60,10 @@ public final class ExportRun {
       ExportJobSpec spec,
       RunTarget target,
       Instant scheduledAt,
+      ExportWindow window,
       ProgressListener progress,
       Clock clock) {
-    this(spec, target, scheduledAt, progress, clock, FileEnvelope.NONE);
+    this(spec, target, scheduledAt, window, progress, clock, FileEnvelope.NONE);
   }
 
   /** A run that writes each file enveloped, encrypted for instance ({@link CmsEnvelope}). */
@@ -60,6 +71,7 @@ public final class ExportRun {
       ExportJobSpec spec,
       RunTarget target,
       Instant scheduledAt,
+      ExportWindow window,
       ProgressListener progress,
       Clock clock,
       FileEnvelope envelope) {
@@ -67,7 +79,7 @@ public final class ExportRun {
     this.spec = spec;
     this.target = target;
     this.scheduledAt = scheduledAt;
-    this.window = ExportWindow.of(spec.timeframe, spec.schedule, scheduledAt);
+    this.window = window;
     this.progress = progress;
     this.clock = clock;
   }
@@ -93,6 +105,13 @@ public final class ExportRun {
     properties.setProperty("ApplicationName", "cdds-export " + target.runId());
     // So that COPY can read a SQL_ASCII database's bytes unconverted (see copyCsv).
     properties.setProperty("allowEncodingChanges", "true");
+    // A database that is gone without closing the connection (a dropped route, a frozen host)
+    // must fail the attempt, not hang it: the Job then retries. The source Secret's url may set
+    // other values (?socketTimeout=…), which take precedence.
+    properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+    properties.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
+    properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
+    properties.setProperty("tcpKeepAlive", "true");
     try (Connection db = DriverManager.getConnection(source.url(), properties)) {
       db.setAutoCommit(false);
       db.setReadOnly(true);

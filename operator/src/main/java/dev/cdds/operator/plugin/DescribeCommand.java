@@ -2,9 +2,12 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
+import dev.cdds.operator.schedule.ExportWindow;
 import io.fabric8.kubernetes.api.model.Event;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -50,6 +53,23 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       }
       if (status != null && status.nextStartsAt != null) {
         out.append("Next run:  ").append(Describe.minute(status.nextStartsAt)).append('\n');
+        if (ExportWindow.tiles(s.timeframe, s.schedule)) {
+          var next =
+              ExportWindow.of(
+                  s.timeframe,
+                  s.schedule,
+                  Instant.parse(status.nextStartsAt),
+                  Optional.ofNullable(status.exportedThrough).map(Instant::parse));
+          out.append("Next data: ")
+              .append(Describe.minute(next.start().orElseThrow().toString()))
+              .append(" – ")
+              .append(Describe.minute(next.end().orElseThrow().toString()))
+              .append(
+                  status.exportedThrough == null
+                      ? " (no run has exported data yet)"
+                      : " (from where the last successful run's window ended)")
+              .append('\n');
+        }
       }
       if (status != null && status.currentRun != null) {
         var run = status.currentRun;

@@ -42,14 +42,14 @@ final class HistoryCommand extends NamedExportJobCommand implements Callable<Int
                 run.id,
                 terminal.color(result, result)
                     + (Boolean.TRUE.equals(run.expired) ? " (expired)" : ""),
-                Boolean.TRUE.equals(run.manual) ? "manual" : "schedule",
+                trigger(run),
                 Describe.minute(run.startedAt),
                 Describe.duration(run.startedAt, run.finishedAt),
                 window(run),
                 run.records == null ? "" : run.records.toString(),
                 Describe.bytes(run.bytes),
                 run.files == null ? "" : run.files.toString(),
-                run.message == null ? "" : run.message));
+                message(run)));
       }
       var out = spec.commandLine().getOut();
       out.print(runs.isEmpty() ? "No runs yet.\n" : table.render());
@@ -58,7 +58,26 @@ final class HistoryCommand extends NamedExportJobCommand implements Callable<Int
     }
   }
 
-  private static String window(RunRecord run) {
+  private static String trigger(RunRecord run) {
+    if (run.rerunOf != null) {
+      return "rerun of " + run.rerunOf;
+    }
+    return Boolean.TRUE.equals(run.manual) ? "manual" : "schedule";
+  }
+
+  private static String message(RunRecord run) {
+    String gap =
+        run.gapStart == null
+            ? ""
+            : "GAP: nothing exported from "
+                + Describe.minute(run.gapStart)
+                + " to "
+                + Describe.minute(run.gapEnd)
+                + (run.message == null ? "" : "; ");
+    return gap + (run.message == null ? "" : run.message);
+  }
+
+  static String window(RunRecord run) {
     if (run.windowStart == null && run.windowEnd == null) {
       return run.result != null && run.records != null ? "all" : "";
     }

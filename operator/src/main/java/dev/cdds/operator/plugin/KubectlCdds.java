@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       SuspendCommand.class,
       ResumeCommand.class,
       RunCommand.class,
+      RerunCommand.class,
       HistoryCommand.class,
       DescribeCommand.class,
       DeleteCommand.class,

@@ -40,6 +40,9 @@ final class Announcer {
         case Cancelled -> events.normal(job, "RunCancelled", "run " + run.id + ": " + run.message);
         case Missed -> events.warning(job, "RunMissed", "run " + run.id + ": " + run.message);
       }
+      if (run.gapStart != null) {
+        events.warning(job, StatusConditions.GAP_DETECTED, DesiredStatus.gapMessage(run));
+      }
     }
     announceSuspension(job, before, after, events);
     announceExpiry(job, before, after, events);

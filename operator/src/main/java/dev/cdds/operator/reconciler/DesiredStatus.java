@@ -16,6 +16,7 @@ import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +84,8 @@ final class DesiredStatus {
     if (status.history.isEmpty()) {
       status.history = null;
     }
+    status.exportedThrough =
+        Tiling.exportedThrough(job.getSpec(), previous.exportedThrough, newRuns).orElse(null);
     status.currentRun = active.map(DesiredStatus::currentRun).orElse(null);
     status.lastStartedAt =
         Stream.concat(
@@ -122,6 +125,10 @@ final class DesiredStatus {
             ? null
             : due.nextStart().map(Instant::toString).orElse(null);
     status.state = state(status, active.isPresent(), suspended);
+    Optional<RunRecord> lastGap =
+        status.history == null
+            ? Optional.empty()
+            : status.history.stream().filter(r -> r.gapStart != null).findFirst();
     status.conditions =
         List.of(
             StatusConditions.of(
@@ -153,6 +160,16 @@ final class DesiredStatus {
                         ? "spec.suspend is true: no new run starts"
                         : "runs start on schedule",
                 now,
+                status),
+            StatusConditions.of(
+                previous,
+                StatusConditions.GAP_DETECTED,
+                lastGap.isPresent(),
+                lastGap.isPresent() ? "WindowNotExported" : "NoGap",
+                lastGap
+                    .map(DesiredStatus::gapMessage)
+                    .orElse("every window since the first run was exported"),
+                now,
                 status));
     return new Outcome(status, newRuns);
   }
@@ -167,9 +184,12 @@ final class DesiredStatus {
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : end.getLastTransitionTime();
-    if (job.getMetadata().getAnnotations() != null
-        && "true".equals(job.getMetadata().getAnnotations().get(ObjectLabels.MANUAL_RUN))) {
+    var annotations = job.getMetadata().getAnnotations();
+    if (annotations != null && "true".equals(annotations.get(ObjectLabels.MANUAL_RUN))) {
       run.manual = true;
+    }
+    if (annotations != null) {
+      run.rerunOf = annotations.get(ObjectLabels.RERUN_OF);
     }
     boolean succeeded = "Complete".equals(end.getType());
     run.result = succeeded ? RunResult.Succeeded : RunResult.Failed;
@@ -182,8 +202,9 @@ final class DesiredStatus {
           run.bytes = s.bytes();
           run.files = s.files();
           run.manifest = s.manifest();
-          run.windowStart = s.windowStart();
-          run.windowEnd = s.windowEnd();
+          // The pod's word: a window that is not a time is not recorded, so never tiled.
+          run.windowStart = time(s.windowStart());
+          run.windowEnd = time(s.windowEnd());
         });
     if (succeeded && run.skippedRecords != null) {
       run.message =
@@ -198,6 +219,28 @@ final class DesiredStatus {
               summary.map(RunSummary::error).orElse(end.getReason() + ": " + end.getMessage()));
     }
     return run;
+  }
+
+  private static String time(String text) {
+    try {
+      return text == null ? null : Instant.parse(text).toString();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  static String gapMessage(RunRecord run) {
+    return "no run exported the data from "
+        + run.gapStart
+        + " to "
+        + run.gapEnd
+        + ": run "
+        + run.id
+        + " caught up only timeframe.maxCatchUp; export it with a one-time job whose timeframe is"
+        + " FixedInterval from "
+        + run.gapStart
+        + " to "
+        + run.gapEnd;
   }
 
   private static RunRecord cancelled(CurrentRun current, Instant now) {

@@ -9,8 +9,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.List;
 
 /**
- * The identity of an ExportJob's pods: a ServiceAccount that may read and patch the status of that
- * one ExportJob and nothing else. Owned by the ExportJob, so it goes when the job goes.
+ * The identity of an ExportJob's pods: a ServiceAccount that may read that one ExportJob (where its
+ * last window ended) and patch its status, and nothing else. Owned by the ExportJob, so it goes
+ * when the job goes.
  */
 final class ExporterAccess {
   private ExporterAccess() {}
@@ -40,6 +41,12 @@ final class ExporterAccess {
             .withResources("exportjobs/status")
             .withResourceNames(job.getMetadata().getName())
             .withVerbs("get", "patch")
+            .endRule()
+            .addNewRule()
+            .withApiGroups(ExportJob.GROUP)
+            .withResources("exportjobs")
+            .withResourceNames(job.getMetadata().getName())
+            .withVerbs("get")
             .endRule()
             .build();
     var binding =

@@ -20,6 +20,7 @@ final class StatusPatch {
           "conditions",
           "lastStartedAt",
           "nextStartsAt",
+          "exportedThrough",
           "currentRun",
           "history");
 

@@ -13,6 +13,9 @@ public final class ObjectLabels {
   /** Annotation of a Job started by hand ({@code kubectl cdds run}), not by the schedule. */
   public static final String MANUAL_RUN = "cdds.dev/manual";
 
+  /** Annotation of a Job started by {@code kubectl cdds rerun}: the id of the run it repeats. */
+  public static final String RERUN_OF = "cdds.dev/rerun-of";
+
   /** Component label of the Jobs that delete expired runs; the others run exports. */
   public static final String PRUNE = "prune";
 

@@ -15,6 +15,14 @@ public final class PodEnv {
   /** The ExportJob's spec as JSON, frozen when the Job was made. */
   public static final String SPEC = "CDDS_SPEC";
 
+  /**
+   * Set on a rerun ({@code kubectl cdds rerun}): the exact window to export again, RFC 3339,
+   * instead of the one the schedule gives.
+   */
+  public static final String WINDOW_START = "CDDS_WINDOW_START";
+
+  public static final String WINDOW_END = "CDDS_WINDOW_END";
+
   public static final String TERMINATION_LOG = "CDDS_TERMINATION_LOG";
   public static final String SOURCE_URL = "CDDS_SOURCE_URL";
   public static final String SOURCE_USER = "CDDS_SOURCE_USER";

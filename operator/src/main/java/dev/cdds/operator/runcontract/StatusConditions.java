@@ -12,6 +12,7 @@ public final class StatusConditions {
   public static final String RUNNING = "Running";
   public static final String SUSPENDED = "Suspended";
   public static final String RETENTION = "Retention";
+  public static final String GAP_DETECTED = "GapDetected";
 
   private StatusConditions() {}
 

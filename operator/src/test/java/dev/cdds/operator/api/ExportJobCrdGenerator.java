@@ -88,6 +88,7 @@ public final class ExportJobCrdGenerator {
             + " and the history of finished runs. Read-only for users.");
     dateTime(status, null, "lastStartedAt");
     dateTime(status, null, "nextStartsAt");
+    dateTime(status, null, "exportedThrough");
     for (String field : List.of("scheduledAt", "startedAt", "estimatedCompletionAt")) {
       dateTime(status, "currentRun", field);
     }
@@ -96,7 +97,14 @@ public final class ExportJobCrdGenerator {
     }
     JSONSchemaProps history = status.getProperties().get("history").getItems().getSchema();
     for (String field :
-        List.of("scheduledAt", "startedAt", "finishedAt", "windowStart", "windowEnd")) {
+        List.of(
+            "scheduledAt",
+            "startedAt",
+            "finishedAt",
+            "windowStart",
+            "windowEnd",
+            "gapStart",
+            "gapEnd")) {
       history.getProperties().get(field).setFormat("date-time");
     }
     JSONSchemaProps condition = status.getProperties().get("conditions").getItems().getSchema();

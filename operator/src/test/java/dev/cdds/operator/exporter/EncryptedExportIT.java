@@ -270,7 +270,14 @@ class EncryptedExportIT {
     RunSummary summary;
     RunStore store = store(kind, target);
     summary =
-        new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC(), envelope)
+        new ExportRun(
+                spec,
+                target,
+                SCHEDULED,
+                ExportFixture.window(spec, SCHEDULED),
+                (d, t, b, f) -> {},
+                Clock.systemUTC(),
+                envelope)
             .execute(
                 store,
                 new SourceDatabase(

@@ -19,8 +19,11 @@ import dev.cdds.operator.storage.DirectoryStore;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,7 @@ class ExportFailuresIT {
                   spec,
                   target,
                   SCHEDULED,
+                  ExportFixture.window(spec, SCHEDULED),
                   fixture.atHalfway(fixture.s3Server()::stop),
                   Clock.systemUTC())
               .execute(store, fixture.source(fixture.postgres().url()));
@@ -63,7 +67,7 @@ class ExportFailuresIT {
         .doesNotContain(target.folder() + "manifest.json");
 
     RunSummary rerun =
-        new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+        ExportFixture.firstRun(spec, target)
             .execute(store, fixture.source(fixture.postgres().url()));
 
     Manifest manifest = fixture.manifest(rerun);
@@ -140,6 +144,7 @@ class ExportFailuresIT {
             spec,
             target,
             SCHEDULED,
+            ExportFixture.window(spec, SCHEDULED),
             fixture.atHalfway(
                 () -> {
                   throw new IllegalStateException("killed at 50%");
@@ -159,6 +164,7 @@ class ExportFailuresIT {
             spec,
             target,
             SCHEDULED,
+            ExportFixture.window(spec, SCHEDULED),
             (done, total, bytes, files) -> progress.add(done),
             Clock.systemUTC());
     RunSummary summary = retry.execute(store, fixture.source(fixture.postgres().url()));
@@ -181,6 +187,7 @@ class ExportFailuresIT {
                 spec,
                 target,
                 SCHEDULED,
+                ExportFixture.window(spec, SCHEDULED),
                 (done, total, bytes, files) -> {
                   throw new AssertionError("a complete run must not be redone");
                 },
@@ -203,6 +210,7 @@ class ExportFailuresIT {
             spec,
             target,
             SCHEDULED,
+            ExportFixture.window(spec, SCHEDULED),
             fixture.atHalfway(fixture.postgres()::restart),
             Clock.systemUTC());
 
@@ -211,5 +219,60 @@ class ExportFailuresIT {
     assertThat(summary.result()).isEqualTo("Failed");
     assertThat(summary.error()).startsWith("source database: ");
     assertThat(store.directory().resolve(Manifest.FILE)).doesNotExist();
+  }
+
+  @Test
+  void aDatabaseThatAcceptsTheConnectionAndNeverAnswersFailsTheAttemptInsteadOfHanging()
+      throws Exception {
+    var spec =
+        fixture.spec(
+            SourceType.Interaction, OutputFormat.JSONL, Compression.GZIP, null, fixture.all());
+    var target = new RunTarget("ns", "silent", "silent-" + SCHEDULED.getEpochSecond() / 60);
+    var store = new DirectoryStore(fixture.output(), target);
+    // The kernel completes the handshake of a listening socket; nothing ever reads or answers.
+    try (var silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String url =
+          "jdbc:postgresql://127.0.0.1:"
+              + silent.getLocalPort()
+              + "/cdds?socketTimeout=2&loginTimeout=2";
+      long started = System.nanoTime();
+
+      RunSummary summary =
+          ExportFixture.firstRun(spec, target).execute(store, ExportFixture.source(url));
+
+      assertThat(summary.result()).isEqualTo("Failed");
+      assertThat(summary.error()).startsWith("source database: ");
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("failed by the url's timeouts (2 s), long before the default ones")
+          .isLessThan(Duration.ofSeconds(25));
+      assertThat(store.directory().resolve(Manifest.FILE)).doesNotExist();
+    }
+  }
+
+  @Test
+  void theStatementTimeoutTheRoleHadAppliesAgainAfterTheCount() throws Exception {
+    try (var db = fixture.postgres().connect()) {
+      // The database administrator's limit for this role, in this session.
+      db.createStatement().execute("SET statement_timeout = '12345ms'");
+      db.setAutoCommit(false);
+      db.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+      var selection =
+          Selection.of(
+              SourceTable.CONTACTS,
+              SourceNames.DOCUMENTED,
+              new ExportWindow(java.util.Optional.empty(), java.util.Optional.empty()),
+              java.util.Optional.empty());
+
+      RecordCount count =
+          RecordCount.of(
+              db, selection, RecordCount.planRows(db, selection), Duration.ofSeconds(60));
+
+      assertThat(count.estimated()).isFalse();
+      try (var rs = db.createStatement().executeQuery("SHOW statement_timeout")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("12345ms");
+      }
+      db.rollback();
+    }
   }
 }

@@ -22,6 +22,7 @@ import dev.cdds.operator.exporter.progress.ProgressListener;
 import dev.cdds.operator.exporter.source.SourceDatabase;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.SourceNames;
+import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.storage.DirectoryStore;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -207,8 +209,20 @@ final class ExportFixture implements BeforeAllCallback {
     lastJob = job;
     var target = new RunTarget("ns", job, job + "-" + scheduledAt.getEpochSecond() / 60);
     RunStore store = store(kind, target);
-    return new ExportRun(spec, target, scheduledAt, progress, Clock.systemUTC())
+    return new ExportRun(
+            spec, target, scheduledAt, window(spec, scheduledAt), progress, Clock.systemUTC())
         .execute(store, source(databaseUrl));
+  }
+
+  /** The job's first run at {@link #SCHEDULED}, its progress unheard. */
+  static ExportRun firstRun(ExportJobSpec spec, RunTarget target) {
+    return new ExportRun(
+        spec, target, SCHEDULED, window(spec, SCHEDULED), (d, t, b, f) -> {}, Clock.systemUTC());
+  }
+
+  /** The window of a job's first run: no run exported anything before it. */
+  static ExportWindow window(ExportJobSpec spec, Instant scheduledAt) {
+    return ExportWindow.of(spec.timeframe, spec.schedule, scheduledAt, Optional.empty());
   }
 
   static SourceDatabase source(String url) {

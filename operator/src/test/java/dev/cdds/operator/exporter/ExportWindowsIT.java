@@ -90,7 +90,10 @@ class ExportWindowsIT {
     Manifest a = fixture.manifest(fixture.run(spec, first));
     Manifest b = fixture.manifest(fixture.run(spec, second));
 
-    assertThat(a.windowEnd()).isEqualTo(b.windowStart()).isEqualTo(first.toString());
+    // Each window ends the default settle time (15 minutes) before its scheduled time.
+    assertThat(a.windowEnd())
+        .isEqualTo(b.windowStart())
+        .isEqualTo(first.minusSeconds(15 * 60).toString());
     var ids = new TreeSet<Long>();
     for (Manifest m : List.of(a, b)) {
       for (String line : fixture.lines(m)) {
@@ -102,7 +105,9 @@ class ExportWindowsIT {
             fixture
                 .rowsAsJson(
                     "events",
-                    "occurred_at >= '2026-02-10T00:00:00Z' AND occurred_at < '" + second + "'")
+                    "occurred_at >= '2026-02-09T23:45:00Z' AND occurred_at < '"
+                        + second.minusSeconds(15 * 60)
+                        + "'")
                 .keySet());
   }
 

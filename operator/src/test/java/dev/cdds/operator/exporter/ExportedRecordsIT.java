@@ -29,7 +29,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -189,7 +188,7 @@ class ExportedRecordsIT {
     RunStore store = fixture.store(Destination.DIRECTORY, target);
     site =
         fixture.manifest(
-            new ExportRun(spec, target, SCHEDULED, (d, t, b, f) -> {}, Clock.systemUTC())
+            ExportFixture.firstRun(spec, target)
                 .execute(
                     store,
                     new SourceDatabase(

@@ -11,8 +11,8 @@ import java.util.List;
  * Runs {@code kubectl cdds} in this JVM as the launcher would, against a kubeconfig and in a
  * namespace unless the command names one, capturing its output.
  */
-record InProcessPlugin(Path kubeconfig, String namespace) {
-  record Result(int exit, String out, String err) {}
+public record InProcessPlugin(Path kubeconfig, String namespace) {
+  public record Result(int exit, String out, String err) {}
 
   /** The command line the launcher would pass for {@code kubectl cdds <command>}. */
   String[] args(String... command) {
@@ -25,7 +25,7 @@ record InProcessPlugin(Path kubeconfig, String namespace) {
     return all.toArray(String[]::new);
   }
 
-  Result run(String... command) {
+  public Result run(String... command) {
     var out = new StringWriter();
     var err = new StringWriter();
     int exit =

@@ -26,7 +26,9 @@ class DesiredStatusTest {
   void finishedJobIsRecordedOnceWithItsSummary() {
     ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
     Job done = finished("daily-29923320", "Complete", 0);
-    var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "b", 0);
+    var summary =
+        RunSummary.succeeded(
+            10, 100, 1, "s3://b/manifest.json", "2026-11-22T01:45:00Z", "2026-11-23T01:45:00Z", 0);
 
     var first = compute(job, List.of(done), j -> Optional.of(summary));
     job.setStatus(first.status());
@@ -45,6 +47,66 @@ class DesiredStatusTest {
             });
     assertThat(second.status().state).isEqualTo(ExportJobState.Completed);
     assertThat(second.status().nextStartsAt).isEqualTo(NEXT.toString());
+    assertThat(second.status().exportedThrough).isEqualTo("2026-11-23T01:45:00Z");
+  }
+
+  @Test
+  void aWindowThatIsNotATimeIsNeitherRecordedNorTiled() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+    Job done = finished("daily-29923320", "Complete", 0);
+    var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "'; DROP", 0);
+
+    var outcome = compute(job, List.of(done), j -> Optional.of(summary));
+
+    assertThat(outcome.status().history.get(0).windowStart).isNull();
+    assertThat(outcome.status().history.get(0).windowEnd).isNull();
+    assertThat(outcome.status().exportedThrough).isNull();
+  }
+
+  @Test
+  void aRunThatStartsAfterTheExportedDataReportsTheGapOnce() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+    job.setStatus(new dev.cdds.operator.api.ExportJobStatus());
+    job.getStatus().exportedThrough = "2026-11-20T01:45:00Z";
+    Job done = finished("daily-29923320", "Complete", 0);
+    var summary =
+        RunSummary.succeeded(10, 100, 1, "m", "2026-11-21T01:45:00Z", "2026-11-23T01:45:00Z", 0);
+
+    var first = compute(job, List.of(done), j -> Optional.of(summary));
+    job.setStatus(first.status());
+    var second = compute(job, List.of(done), j -> Optional.of(summary));
+
+    var run = second.status().history.get(0);
+    assertThat(run.gapStart).isEqualTo("2026-11-20T01:45:00Z");
+    assertThat(run.gapEnd).isEqualTo("2026-11-21T01:45:00Z");
+    assertThat(second.status().exportedThrough).isEqualTo("2026-11-23T01:45:00Z");
+    assertThat(
+            second.status().conditions.stream()
+                .filter(c -> "GapDetected".equals(c.type))
+                .findFirst()
+                .orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.status).isEqualTo("True");
+              assertThat(c.message).contains("2026-11-20T01:45:00Z", "2026-11-21T01:45:00Z");
+            });
+  }
+
+  @Test
+  void aRerunOfAnOldWindowLeavesWhereTheDataEnds() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+    job.setStatus(new dev.cdds.operator.api.ExportJobStatus());
+    job.getStatus().exportedThrough = "2026-11-23T01:45:00Z";
+    Job rerun = finished("daily-29923320", "Complete", 0);
+    rerun.getMetadata().setAnnotations(java.util.Map.of("cdds.dev/rerun-of", "daily-29921880"));
+    var summary =
+        RunSummary.succeeded(10, 100, 1, "m", "2026-11-21T01:45:00Z", "2026-11-22T01:45:00Z", 0);
+
+    var outcome = compute(job, List.of(rerun), j -> Optional.of(summary));
+
+    assertThat(outcome.status().history.get(0).rerunOf).isEqualTo("daily-29921880");
+    assertThat(outcome.status().history.get(0).gapStart).isNull();
+    assertThat(outcome.status().exportedThrough).isEqualTo("2026-11-23T01:45:00Z");
   }
 
   @Test

@@ -6,32 +6,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.Repository;
+import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.plugin.InProcessPlugin;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * {@code hack/sandbox up}, as a newcomer runs it: the one-time example finishes with its files and
- * a manifest counting exactly the rows PostgreSQL holds; {@code down} leaves no process behind.
+ * a manifest counting exactly the rows PostgreSQL holds; the S3 example runs before and after a
+ * {@code down} and {@code up} again; {@code down} leaves no process of the sandbox behind.
  */
 class SandboxIT {
   @Test
-  void upRunsTheProductAndDownLeavesNothingRunning() throws Exception {
+  void upRunsTheProductAndDownLeavesNothingRunningAndUpAgainFindsItWorking() throws Exception {
     Path dir = WorkDirectory.path().resolve("sandbox");
     sandbox(dir, "down", "--purge");
     List<Long> pids;
+    String firstS3Run;
     try {
       String up = sandbox(dir, "up", "--no-watch");
       assertThat(up).contains("export KUBECONFIG=" + dir.resolve("kubeconfig"));
@@ -45,6 +53,8 @@ class SandboxIT {
       assertThat(commandLine)
           .contains("dev.cdds.localcluster.Sandbox", "localcluster/target/classes")
           .doesNotContain("test-classes");
+      assertThat(sandbox(dir, "status"))
+          .contains("kube-apiserver", "etcd", "postgres", dir.toString());
 
       Config config = Config.fromKubeconfig(Files.readString(Path.of(ready.get("kubeconfig"))));
       try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
@@ -74,13 +84,96 @@ class SandboxIT {
         for (JsonNode file : manifest.path("files")) {
           assertThat(runDir.resolve(file.path("name").asText())).exists();
         }
+        firstS3Run = runS3Example(dir, client);
       }
       assertThat(sandbox(dir, "up", "--no-watch")).as("up twice").contains("already running");
     } finally {
       sandbox(dir, "down");
     }
     assertThat(pids).noneMatch(SandboxIT::alive);
-    assertThat(sandbox(dir, "status")).startsWith("not running");
+    assertThat(processesNaming(dir)).as("processes naming the sandbox's directory").isEmpty();
+    assertThat(sandbox(dir, "status")).startsWith("not running").doesNotContain("processes:");
+
+    try {
+      sandbox(dir, "up", "--no-watch");
+      Config config =
+          Config.fromKubeconfig(Files.readString(Path.of(ready(dir).get("kubeconfig"))));
+      try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
+        String secondS3Run = runS3Example(dir, client);
+        // Both runs' files are in the bucket, the first one's kept across the restart.
+        assertThat(List.of(firstS3Run, secondS3Run))
+            .allSatisfy(
+                manifest ->
+                    assertThat(bucketKeys(dir, manifest.substring(0, manifest.lastIndexOf('/'))))
+                        .contains(manifest)
+                        .anyMatch(k -> k.endsWith(".jsonl.gz")));
+      }
+    } finally {
+      sandbox(dir, "down");
+    }
+    assertThat(processesNaming(dir)).as("processes naming the sandbox's directory").isEmpty();
+  }
+
+  /**
+   * Runs the S3 example by hand as a person does, and waits for it to succeed; the key of its
+   * manifest in the bucket.
+   */
+  private static String runS3Example(Path dir, KubernetesClient client) {
+    var plugin = new InProcessPlugin(dir.resolve("kubeconfig"), "demo");
+    // A second run in the same minute as the first is refused: retried until the next minute.
+    String[] id = new String[1];
+    Awaitility.await("kubectl cdds run interactions-daily-s3")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              var started = plugin.run("run", "interactions-daily-s3");
+              id[0] = started.exit() == 0 ? started.out().split(" ")[1] : null;
+              return id[0] != null;
+            });
+    var run =
+        client
+            .resources(ExportJob.class)
+            .inNamespace("demo")
+            .withName("interactions-daily-s3")
+            .waitUntilCondition(
+                j ->
+                    j.getStatus() != null
+                        && j.getStatus().history != null
+                        && j.getStatus().history.stream().anyMatch(r -> id[0].equals(r.id)),
+                180,
+                TimeUnit.SECONDS)
+            .getStatus()
+            .history
+            .stream()
+            .filter(r -> id[0].equals(r.id))
+            .findFirst()
+            .orElseThrow();
+    assertThat(run.result).as(run.message).isEqualTo(RunResult.Succeeded);
+    assertThat(run.manifest).startsWith("s3://cdds-exports/");
+    return run.manifest.substring("s3://cdds-exports/".length());
+  }
+
+  private static List<String> bucketKeys(Path dir, String prefix) throws IOException {
+    String s3 = ready(dir).get("s3");
+    String endpoint = s3.substring(0, s3.lastIndexOf('/'));
+    try (var client = S3Server.client(endpoint)) {
+      return client
+          .listObjectsV2Paginator(r -> r.bucket("cdds-exports").prefix(prefix))
+          .contents()
+          .stream()
+          .map(S3Object::key)
+          .toList();
+    }
+  }
+
+  /** Live processes whose command line names {@code dir}, as a person would look for them. */
+  private static List<String> processesNaming(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .map(p -> p.info().commandLine().orElse(""))
+        .filter(c -> c.contains(dir.toString()))
+        .toList();
   }
 
   private static boolean alive(long pid) {

@@ -36,6 +36,8 @@ public record RecordCount(long value, boolean estimated) {
 
   public static RecordCount of(Connection db, Selection selection, long estimate, Duration budget)
       throws SQLException {
+    // Rolling back to the savepoint also undoes the SET LOCAL: whatever statement_timeout the
+    // database administrator set for the role applies again to the export's reading.
     Savepoint savepoint = db.setSavepoint();
     try (Statement count = db.createStatement()) {
       count.execute("SET LOCAL statement_timeout = " + Math.max(1, budget.toMillis()));
@@ -44,8 +46,7 @@ public record RecordCount(long value, boolean estimated) {
         rs.next();
         value = rs.getLong(1);
       }
-      count.execute("SET LOCAL statement_timeout = 0");
-      db.releaseSavepoint(savepoint);
+      db.rollback(savepoint);
       return new RecordCount(value, false);
     } catch (SQLException e) {
       if (!QUERY_CANCELED.equals(e.getSQLState())) {

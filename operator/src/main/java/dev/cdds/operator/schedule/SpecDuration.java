@@ -1,0 +1,24 @@
+package dev.cdds.operator.schedule;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/** A duration as the spec writes it, Go style in hours and minutes ({@code 1h30m}). */
+public final class SpecDuration {
+  private SpecDuration() {}
+
+  /**
+   * @throws IllegalArgumentException naming {@code field} when the text is not such a duration
+   */
+  public static Duration parse(String text, String field) {
+    if (text == null || !text.matches("([0-9]+h)?([0-9]+m)?") || text.isEmpty()) {
+      throw new IllegalArgumentException(
+          field + " must be a duration in hours and minutes (15m, 1h30m), not \"" + text + "\"");
+    }
+    try {
+      return Duration.parse("PT" + text.toUpperCase());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+  }
+}
