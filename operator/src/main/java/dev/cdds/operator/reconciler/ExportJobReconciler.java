@@ -6,9 +6,13 @@ import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.RunSummary;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -61,29 +65,39 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   @Override
   public List<EventSource<?, ExportJob>> prepareEventSources(
       EventSourceContext<ExportJob> context) {
-    return List.of(informer(CronJob.class, context), informer(Job.class, context));
+    return List.of(
+        informer(CronJob.class, context, Optional.empty()),
+        informer(Job.class, context, Optional.empty()),
+        // The exporter's identity: watched so that one deleted is restored at once.
+        informer(ServiceAccount.class, context, Optional.of(new LeanStore<>())),
+        informer(Role.class, context, Optional.of(new LeanStore<>())),
+        informer(RoleBinding.class, context, Optional.of(new LeanStore<>())));
   }
 
-  /** Jobs made by a CronJob are owned by it, not by us: both map back through our label. */
+  /**
+   * Jobs made by a CronJob are owned by it, not by us: all map back through our label, and an
+   * object without it (labelled by someone else) maps to no job.
+   */
   private static <R extends HasMetadata> InformerEventSource<R, ExportJob> informer(
-      Class<R> type, EventSourceContext<ExportJob> context) {
+      Class<R> type, EventSourceContext<ExportJob> context, Optional<ItemStore<R>> store) {
     var configuration =
         InformerEventSourceConfiguration.from(type, ExportJob.class)
             .withLabelSelector(ObjectLabels.SELECTOR)
             .withSecondaryToPrimaryMapper(
                 (R resource) ->
-                    Set.of(
-                        new ResourceID(
-                            resource.getMetadata().getLabels().get(ObjectLabels.EXPORT_JOB),
-                            resource.getMetadata().getNamespace())))
-            .build();
-    return new InformerEventSource<>(configuration, context);
+                    Optional.ofNullable(resource.getMetadata().getLabels())
+                        .map(labels -> labels.get(ObjectLabels.EXPORT_JOB))
+                        .map(
+                            name ->
+                                Set.of(new ResourceID(name, resource.getMetadata().getNamespace())))
+                        .orElse(Set.of()));
+    store.ifPresent(configuration::withItemStore);
+    return new InformerEventSource<>(configuration.build(), context);
   }
 
   @Override
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
     if (context.isPrimaryResourceDeleted()) {
-      ownedObjects.forget(job.getMetadata().getUid());
       recentChecks.forget(job.getMetadata().getUid());
       metrics.forget(job);
       return UpdateControl.noUpdate();

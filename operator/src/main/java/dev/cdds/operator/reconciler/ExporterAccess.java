@@ -4,6 +4,8 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import java.util.List;
@@ -15,6 +17,35 @@ import java.util.List;
  */
 final class ExporterAccess {
   private ExporterAccess() {}
+
+  /**
+   * Whether {@code actual} is {@code desired} as far as this operator sets it: same kind and name,
+   * its labels and owner, and the same rules or binding.
+   */
+  static boolean matches(HasMetadata desired, HasMetadata actual) {
+    if (!desired.getKind().equals(actual.getKind())
+        || !desired.getMetadata().getName().equals(actual.getMetadata().getName())
+        || actual.getMetadata().getLabels() == null
+        || !actual
+            .getMetadata()
+            .getLabels()
+            .entrySet()
+            .containsAll(desired.getMetadata().getLabels().entrySet())
+        || !desired
+            .getMetadata()
+            .getOwnerReferences()
+            .equals(actual.getMetadata().getOwnerReferences())) {
+      return false;
+    }
+    if (desired instanceof Role role) {
+      return role.getRules().equals(((Role) actual).getRules());
+    }
+    if (desired instanceof RoleBinding binding) {
+      return binding.getRoleRef().equals(((RoleBinding) actual).getRoleRef())
+          && binding.getSubjects().equals(((RoleBinding) actual).getSubjects());
+    }
+    return true;
+  }
 
   static String name(ExportJob job) {
     return "cdds-export-" + job.getMetadata().getName();

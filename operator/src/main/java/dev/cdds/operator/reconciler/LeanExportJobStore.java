@@ -1,22 +1,9 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
- * The informer's store of ExportJobs, without their managedFields: the operator never reads them on
- * its primary resource (its status writes are merge patches), and at 5,000 jobs every byte of the
- * cache is held for good.
+ * The informer's store of ExportJobs: the operator never reads their managedFields (its status
+ * writes are merge patches). A class of its own, as the controller's annotation names one.
  */
-public final class LeanExportJobStore extends BasicItemStore<ExportJob> {
-  public LeanExportJobStore() {
-    super(Cache::metaNamespaceKeyFunc);
-  }
-
-  @Override
-  public ExportJob put(String key, ExportJob job) {
-    job.getMetadata().setManagedFields(null);
-    return super.put(key, job);
-  }
-}
+public final class LeanExportJobStore extends LeanStore<ExportJob> {}

@@ -5,8 +5,12 @@ import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.ObjectLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,13 +26,15 @@ import java.util.stream.Stream;
  *
  * @param exportJobs the Jobs running or having run its exports (by the schedule, by hand or once)
  * @param pruneJobs the Jobs deleting its runs from the destination
+ * @param exporterAccess the ServiceAccount, Role and RoleBinding its export pods run as
  */
 record Observed(
     ExportJob job,
     Instant now,
     List<Job> exportJobs,
     List<Job> pruneJobs,
-    Optional<CronJob> cronJob) {
+    Optional<CronJob> cronJob,
+    List<HasMetadata> exporterAccess) {
 
   static Observed of(ExportJob job, Context<ExportJob> context, Instant now) {
     List<Job> exports = new ArrayList<>();
@@ -36,12 +42,17 @@ record Observed(
     for (Job j : context.getSecondaryResources(Job.class)) {
       (ObjectLabels.isPrune(j) ? prunes : exports).add(j);
     }
+    List<HasMetadata> access = new ArrayList<>();
+    access.addAll(context.getSecondaryResources(ServiceAccount.class));
+    access.addAll(context.getSecondaryResources(Role.class));
+    access.addAll(context.getSecondaryResources(RoleBinding.class));
     return new Observed(
         job,
         now,
         List.copyOf(exports),
         List.copyOf(prunes),
-        context.getSecondaryResource(CronJob.class));
+        context.getSecondaryResource(CronJob.class),
+        List.copyOf(access));
   }
 
   /** The same observation with a Job this reconciliation just created. */
@@ -51,7 +62,8 @@ record Observed(
         now,
         Stream.concat(exportJobs.stream(), Stream.of(created)).toList(),
         pruneJobs,
-        cronJob);
+        cronJob,
+        exporterAccess);
   }
 
   /** The status as stored; an empty one for a job never reconciled. */

@@ -7,12 +7,9 @@ import dev.cdds.operator.schedule.ScheduleCron;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,41 +24,42 @@ final class OwnedObjects {
 
   private final OperatorSettings settings;
 
-  /** ExportJobs (by uid) whose exporter ServiceAccount was applied since this process started. */
-  private final Set<String> accessApplied = ConcurrentHashMap.newKeySet();
-
   OwnedObjects(OperatorSettings settings) {
     this.settings = settings;
   }
 
   /** Applies what differs; whether the CronJob was applied now (a new schedule starts). */
   boolean apply(Observed observed, Connections connections, Context<ExportJob> context) {
-    applyExporterAccess(observed.job(), context);
+    applyExporterAccess(observed, context);
     return !observed.once() && applyCronJob(observed, connections, context);
   }
 
-  void forget(String uid) {
-    accessApplied.remove(uid);
-  }
-
-  private void applyExporterAccess(ExportJob job, Context<ExportJob> context) {
-    if (!accessApplied.add(job.getMetadata().getUid())) {
-      return;
-    }
-    try {
-      for (HasMetadata object : ExporterAccess.objects(job)) {
-        object.getMetadata().setNamespace(job.getMetadata().getNamespace());
-        object.getMetadata().setOwnerReferences(List.of(Owner.of(job)));
-        context
-            .getClient()
-            .resource(object)
-            .fieldManager(FieldManagers.OPERATOR)
-            .forceConflicts()
-            .serverSideApply();
+  /**
+   * Applies each of the exporter's ServiceAccount, Role and RoleBinding that is missing or changed.
+   */
+  private void applyExporterAccess(Observed observed, Context<ExportJob> context) {
+    ExportJob job = observed.job();
+    for (HasMetadata object : ExporterAccess.objects(job)) {
+      object.getMetadata().setNamespace(job.getMetadata().getNamespace());
+      object.getMetadata().setOwnerReferences(List.of(Owner.of(job)));
+      boolean current =
+          observed.exporterAccess().stream()
+              .anyMatch(actual -> ExporterAccess.matches(object, actual));
+      if (current) {
+        continue;
       }
-    } catch (KubernetesClientException e) {
-      accessApplied.remove(job.getMetadata().getUid());
-      throw e;
+      context
+          .getClient()
+          .resource(object)
+          .fieldManager(FieldManagers.OPERATOR)
+          .forceConflicts()
+          .serverSideApply();
+      LOG.info(
+          "exporter access applied exportjob={} namespace={} kind={} name={}",
+          job.getMetadata().getName(),
+          job.getMetadata().getNamespace(),
+          object.getKind(),
+          object.getMetadata().getName());
     }
   }
 

@@ -188,7 +188,7 @@ class DesiredStatusTest {
 
     var outcome =
         DesiredStatus.compute(
-            new Observed(job, NOW, List.of(), List.of(), Optional.empty()),
+            new Observed(job, NOW, List.of(), List.of(), Optional.empty(), List.of()),
             Optional.of(notReady),
             new DueRuns(Optional.of(NEXT), List.of(), Optional.empty()),
             j -> Optional.empty());
@@ -210,7 +210,8 @@ class DesiredStatusTest {
 
     var later =
         DesiredStatus.compute(
-            new Observed(job, NOW.plusSeconds(3600), List.of(), List.of(), Optional.empty()),
+            new Observed(
+                job, NOW.plusSeconds(3600), List.of(), List.of(), Optional.empty(), List.of()),
             Optional.empty(),
             new DueRuns(Optional.of(NEXT), List.of(), Optional.empty()),
             j -> Optional.empty());
@@ -226,7 +227,7 @@ class DesiredStatusTest {
 
     var outcome =
         DesiredStatus.compute(
-            new Observed(job, NOW, List.of(done), List.of(), Optional.empty()),
+            new Observed(job, NOW, List.of(done), List.of(), Optional.empty(), List.of()),
             Optional.empty(),
             new DueRuns(Optional.empty(), List.of(), Optional.empty()),
             j -> Optional.empty());
@@ -245,7 +246,7 @@ class DesiredStatusTest {
     Job done = finished("once-29923920", "Complete", 0);
     job.setStatus(
         DesiredStatus.compute(
-                new Observed(job, NOW, List.of(done), List.of(), Optional.empty()),
+                new Observed(job, NOW, List.of(done), List.of(), Optional.empty(), List.of()),
                 Optional.empty(),
                 new DueRuns(Optional.empty(), List.of(), Optional.empty()),
                 j -> Optional.empty())
@@ -254,14 +255,14 @@ class DesiredStatusTest {
 
     var changed =
         DesiredStatus.compute(
-            new Observed(job, NOW, List.of(done), List.of(), Optional.empty()),
+            new Observed(job, NOW, List.of(done), List.of(), Optional.empty(), List.of()),
             Optional.empty(),
             new DueRuns(Optional.empty(), List.of(), Optional.empty()),
             j -> Optional.empty());
     job.setStatus(changed.status());
     var later =
         DesiredStatus.compute(
-            new Observed(job, NOW, List.of(done), List.of(), Optional.empty()),
+            new Observed(job, NOW, List.of(done), List.of(), Optional.empty(), List.of()),
             Optional.empty(),
             new DueRuns(Optional.empty(), List.of(), Optional.empty()),
             j -> Optional.empty());
@@ -277,7 +278,7 @@ class DesiredStatusTest {
   private static DesiredStatus.Outcome compute(
       ExportJob job, List<Job> jobs, Function<Job, Optional<RunSummary>> summaries) {
     return DesiredStatus.compute(
-        new Observed(job, NOW, jobs, List.of(), Optional.empty()),
+        new Observed(job, NOW, jobs, List.of(), Optional.empty(), List.of()),
         Optional.empty(),
         new DueRuns(Optional.of(NEXT), List.of(), Optional.empty()),
         summaries);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,48 @@ class ExportJobReconcilerIT {
         .isIn(
             cron.expression().next(before, cron.zone()).orElseThrow(),
             cron.expression().next(after, cron.zone()).orElseThrow());
+  }
+
+  @Test
+  void theExportersServiceAccountRoleAndBindingAreRestoredWhenDeleted() {
+    cluster.jobs().resource(ExportJobs.daily("restored", "03:15", "UTC")).create();
+    var rbac = cluster.client().rbac();
+    var binding =
+        rbac.roleBindings().inNamespace(cluster.namespace()).withName("cdds-export-restored");
+    var role = rbac.roles().inNamespace(cluster.namespace()).withName("cdds-export-restored");
+    var account =
+        cluster
+            .client()
+            .serviceAccounts()
+            .inNamespace(cluster.namespace())
+            .withName("cdds-export-restored");
+    String bindingUid =
+        binding.waitUntilCondition(b -> b != null, 30, TimeUnit.SECONDS).getMetadata().getUid();
+    String roleUid = role.get().getMetadata().getUid();
+    String accountUid = account.get().getMetadata().getUid();
+
+    binding.delete();
+    role.delete();
+    account.delete();
+
+    for (var restored : List.of(binding, role, account)) {
+      restored.waitUntilCondition(
+          o ->
+              o != null
+                  && !List.of(bindingUid, roleUid, accountUid).contains(o.getMetadata().getUid()),
+          30,
+          TimeUnit.SECONDS);
+    }
+    // And a Role someone widened is put back as it was.
+    role.edit(
+        r -> {
+          r.getRules().get(0).getVerbs().add("delete");
+          return r;
+        });
+    role.waitUntilCondition(
+        r -> r.getRules().stream().noneMatch(rule -> rule.getVerbs().contains("delete")),
+        30,
+        TimeUnit.SECONDS);
   }
 
   @Test
