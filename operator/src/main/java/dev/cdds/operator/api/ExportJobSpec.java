@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -56,6 +57,18 @@ public class ExportJobSpec {
   @Max(100)
   @JsonPropertyDescription("How many finished runs status.history keeps, newest first (1-100).")
   public Integer historyLimit;
+
+  @Size(min = 2, max = 16)
+  @Pattern("^([0-9]{1,4}h)?([0-9]{1,4}m)?([0-9]{1,5}s)?$")
+  @ValidationRule(
+      value = "duration(self) >= duration('10s')",
+      message = "runTimeout must be at least 10s, such as 6h")
+  @JsonPropertyDescription(
+      "How long one run may take, from its Job's start (waiting for a node, retries included),"
+          + " Go duration (6h, 90m): a run still going then is stopped and recorded Failed with"
+          + " reason DeadlineExceeded, and the next run exports its window. Default: the"
+          + " operator's --run-timeout (6h).")
+  public String runTimeout;
 
   @Default("Forbid")
   @JsonPropertyDescription(

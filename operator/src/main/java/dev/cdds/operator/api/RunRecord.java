@@ -51,6 +51,12 @@ public class RunRecord {
   @JsonPropertyDescription("Succeeded, Failed, Missed or Cancelled.")
   public RunResult result;
 
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Why a run failed, in one word: DeadlineExceeded (it ran longer than spec.runTimeout),"
+          + " BackoffLimitExceeded (its pod failed on every attempt), or Kubernetes' reason.")
+  public String reason;
+
   @Min(0)
   @JsonPropertyDescription("Records exported.")
   public Long records;

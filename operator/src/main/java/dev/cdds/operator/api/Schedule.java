@@ -84,8 +84,9 @@ public class Schedule {
 
   @JsonPropertyDescription(
       "Once only: when to start, as an RFC 3339 date-time with offset (2026-12-01T02:00:00Z)."
-          + " Omitted: the job starts as soon as it is created. The run starts at that instant;"
-          + " its id and data window use the minute, as scheduled runs do.")
+          + " Omitted, or before the job was created (a clone of an old job): the job starts as"
+          + " soon as it is created. The run starts at that instant; its id, data window and"
+          + " retention count from that minute, as scheduled runs do.")
   public String startAt;
 
   @Min(1)

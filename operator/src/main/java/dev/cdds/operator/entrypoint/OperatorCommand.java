@@ -51,6 +51,14 @@ final class OperatorCommand implements Callable<Integer> {
   Duration startingDeadline;
 
   @Option(
+      names = "--run-timeout",
+      defaultValue = "PT6H",
+      description =
+          "How long a run may take, retries and waiting for a node included, for ExportJobs"
+              + " without spec.runTimeout (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
+  Duration runTimeout;
+
+  @Option(
       names = "--backoff-limit",
       defaultValue = "2",
       description = "Retries of a failed export pod. Default: ${DEFAULT-VALUE}.")
@@ -114,6 +122,7 @@ final class OperatorCommand implements Callable<Integer> {
             Optional.ofNullable(defaultClaim),
             startingDeadline,
             backoffLimit,
+            runTimeout,
             Duration.ofSeconds(30),
             names);
     var client = new KubernetesClientBuilder().build();

@@ -15,6 +15,7 @@ import dev.cdds.operator.runcontract.StatusText;
 import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -214,9 +215,19 @@ final class DesiredStatus {
               + run.manifest;
     }
     if (!succeeded) {
+      run.reason = end.getReason();
       run.message =
           StatusText.bounded(
-              summary.map(RunSummary::error).orElse(end.getReason() + ": " + end.getMessage()));
+              "DeadlineExceeded".equals(end.getReason())
+                  ? "the run took longer than spec.runTimeout ("
+                      + Duration.ofSeconds(job.getSpec().getActiveDeadlineSeconds())
+                          .toString()
+                          .substring(2)
+                          .toLowerCase()
+                      + ") and was stopped; the next run exports its window"
+                  : summary
+                      .map(RunSummary::error)
+                      .orElse(end.getReason() + ": " + end.getMessage()));
     }
     return run;
   }

@@ -7,6 +7,7 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.runcontract.RestrictedPod;
+import dev.cdds.operator.schedule.SpecDuration;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpecBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pods of a job: one export (the operator's image with the {@code export} entry point), or one
@@ -35,6 +37,11 @@ final class ExportPodTemplate {
   static JobSpec jobSpec(ExportJob job, Connections connections, OperatorSettings settings) {
     return new JobSpecBuilder()
         .withBackoffLimit(settings.backoffLimit())
+        .withActiveDeadlineSeconds(
+            Optional.ofNullable(job.getSpec().runTimeout)
+                .map(t -> SpecDuration.parse(t, "spec.runTimeout"))
+                .orElse(settings.runTimeout())
+                .toSeconds())
         .withTemplate(of(job, connections, settings))
         .build();
   }
@@ -140,7 +147,9 @@ final class ExportPodTemplate {
   /** The settings a run needs, frozen into the pod so that an edit never changes a started run. */
   private static String specJson(ExportJob job) {
     ObjectNode spec = JSON.valueToTree(job.getSpec());
-    spec.remove(List.of("title", "description", "suspend", "historyLimit", "concurrencyPolicy"));
+    spec.remove(
+        List.of(
+            "title", "description", "suspend", "historyLimit", "concurrencyPolicy", "runTimeout"));
     try {
       return JSON.writeValueAsString(spec);
     } catch (JsonProcessingException e) {

@@ -35,8 +35,10 @@ final class OneTimeRun {
     if (!observed.once() || started(observed) || observed.suspendedBySpec()) {
       return Optional.empty();
     }
-    Instant start =
-        observed.onceStartAt().orElse(Instant.parse(job.getMetadata().getCreationTimestamp()));
+    // A startAt before the job existed (a clone of an old job) means at once: the run is then
+    // named, windowed and kept for retentionDays from when it was created, not from that old time.
+    Instant jobCreated = Instant.parse(job.getMetadata().getCreationTimestamp());
+    Instant start = observed.onceStartAt().filter(jobCreated::isBefore).orElse(jobCreated);
     if (observed.now().isBefore(start)) {
       return Optional.empty();
     }

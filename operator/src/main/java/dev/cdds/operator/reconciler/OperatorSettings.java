@@ -23,5 +23,6 @@ public record OperatorSettings(
     Optional<String> defaultClaim,
     Duration startingDeadline,
     int backoffLimit,
+    Duration runTimeout,
     Duration preconditionRecheck,
     SourceNames sourceNames) {}

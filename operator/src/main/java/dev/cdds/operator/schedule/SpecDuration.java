@@ -3,7 +3,7 @@ package dev.cdds.operator.schedule;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
-/** A duration as the spec writes it, Go style in hours and minutes ({@code 1h30m}). */
+/** A duration as the spec writes it, Go style in hours, minutes and seconds ({@code 1h30m}). */
 public final class SpecDuration {
   private SpecDuration() {}
 
@@ -11,9 +11,9 @@ public final class SpecDuration {
    * @throws IllegalArgumentException naming {@code field} when the text is not such a duration
    */
   public static Duration parse(String text, String field) {
-    if (text == null || !text.matches("([0-9]+h)?([0-9]+m)?") || text.isEmpty()) {
+    if (text == null || !text.matches("([0-9]+h)?([0-9]+m)?([0-9]+s)?") || text.isEmpty()) {
       throw new IllegalArgumentException(
-          field + " must be a duration in hours and minutes (15m, 1h30m), not \"" + text + "\"");
+          field + " must be a duration such as 15m, 1h30m or 90s, not \"" + text + "\"");
     }
     try {
       return Duration.parse("PT" + text.toUpperCase());

@@ -78,6 +78,7 @@ class ApiServerRestartIT {
               Optional.of(OperatorUnderTest.CLAIM),
               Duration.ofHours(1),
               0,
+              Duration.ofHours(6),
               Duration.ofSeconds(2),
               SourceNames.parse("contacts: {table: slow_contacts}"));
       var job = ExportJobs.once("survivor");

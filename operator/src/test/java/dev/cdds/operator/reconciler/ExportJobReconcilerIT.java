@@ -356,6 +356,40 @@ class ExportJobReconcilerIT {
   }
 
   @Test
+  void aOneTimeJobWhoseStartAtIsLongPastRunsNowAndKeepsItsOutputFromThen() {
+    // A clone of a job that ran 40 days ago, past the default retention of 30 days.
+    var job = ExportJobs.once("cloned-old");
+    job.getSpec().schedule.startAt =
+        Instant.now().minus(Duration.ofDays(40)).truncatedTo(ChronoUnit.SECONDS).toString();
+    ExportJob created = cluster.jobs().resource(job).create();
+
+    ExportJob done = await("cloned-old", j -> j.getStatus().history != null);
+
+    var run = done.getStatus().history.get(0);
+    assertThat(run.result).as(run.message).isEqualTo(RunResult.Succeeded);
+    assertThat(run.scheduledAt)
+        .as("named and kept from when it was created")
+        .isEqualTo(
+            Instant.parse(created.getMetadata().getCreationTimestamp())
+                .truncatedTo(ChronoUnit.MINUTES)
+                .toString());
+    assertThat(run.expired).isNull();
+    // The reconcile that recorded the run also decided retention: no prune Job was started.
+    assertThat(
+            cluster
+                .client()
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(cluster.namespace())
+                .withLabel("cdds.dev/exportjob", "cloned-old")
+                .withLabel("app.kubernetes.io/component", "prune")
+                .list()
+                .getItems())
+        .isEmpty();
+  }
+
+  @Test
   void oneTimeJobWithAStartTimeWaitsForIt() {
     Instant startAt = Instant.now().plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
     var job = ExportJobs.once("once-later");
@@ -456,6 +490,30 @@ class ExportJobReconcilerIT {
           .as("%s of busy removed by the garbage collector", kind)
           .isZero();
     }
+  }
+
+  @Test
+  void aRunLongerThanItsRunTimeoutIsStoppedAndRecordedDeadlineExceeded() throws Exception {
+    Files.writeString(marker("hold"), "");
+    var job = ExportJobs.once("overtime");
+    job.getSpec().runTimeout = "15s";
+    cluster.jobs().resource(job).create();
+    await("overtime", j -> j.getStatus().currentRun != null);
+
+    ExportJob ended = await("overtime", j -> j.getStatus().history != null);
+
+    var run = ended.getStatus().history.get(0);
+    assertThat(run.result).isEqualTo(RunResult.Failed);
+    assertThat(run.reason).isEqualTo("DeadlineExceeded");
+    assertThat(run.message).contains("spec.runTimeout (15s)");
+    assertThat(ended.getStatus().currentRun).isNull();
+    assertThat(OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), "overtime"))
+        .contains("RunFailed");
+    // Nothing runs any more: the job can be deleted.
+    var deleted =
+        new Kubectl(cluster.controlPlane())
+            .run("delete", "exportjob", "overtime", "-n", cluster.namespace(), "--wait=true");
+    assertThat(deleted.exitCode()).as(deleted.stderr()).isZero();
   }
 
   @Test

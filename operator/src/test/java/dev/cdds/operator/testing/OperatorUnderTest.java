@@ -58,6 +58,7 @@ public final class OperatorUnderTest {
         Optional.of(CLAIM),
         startingDeadline,
         backoffLimit,
+        Duration.ofHours(6),
         Duration.ofSeconds(2),
         SourceNames.DOCUMENTED);
   }
