@@ -70,6 +70,16 @@ public class ExportJobSpec {
           + " operator's --run-timeout (6h).")
   public String runTimeout;
 
+  @Default("5")
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription(
+      "Scheduled jobs: after this many consecutive failed runs no new run starts (condition"
+          + " Suspended, reason SuspendedAfterFailures, and an Event say why) until kubectl cdds"
+          + " resume; a success starts the count again. Counted in status.history, so at most"
+          + " historyLimit. 0: never.")
+  public Integer suspendAfterFailures;
+
   @Default("Forbid")
   @JsonPropertyDescription(
       "What happens when a run is due while the previous one is still running: Forbid skips the"

@@ -1,8 +1,13 @@
 package dev.cdds.operator.plugin;
 
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +33,34 @@ abstract class SetSuspendCommand implements Callable<Integer> {
     this.suspend = suspend;
   }
 
+  /**
+   * Suspend sets spec.suspend. Resume clears it and marks when it happened, which also ends a
+   * suspension after failed runs (those before it no longer count).
+   *
+   * @throws IllegalArgumentException for a one-time job that has started: it runs only once
+   */
+  private String patch(ExportJob job) {
+    if (suspend) {
+      return "{\"spec\":{\"suspend\":true}}";
+    }
+    var status = job.getStatus();
+    if (job.getSpec().schedule.run == RunMode.Once
+        && status != null
+        && (status.lastStartedAt != null || status.history != null || status.currentRun != null)) {
+      throw new IllegalArgumentException(
+          job.getMetadata().getName()
+              + " is a one-time job that has started: it cannot be resumed; clone it to run it"
+              + " again (kubectl cdds clone "
+              + job.getMetadata().getName()
+              + " NEW-NAME)");
+    }
+    return "{\"metadata\":{\"annotations\":{\""
+        + ObjectLabels.RESUMED_AT
+        + "\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        + "\"}},\"spec\":{\"suspend\":false}}";
+  }
+
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
@@ -37,11 +70,9 @@ abstract class SetSuspendCommand implements Callable<Integer> {
       String namespace = ExportJobLookup.namespace(parent, client);
       for (String name : names) {
         try {
-          ExportJobLookup.get(client, namespace, name);
+          ExportJob job = ExportJobLookup.get(client, namespace, name);
           ExportJobLookup.named(client, namespace, name)
-              .patch(
-                  PatchContext.of(PatchType.JSON_MERGE),
-                  "{\"spec\":{\"suspend\":" + suspend + "}}");
+              .patch(PatchContext.of(PatchType.JSON_MERGE), patch(job));
           out.println("exportjob.cdds.dev/" + name + (suspend ? " suspended" : " resumed"));
         } catch (KubernetesClientException | IllegalArgumentException e) {
           err.println("error: " + KubectlCdds.message(e));

@@ -120,7 +120,14 @@ final class DesiredStatus {
     }
     boolean started =
         once && (status.lastStartedAt != null || !jobs.isEmpty() || status.history != null);
-    boolean suspended = started || Boolean.TRUE.equals(job.getSpec().suspend);
+    // As the Observed step decided, said with the failed runs' own messages, now in history.
+    Optional<String> afterFailures =
+        observed.once()
+            ? Optional.<String>empty()
+            : FailureSuspension.of(
+                job, status.history == null ? List.of() : status.history, List.of());
+    boolean suspended =
+        started || Boolean.TRUE.equals(job.getSpec().suspend) || afterFailures.isPresent();
     status.nextStartsAt =
         suspended || notReady.isPresent()
             ? null
@@ -154,12 +161,16 @@ final class DesiredStatus {
                 previous,
                 StatusConditions.SUSPENDED,
                 suspended,
-                started ? "OneTimeJobStarted" : suspended ? "SuspendedBySpec" : "Active",
+                started
+                    ? "OneTimeJobStarted"
+                    : observed.suspendedBySpec()
+                        ? "SuspendedBySpec"
+                        : afterFailures.isPresent() ? FailureSuspension.REASON : "Active",
                 started
                     ? "a one-time job is suspended once it has started; clone it to run it again"
-                    : suspended
+                    : observed.suspendedBySpec()
                         ? "spec.suspend is true: no new run starts"
-                        : "runs start on schedule",
+                        : afterFailures.orElse("runs start on schedule"),
                 now,
                 status),
             StatusConditions.of(

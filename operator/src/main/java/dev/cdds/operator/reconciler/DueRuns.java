@@ -35,7 +35,7 @@ record DueRuns(Optional<Instant> nextStart, List<RunRecord> missed, Optional<Ins
     }
     var cron = ScheduleCron.of(observed.job().getSpec().schedule);
     Optional<Instant> next = cron.expression().next(now, cron.zone());
-    if (observed.suspendedBySpec()) {
+    if (observed.suspended()) {
       return new DueRuns(next, List.of(), next);
     }
     Set<Instant> known = knownRuns(observed.previous(), observed.exportJobs());

@@ -40,9 +40,13 @@ import org.slf4j.MDC;
  */
 // Called for every event, deletions too: only jobs that delete their data with them need a
 // finalizer (DataDeletion), so JOSDK's own, on every job, is not wanted.
+// Generation-aware processing would ignore a resume that changes only an annotation: the filter
+// does the same job and lets that one through.
 @ControllerConfiguration(
     triggerReconcilerOnAllEvents = true,
-    informer = @Informer(itemStore = LeanExportJobStore.class),
+    generationAwareEventProcessing = false,
+    informer =
+        @Informer(itemStore = LeanExportJobStore.class, onUpdateFilter = SpecOrResumeChanged.class),
     name = ExportJobReconciler.NAME,
     fieldManager = FieldManagers.OPERATOR)
 public class ExportJobReconciler implements Reconciler<ExportJob> {

@@ -149,7 +149,13 @@ final class ExportPodTemplate {
     ObjectNode spec = JSON.valueToTree(job.getSpec());
     spec.remove(
         List.of(
-            "title", "description", "suspend", "historyLimit", "concurrencyPolicy", "runTimeout"));
+            "title",
+            "description",
+            "suspend",
+            "historyLimit",
+            "concurrencyPolicy",
+            "runTimeout",
+            "suspendAfterFailures"));
     try {
       return JSON.writeValueAsString(spec);
     } catch (JsonProcessingException e) {

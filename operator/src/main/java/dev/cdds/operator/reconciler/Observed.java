@@ -79,6 +79,19 @@ record Observed(
     return Boolean.TRUE.equals(job.getSpec().suspend);
   }
 
+  /** Why a scheduled job is suspended after consecutive failed runs, if it is. */
+  Optional<String> suspendedAfterFailures() {
+    return once()
+        ? Optional.empty()
+        : FailureSuspension.of(
+            job, previous().history == null ? List.of() : previous().history, exportJobs);
+  }
+
+  /** Whether no new run may start: by spec, or after failures. */
+  boolean suspended() {
+    return suspendedBySpec() || suspendedAfterFailures().isPresent();
+  }
+
   /** When this operator last applied the CronJob: an edit or resume starts a new schedule. */
   Optional<Instant> cronJobAppliedAt() {
     return cronJob.stream()

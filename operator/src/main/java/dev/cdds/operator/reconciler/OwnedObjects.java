@@ -78,7 +78,7 @@ final class OwnedObjects {
             .withNewSpec()
             .withSchedule(cron.expression().toString())
             .withTimeZone(cron.zone().getId())
-            .withSuspend(observed.suspendedBySpec())
+            .withSuspend(observed.suspended())
             .withConcurrencyPolicy(job.getSpec().concurrencyPolicy.name())
             .withStartingDeadlineSeconds(settings.startingDeadline().toSeconds())
             .withSuccessfulJobsHistoryLimit(JOBS_KEPT)

@@ -13,6 +13,12 @@ public final class ObjectLabels {
   /** Annotation of a Job started by hand ({@code kubectl cdds run}), not by the schedule. */
   public static final String MANUAL_RUN = "cdds.dev/manual";
 
+  /**
+   * Annotation of an ExportJob set by {@code kubectl cdds resume}: when it was resumed; failed runs
+   * that ended before it no longer count toward spec.suspendAfterFailures.
+   */
+  public static final String RESUMED_AT = "cdds.dev/resumed-at";
+
   /** Annotation of a Job started by {@code kubectl cdds rerun}: the id of the run it repeats. */
   public static final String RERUN_OF = "cdds.dev/rerun-of";
 

@@ -15,16 +15,12 @@ import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.plugin.InProcessPlugin;
 import dev.cdds.operator.runcontract.StatusConditions;
-import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -264,58 +259,12 @@ class RunTilingIT {
     return job;
   }
 
-  /** Starts the run scheduled at {@code at} as the CronJob controller does; waits for its end. */
   private RunRecord scheduledRun(String name, Instant at) {
-    var client = cluster.client();
-    CronJob cron =
-        client
-            .batch()
-            .v1()
-            .cronjobs()
-            .inNamespace(cluster.namespace())
-            .withName(name)
-            .waitUntilCondition(c -> c != null, 60, TimeUnit.SECONDS);
-    var template = cron.getSpec().getJobTemplate();
-    String id = RunIds.of(name, at);
-    client
-        .resource(
-            new JobBuilder()
-                .withNewMetadata()
-                .withName(id)
-                .withLabels(template.getMetadata().getLabels())
-                .withOwnerReferences(
-                    new OwnerReferenceBuilder()
-                        .withApiVersion("batch/v1")
-                        .withKind("CronJob")
-                        .withName(name)
-                        .withUid(cron.getMetadata().getUid())
-                        .withController(true)
-                        .build())
-                .endMetadata()
-                .withSpec(template.getSpec())
-                .build())
-        .inNamespace(cluster.namespace())
-        .create();
-    return finished(name, id);
+    return finished(name, cluster.startScheduledRun(name, at));
   }
 
   private RunRecord finished(String name, String id) {
-    return cluster
-        .jobs()
-        .withName(name)
-        .waitUntilCondition(
-            j ->
-                j.getStatus() != null
-                    && j.getStatus().history != null
-                    && j.getStatus().history.stream().anyMatch(r -> id.equals(r.id)),
-            180,
-            TimeUnit.SECONDS)
-        .getStatus()
-        .history
-        .stream()
-        .filter(r -> id.equals(r.id))
-        .findFirst()
-        .orElseThrow();
+    return cluster.awaitRun(name, id);
   }
 
   private dev.cdds.operator.api.ExportJobStatus status(String name) {

@@ -152,6 +152,7 @@ class KubectlPluginIT {
 
     Result suspended = cdds("suspend", "slider", "slider-once");
     Result resumed = cdds("resume", "slider");
+    Result resumedOnce = cdds("resume", "slider-once");
 
     assertThat(suspended.exit()).isEqualTo(1);
     assertThat(suspended.out()).isEqualTo("exportjob.cdds.dev/slider suspended\n");
@@ -163,6 +164,12 @@ class KubectlPluginIT {
     assertThat(resumed.out()).isEqualTo("exportjob.cdds.dev/slider resumed\n");
     assertThat(cluster.jobs().withName("slider").get().getSpec().suspend).isFalse();
     assertThat(cluster.jobs().withName("slider-once").get().getSpec().suspend).isNotEqualTo(true);
+    assertThat(resumedOnce.exit()).isEqualTo(1);
+    assertThat(resumedOnce.out()).isEmpty();
+    assertThat(resumedOnce.err())
+        .isEqualTo(
+            "error: slider-once is a one-time job that has started: it cannot be resumed; clone"
+                + " it to run it again (kubectl cdds clone slider-once NEW-NAME)\n");
   }
 
   @Test

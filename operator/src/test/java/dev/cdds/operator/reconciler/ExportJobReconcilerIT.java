@@ -7,6 +7,7 @@ import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.plugin.InProcessPlugin;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.schedule.ScheduleCron;
 import dev.cdds.operator.testing.ExportJobs;
@@ -514,6 +515,54 @@ class ExportJobReconcilerIT {
         new Kubectl(cluster.controlPlane())
             .run("delete", "exportjob", "overtime", "-n", cluster.namespace(), "--wait=true");
     assertThat(deleted.exitCode()).as(deleted.stderr()).isZero();
+  }
+
+  @Test
+  void consecutiveFailuresSuspendTheJobUntilResumedAndASuccessStartsTheCountAgain()
+      throws Exception {
+    var job = ExportJobs.daily("flaky", "06:45", "UTC");
+    job.getSpec().suspendAfterFailures = 2;
+    cluster.jobs().resource(job).create();
+    Instant first = Instant.now().minus(Duration.ofDays(5)).truncatedTo(ChronoUnit.MINUTES);
+    var plugin = new InProcessPlugin(cluster.controlPlane().kubeconfig(), cluster.namespace());
+
+    // fail, succeed, fail: a success in between, so not suspended.
+    Files.writeString(marker("fail"), "");
+    cluster.awaitRun("flaky", cluster.startScheduledRun("flaky", first));
+    Files.delete(marker("fail"));
+    cluster.awaitRun("flaky", cluster.startScheduledRun("flaky", first.plus(Duration.ofDays(1))));
+    Files.writeString(marker("fail"), "");
+    cluster.awaitRun("flaky", cluster.startScheduledRun("flaky", first.plus(Duration.ofDays(2))));
+    assertThat(cluster.jobs().withName("flaky").get().getStatus().state)
+        .isEqualTo(ExportJobState.Failed);
+
+    // A second failure in a row: suspended, by a condition and the CronJob, not the spec.
+    cluster.awaitRun("flaky", cluster.startScheduledRun("flaky", first.plus(Duration.ofDays(3))));
+    ExportJob suspended =
+        await("flaky", j -> ExportJobs.hasCondition(j, "Suspended", "True", null));
+    var condition = ExportJobs.condition(suspended, "Suspended").orElseThrow();
+    assertThat(condition.reason).isEqualTo("SuspendedAfterFailures");
+    assertThat(condition.message)
+        .contains("the last 2 runs failed", "kubectl cdds resume flaky", "refused the query");
+    assertThat(suspended.getSpec().suspend).isFalse();
+    assertThat(suspended.getStatus().state).isEqualTo(ExportJobState.Suspended);
+    assertThat(suspended.getStatus().nextStartsAt).isNull();
+    var cronJob =
+        cluster.client().batch().v1().cronjobs().inNamespace(cluster.namespace()).withName("flaky");
+    cronJob.waitUntilCondition(c -> c.getSpec().getSuspend(), 30, TimeUnit.SECONDS);
+    assertThat(OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), "flaky"))
+        .contains("Suspended");
+
+    var resumed = plugin.run("resume", "flaky");
+
+    assertThat(resumed.exit()).as(resumed.err()).isZero();
+    ExportJob running = await("flaky", j -> ExportJobs.hasCondition(j, "Suspended", "False", null));
+    assertThat(running.getStatus().nextStartsAt).isNotNull();
+    cronJob.waitUntilCondition(c -> !c.getSpec().getSuspend(), 30, TimeUnit.SECONDS);
+    // The failures before the resume no longer count: one more is not enough.
+    cluster.awaitRun("flaky", cluster.startScheduledRun("flaky", first.plus(Duration.ofDays(4))));
+    assertThat(ExportJobs.condition(cluster.jobs().withName("flaky").get(), "Suspended"))
+        .hasValueSatisfying(c -> assertThat(c.status).isEqualTo("False"));
   }
 
   @Test

@@ -5,18 +5,25 @@ import dev.cdds.localcluster.FreePorts;
 import dev.cdds.localcluster.OperatorProcess;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -125,6 +132,63 @@ public final class OperatorExtension implements BeforeAllCallback, AfterAllCallb
   public NonNamespaceOperation<ExportJob, KubernetesResourceList<ExportJob>, Resource<ExportJob>>
       jobs() {
     return client().resources(ExportJob.class).inNamespace(namespace);
+  }
+
+  /**
+   * Starts the run of {@code exportJob} scheduled at {@code at} as the CronJob controller does: a
+   * Job from the CronJob's template, owned by it, named for its scheduled minute. For scheduled
+   * times a test chooses, past or future, without waiting for them.
+   */
+  public String startScheduledRun(String exportJob, Instant at) {
+    CronJob cron =
+        client()
+            .batch()
+            .v1()
+            .cronjobs()
+            .inNamespace(namespace)
+            .withName(exportJob)
+            .waitUntilCondition(c -> c != null, 60, TimeUnit.SECONDS);
+    var template = cron.getSpec().getJobTemplate();
+    String id = RunIds.of(exportJob, at);
+    client()
+        .resource(
+            new JobBuilder()
+                .withNewMetadata()
+                .withName(id)
+                .withLabels(template.getMetadata().getLabels())
+                .withOwnerReferences(
+                    new OwnerReferenceBuilder()
+                        .withApiVersion("batch/v1")
+                        .withKind("CronJob")
+                        .withName(exportJob)
+                        .withUid(cron.getMetadata().getUid())
+                        .withController(true)
+                        .build())
+                .endMetadata()
+                .withSpec(template.getSpec())
+                .build())
+        .inNamespace(namespace)
+        .create();
+    return id;
+  }
+
+  /** The run {@code id} of {@code exportJob} once it is in history. */
+  public RunRecord awaitRun(String exportJob, String id) {
+    return jobs()
+        .withName(exportJob)
+        .waitUntilCondition(
+            j ->
+                j.getStatus() != null
+                    && j.getStatus().history != null
+                    && j.getStatus().history.stream().anyMatch(r -> id.equals(r.id)),
+            180,
+            TimeUnit.SECONDS)
+        .getStatus()
+        .history
+        .stream()
+        .filter(r -> id.equals(r.id))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The default claim's directory on the process node: where export pods write. */
