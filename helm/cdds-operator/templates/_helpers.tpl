@@ -49,7 +49,8 @@ RoleBinding of each job's export pods (which may only patch that job's status); 
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [list, watch, create]
+  # patch: to stop a run whose pod waited longer than --pending-timeout to start.
+  verbs: [list, watch, create, patch]
 - apiGroups: [""]
   resources: [pods]
   verbs: [list]

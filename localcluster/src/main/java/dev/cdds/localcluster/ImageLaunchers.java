@@ -65,14 +65,7 @@ public final class ImageLaunchers {
     if (command != null && !command.isEmpty()) {
       argv.addAll(command);
     } else {
-      argv.addAll(
-          entrypointFor(image)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "no local launcher for image "
-                              + image
-                              + " and the container has no command")));
+      argv.addAll(entrypointFor(image).orElseThrow(() -> new ImageNotFound(image)));
     }
     if (args != null) {
       argv.addAll(args);

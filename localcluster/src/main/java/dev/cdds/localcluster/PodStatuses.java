@@ -15,8 +15,11 @@ import java.time.Instant;
 final class PodStatuses {
   private PodStatuses() {}
 
-  /** The container could not be started: its configuration (a Secret, say) is missing. */
-  static PodStatus waiting(Pod pod, String message) {
+  /**
+   * The container could not be started: {@code reason} CreateContainerConfigError (a Secret
+   * missing, say) or ImagePullBackOff.
+   */
+  static PodStatus waiting(Pod pod, String reason, String message) {
     var container = pod.getSpec().getContainers().get(0);
     return new PodStatusBuilder()
         .withPhase("Pending")
@@ -32,7 +35,7 @@ final class PodStatuses {
                 .withState(
                     new ContainerStateBuilder()
                         .withNewWaiting()
-                        .withReason("CreateContainerConfigError")
+                        .withReason(reason)
                         .withMessage(message)
                         .endWaiting()
                         .build())

@@ -153,7 +153,12 @@ public final class ProcessNode implements AutoCloseable {
     } catch (Exception e) {
       // Like kubelet: the pod stays Pending with the reason in the container's waiting state.
       LOG.warn("pod {} can't start: {}", key(pod), e.getMessage());
-      reportStatus(pod, PodStatuses.waiting(pod, e.getMessage()));
+      reportStatus(
+          pod,
+          PodStatuses.waiting(
+              pod,
+              e instanceof ImageNotFound ? "ImagePullBackOff" : "CreateContainerConfigError",
+              e.getMessage()));
       return;
     }
     running.put(uid, local);

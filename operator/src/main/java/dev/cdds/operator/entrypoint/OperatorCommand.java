@@ -59,6 +59,14 @@ final class OperatorCommand implements Callable<Integer> {
   Duration runTimeout;
 
   @Option(
+      names = "--pending-timeout",
+      defaultValue = "PT10M",
+      description =
+          "How long a run's pod may wait to start (no node, image not pullable, quota) before the"
+              + " run fails with the pod's reason (ISO-8601 duration). Default: ${DEFAULT-VALUE}.")
+  Duration pendingTimeout;
+
+  @Option(
       names = "--backoff-limit",
       defaultValue = "2",
       description = "Retries of a failed export pod. Default: ${DEFAULT-VALUE}.")
@@ -123,6 +131,7 @@ final class OperatorCommand implements Callable<Integer> {
             startingDeadline,
             backoffLimit,
             runTimeout,
+            pendingTimeout,
             Duration.ofSeconds(30),
             names);
     var client = new KubernetesClientBuilder().build();

@@ -225,7 +225,13 @@ final class DesiredStatus {
               + " bad record(s) under onBadRecord: Skip; their ids are in "
               + run.manifest;
     }
-    if (!succeeded) {
+    String failure = annotations == null ? null : annotations.get(PendingRuns.FAILURE);
+    if (!succeeded && failure != null) {
+      // The operator stopped it: its pod never started.
+      int colon = failure.indexOf(':');
+      run.reason = colon > 0 ? failure.substring(0, colon) : failure;
+      run.message = StatusText.bounded("the run's pod never started: " + failure);
+    } else if (!succeeded) {
       run.reason = end.getReason();
       run.message =
           StatusText.bounded(

@@ -5,7 +5,6 @@ import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.RunSummary;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -27,7 +26,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -135,6 +133,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
             .flatMap(c -> OneTimeRun.startIfDue(observed, c, settings, client))
             .map(observed::withExportJob)
             .orElse(observed);
+    Optional<Instant> pendingCheck =
+        PendingRuns.failStuck(current, settings.pendingTimeout(), client);
     DueRuns due =
         connections.isPresent()
             ? DueRuns.of(current, cronJobApplied, settings.startingDeadline())
@@ -151,8 +151,9 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
       return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(settings.preconditionRecheck());
     }
     // Wake up just after the next start (also when the controller skips it and creates nothing),
-    // when a start that has not happened becomes Missed, or when a run expires.
-    return Wakeups.earliest(due.wakeUp(), expiry)
+    // when a start that has not happened becomes Missed, when a run expires, or when a run's pod
+    // has waited too long to start.
+    return Wakeups.earliest(due.wakeUp(), expiry, pendingCheck)
         .map(
             t ->
                 UpdateControl.<ExportJob>noUpdate()
@@ -166,14 +167,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
 
   /** The summary the last pod of a finished Job left as its termination message. */
   private static Optional<RunSummary> summary(KubernetesClient client, Job job) {
-    return client
-        .pods()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withLabel("job-name", job.getMetadata().getName())
-        .list()
-        .getItems()
-        .stream()
-        .max(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp()))
+    return RunPods.newest(client, job)
         .flatMap(p -> p.getStatus().getContainerStatuses().stream().findFirst())
         .map(s -> s.getState().getTerminated())
         .flatMap(t -> RunSummary.parse(t == null ? null : t.getMessage()));

@@ -24,5 +24,6 @@ public record OperatorSettings(
     Duration startingDeadline,
     int backoffLimit,
     Duration runTimeout,
+    Duration pendingTimeout,
     Duration preconditionRecheck,
     SourceNames sourceNames) {}

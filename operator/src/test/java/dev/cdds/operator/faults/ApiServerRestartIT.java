@@ -79,6 +79,7 @@ class ApiServerRestartIT {
               Duration.ofHours(1),
               0,
               Duration.ofHours(6),
+              Duration.ofMinutes(10),
               Duration.ofSeconds(2),
               SourceNames.parse("contacts: {table: slow_contacts}"));
       var job = ExportJobs.once("survivor");

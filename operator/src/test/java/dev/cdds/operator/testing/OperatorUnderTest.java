@@ -34,7 +34,12 @@ public final class OperatorUnderTest {
   }
 
   public static OperatorSettings settings(Duration startingDeadline) {
-    return settings(FakeExport.IMAGE + ":test", startingDeadline, 0);
+    return settings(FakeExport.IMAGE + ":test", startingDeadline, 0, Duration.ofMinutes(10));
+  }
+
+  /** Settings whose export pods name an image no node has: they stay Pending. */
+  public static OperatorSettings imageNoNodeHas(Duration pendingTimeout) {
+    return settings("cdds-test/no-such-image:1", Duration.ofHours(1), 0, pendingTimeout);
   }
 
   /** Settings whose export pods run the real exporter of the built jar. */
@@ -44,11 +49,15 @@ public final class OperatorUnderTest {
 
   /** The real exporter, and a failed export pod retried {@code backoffLimit} times. */
   public static OperatorSettings realExporter(int backoffLimit) {
-    return settings(ControlPlane.OPERATOR_IMAGE + ":test", Duration.ofHours(1), backoffLimit);
+    return settings(
+        ControlPlane.OPERATOR_IMAGE + ":test",
+        Duration.ofHours(1),
+        backoffLimit,
+        Duration.ofMinutes(10));
   }
 
   private static OperatorSettings settings(
-      String image, Duration startingDeadline, int backoffLimit) {
+      String image, Duration startingDeadline, int backoffLimit, Duration pendingTimeout) {
     return new OperatorSettings(
         image,
         new ResourceRequirementsBuilder()
@@ -59,6 +68,7 @@ public final class OperatorUnderTest {
         startingDeadline,
         backoffLimit,
         Duration.ofHours(6),
+        pendingTimeout,
         Duration.ofSeconds(2),
         SourceNames.DOCUMENTED);
   }
