@@ -16,6 +16,12 @@ public class CurrentRun {
   @JsonPropertyDescription("When the run was due; its data window is derived from this time.")
   public String scheduledAt;
 
+  @JsonPropertyDescription(
+      "True while the run waits for its turn, with no pod yet: until its jitter has passed and"
+          + " fewer than the operator's --max-concurrent-exports-per-source runs of its source"
+          + " Secret are going.")
+  public Boolean queued;
+
   @JsonPropertyDescription("When the export pod started (RFC 3339).")
   public String startedAt;
 

@@ -11,7 +11,8 @@ public class ExportJobStatus {
   @JsonPropertyDescription("metadata.generation of the spec the operator last acted on.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Scheduled, Running, Suspended, Completed or Failed.")
+  @JsonPropertyDescription(
+      "Scheduled, Queued (a run waits for its turn), Running, Suspended, Completed or Failed.")
   public ExportJobState state;
 
   @Size(max = 8)

@@ -75,6 +75,15 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "dayOfMonth is only used when run is Monthly: remove it",
     fieldPath = ".dayOfMonth",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Once' || !has(self.jitter)",
+    message = "jitter is not used when run is Once: remove it",
+    fieldPath = ".jitter",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.jitter) || duration(self.jitter) <= duration('6h')",
+    message = "jitter must be at most 6h",
+    fieldPath = ".jitter")
 public class Schedule {
   @Required
   @JsonPropertyDescription(
@@ -116,6 +125,16 @@ public class Schedule {
       "Monthly only, required: day of the month (1-31). A month without that day has no run:"
           + " with 31, nothing runs in April, June, September or November.")
   public Integer dayOfMonth;
+
+  @Size(min = 2, max = 16)
+  @Pattern("^([0-9]{1,2}h)?([0-9]{1,4}m)?([0-9]{1,5}s)?$")
+  @JsonPropertyDescription(
+      "Hourly, Daily, Weekly and Monthly: spreads the starts of jobs scheduled at the same time"
+          + " (Go duration, at most 6h: 10m). Each run starts a fixed offset inside it after its"
+          + " scheduled time, the same for every run of the job (derived from its uid); its data"
+          + " window is that of the scheduled time. Manual runs start at once. Default: the"
+          + " operator's --default-jitter (none).")
+  public String jitter;
 
   @Default("UTC")
   @Size(min = 1, max = 64)

@@ -16,7 +16,7 @@ import java.time.Instant;
  */
 final class AcknowledgedStatus {
   static final Duration TIMEOUT = Duration.ofMinutes(10);
-  private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Duration POLL = Duration.ofMillis(250);
 
   private AcknowledgedStatus() {}
 

@@ -67,6 +67,23 @@ final class OperatorCommand implements Callable<Integer> {
   Duration pendingTimeout;
 
   @Option(
+      names = "--max-concurrent-exports-per-source",
+      defaultValue = "4",
+      description =
+          "Export runs reading one source Secret at once, per namespace; the others wait, shown"
+              + " as Queued (0: no limit). Default: ${DEFAULT-VALUE}.")
+  int maxConcurrentExportsPerSource;
+
+  @Option(
+      names = "--default-jitter",
+      defaultValue = "PT0S",
+      description =
+          "Spread of scheduled starts for ExportJobs without spec.schedule.jitter: each job starts"
+              + " a fixed offset (from its uid) inside it after its time (ISO-8601 duration)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration defaultJitter;
+
+  @Option(
       names = "--backoff-limit",
       defaultValue = "2",
       description = "Retries of a failed export pod. Default: ${DEFAULT-VALUE}.")
@@ -132,6 +149,8 @@ final class OperatorCommand implements Callable<Integer> {
             backoffLimit,
             runTimeout,
             pendingTimeout,
+            maxConcurrentExportsPerSource,
+            defaultJitter,
             Duration.ofSeconds(30),
             names);
     var client = new KubernetesClientBuilder().build();

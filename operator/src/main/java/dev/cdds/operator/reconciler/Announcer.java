@@ -27,6 +27,20 @@ final class Announcer {
           "RunStarted",
           "run " + after.currentRun.id + " started, scheduled at " + after.currentRun.scheduledAt);
     }
+    if (after.currentRun != null
+        && Boolean.TRUE.equals(after.currentRun.queued)
+        && (before.currentRun == null
+            || !after.currentRun.id.equals(before.currentRun.id)
+            || !Boolean.TRUE.equals(before.currentRun.queued))) {
+      events.normal(
+          job,
+          "RunQueued",
+          "run "
+              + after.currentRun.id
+              + " waits for its turn: it starts after its spec.schedule.jitter and once fewer"
+              + " than the operator's --max-concurrent-exports-per-source runs of its source"
+              + " Secret are going");
+    }
     for (RunRecord run : newRuns) {
       switch (run.result) {
         case Succeeded ->

@@ -287,12 +287,15 @@ final class DesiredStatus {
     run.id = job.getMetadata().getName();
     run.scheduledAt = RunIds.scheduledAt(run.id).map(Instant::toString).orElse(null);
     run.startedAt = job.getStatus() == null ? null : job.getStatus().getStartTime();
+    run.queued = Admission.waiting(job) ? true : null;
     return run;
   }
 
   private static ExportJobState state(ExportJobStatus status, boolean running, boolean suspended) {
     if (running) {
-      return ExportJobState.Running;
+      return Boolean.TRUE.equals(status.currentRun.queued)
+          ? ExportJobState.Queued
+          : ExportJobState.Running;
     }
     if (suspended) {
       return ExportJobState.Suspended;

@@ -55,6 +55,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private final ExportMetrics metrics;
   private final RecentChecks recentChecks;
   private final OwnedObjects ownedObjects;
+  private final Admission admission;
 
   public ExportJobReconciler(OperatorSettings settings, Clock clock, MeterRegistry registry) {
     this.settings = settings;
@@ -62,6 +63,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     this.metrics = new ExportMetrics(registry, clock);
     this.recentChecks = new RecentChecks(settings);
     this.ownedObjects = new OwnedObjects(settings);
+    this.admission =
+        new Admission(settings.maxConcurrentExportsPerSource(), settings.defaultJitter());
   }
 
   @Override
@@ -117,8 +120,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   }
 
   /**
-   * observe → check preconditions → apply owned objects → start due runs → record finished and
-   * missed runs → retention → announce → write status.
+   * observe → check preconditions → apply owned objects → start due runs → let waiting runs start →
+   * record finished and missed runs → retention → announce → write status.
    */
   private UpdateControl<ExportJob> reconcileSteps(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
@@ -133,6 +136,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
             .flatMap(c -> OneTimeRun.startIfDue(observed, c, settings, client))
             .map(observed::withExportJob)
             .orElse(observed);
+    var admitted = admission.admit(current, context, client);
+    current = admitted.observed();
     Optional<Instant> pendingCheck =
         PendingRuns.failStuck(current, settings.pendingTimeout(), client);
     DueRuns due =
@@ -153,7 +158,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     // Wake up just after the next start (also when the controller skips it and creates nothing),
     // when a start that has not happened becomes Missed, when a run expires, or when a run's pod
     // has waited too long to start.
-    return Wakeups.earliest(due.wakeUp(), expiry, pendingCheck)
+    return Wakeups.earliest(due.wakeUp(), expiry, pendingCheck, admitted.wakeUp())
         .map(
             t ->
                 UpdateControl.<ExportJob>noUpdate()

@@ -37,6 +37,8 @@ final class ExportPodTemplate {
   static JobSpec jobSpec(ExportJob job, Connections connections, OperatorSettings settings) {
     return new JobSpecBuilder()
         .withBackoffLimit(settings.backoffLimit())
+        // No pod until the operator lets it start (Admission): jitter, and the source's turn.
+        .withSuspend(true)
         .withActiveDeadlineSeconds(
             Optional.ofNullable(job.getSpec().runTimeout)
                 .map(t -> SpecDuration.parse(t, "spec.runTimeout"))

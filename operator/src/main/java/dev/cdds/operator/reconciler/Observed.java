@@ -66,6 +66,21 @@ record Observed(
         exporterAccess);
   }
 
+  /** The same observation with a Job as this reconciliation just changed it. */
+  Observed withUpdatedExportJob(Job updated) {
+    return new Observed(
+        job,
+        now,
+        exportJobs.stream()
+            .map(
+                j ->
+                    j.getMetadata().getName().equals(updated.getMetadata().getName()) ? updated : j)
+            .toList(),
+        pruneJobs,
+        cronJob,
+        exporterAccess);
+  }
+
   /** The status as stored; an empty one for a job never reconciled. */
   ExportJobStatus previous() {
     return job.getStatus() == null ? new ExportJobStatus() : job.getStatus();

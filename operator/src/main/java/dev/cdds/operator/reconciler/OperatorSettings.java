@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param startingDeadline how late a run may still start after a controller outage; past it the run
  *     is recorded as Missed
  * @param backoffLimit retries of a failed export pod before the run fails
+ * @param runTimeout how long a run may take unless its job says
+ * @param pendingTimeout how long a run's pod may wait to start before the run fails
+ * @param maxConcurrentExportsPerSource runs of one source Secret at once in a namespace; 0: any
+ * @param defaultJitter the spread of scheduled starts for jobs that set no spec.schedule.jitter
  * @param preconditionRecheck how soon a job whose Secret or PVC is missing is checked again
  * @param sourceNames the source database's table and column names, passed on to the export pods
  */
@@ -25,5 +29,7 @@ public record OperatorSettings(
     int backoffLimit,
     Duration runTimeout,
     Duration pendingTimeout,
+    int maxConcurrentExportsPerSource,
+    Duration defaultJitter,
     Duration preconditionRecheck,
     SourceNames sourceNames) {}

@@ -104,13 +104,7 @@ final class PendingRuns {
                     "spec",
                     // Already past: the Job controller fails the Job and removes its pod.
                     Map.of("activeDeadlineSeconds", 1)));
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(job.getMetadata().getNamespace())
-        .withName(job.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    client.resource(job).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     LOG.warn(
         "run failed before its pod started exportjob={} run={} reason=\"{}\"",
         job.getMetadata().getLabels().get(ObjectLabels.EXPORT_JOB),

@@ -24,7 +24,7 @@ final class StatusPatch {
           "currentRun",
           "history");
 
-  static final List<String> RUN_FIELDS = List.of("id", "scheduledAt", "startedAt");
+  static final List<String> RUN_FIELDS = List.of("id", "scheduledAt", "queued", "startedAt");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StatusPatch() {}

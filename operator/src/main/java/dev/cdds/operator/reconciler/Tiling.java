@@ -18,7 +18,9 @@ final class Tiling {
   private Tiling() {}
 
   /**
-   * The new end of the exported data; marks each of {@code newRuns} that leaves a gap before it.
+   * The new end of the exported data; marks each of {@code newRuns} that leaves a gap before it. A
+   * job that has exported nothing yet starts where its first run's window started, whatever became
+   * of that run: a first run that failed or was missed is caught up too.
    */
   static Optional<String> exportedThrough(
       ExportJobSpec spec, String previous, List<RunRecord> newRuns) {
@@ -28,10 +30,23 @@ final class Tiling {
     Instant through = previous == null ? null : Instant.parse(previous);
     List<RunRecord> oldestFirst =
         newRuns.stream()
-            .filter(r -> r.result == RunResult.Succeeded && r.windowEnd != null)
+            .filter(r -> r.scheduledAt != null)
             .sorted(Comparator.comparing((RunRecord r) -> r.scheduledAt).thenComparing(r -> r.id))
             .toList();
     for (RunRecord run : oldestFirst) {
+      if (run.result != RunResult.Succeeded || run.windowEnd == null) {
+        if (through == null && run.rerunOf == null) {
+          through =
+              ExportWindow.of(
+                      spec.timeframe,
+                      spec.schedule,
+                      Instant.parse(run.scheduledAt),
+                      Optional.empty())
+                  .start()
+                  .orElse(null);
+        }
+        continue;
+      }
       Instant start = run.windowStart == null ? null : Instant.parse(run.windowStart);
       Instant end = Instant.parse(run.windowEnd);
       boolean continues = through == null || start == null || !start.isAfter(through);

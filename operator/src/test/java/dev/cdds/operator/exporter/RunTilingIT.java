@@ -235,6 +235,98 @@ class RunTilingIT {
   }
 
   /**
+   * The exactly-once soak: an hourly job through 48 scheduled times and a manual run, with faults
+   * injected at random (a seeded draw, the same every time): the database refusing the run's login,
+   * restarted while the run reads, the run's pod deleted while it runs. New rows keep arriving
+   * between runs. Whatever fails, the union of the successful runs' files holds every row of the
+   * whole period once. The figures go to the log, and docs/benchmarks.md.
+   */
+  @Test
+  void exactlyOnceSoakThrough48ScheduledRunsWithFaultsAndAManualRun() throws Exception {
+    var random = new java.util.Random(48);
+    int times = 48;
+    Instant first = hoursAgo(times);
+    var job = hourly("soak", first, "5m");
+    // Failures here are injected on purpose: never suspend the job for them.
+    job.getSpec().suspendAfterFailures = 0;
+    cluster.jobs().resource(job).create();
+    insertEvents(first.minus(Duration.ofHours(2)), first, 20);
+    long started = System.nanoTime();
+    Map<String, Integer> faults = new java.util.TreeMap<>();
+    List<RunRecord> runs = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      Instant at = first.plus(Duration.ofHours(i));
+      // Rows of this hour arrive before its run, some dated inside the settle time before it.
+      insertEvents(at.minus(Duration.ofMinutes(55)), at, 6);
+      String fault =
+          List.of("none", "none", "none", "none", "login", "restart", "kill")
+              .get(random.nextInt(7));
+      faults.merge(fault, 1, Integer::sum);
+      if (fault.equals("login")) {
+        setSourcePassword("not-the-password");
+      }
+      String id = cluster.startScheduledRun("soak", at);
+      try {
+        if (fault.equals("restart")) {
+          awaitPodRunning(id);
+          postgres.restart();
+        } else if (fault.equals("kill")) {
+          awaitPodRunning(id);
+          cluster
+              .client()
+              .pods()
+              .inNamespace(cluster.namespace())
+              .withLabel("job-name", id)
+              .delete();
+        }
+        runs.add(finished("soak", id));
+      } finally {
+        if (fault.equals("login")) {
+          setSourcePassword(PostgresServer.PASSWORD);
+        }
+      }
+    }
+    insertEvents(first.plus(Duration.ofHours(times - 1)), Instant.now(), 6);
+    var manual = plugin().run("run", "soak");
+    assertThat(manual.exit()).as(manual.err()).isZero();
+    runs.add(finished("soak", manual.out().split(" ")[1]));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    List<RunRecord> succeeded = runs.stream().filter(r -> r.result == RunResult.Succeeded).toList();
+    long failed = runs.size() - succeeded.size();
+    org.slf4j.LoggerFactory.getLogger(RunTilingIT.class)
+        .info(
+            "exactly-once soak: runs={} succeeded={} failed={} faults={} rows={} seconds={}",
+            runs.size(),
+            succeeded.size(),
+            failed,
+            faults,
+            succeeded.stream().mapToLong(r -> r.records).sum(),
+            took.toSeconds());
+    assertThat(failed).as("faults that made a run fail").isPositive();
+    assertThat(runs.get(runs.size() - 1).result).isEqualTo(RunResult.Succeeded);
+    assertThat(succeeded.get(0).windowStart)
+        .isEqualTo(first.minus(Duration.ofMinutes(65)).toString());
+    assertExportedOnce("soak", succeeded);
+  }
+
+  private void awaitPodRunning(String runId) {
+    org.awaitility.Awaitility.await("pod of " + runId + " running")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                cluster
+                    .client()
+                    .pods()
+                    .inNamespace(cluster.namespace())
+                    .withLabel("job-name", runId)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .anyMatch(p -> "Running".equals(p.getStatus().getPhase())));
+  }
+
+  /**
    * A scheduled time of an hourly job, {@code hours} hours before the one half an hour from now:
    * the CronJob's own next run is then never during the test.
    */

@@ -80,6 +80,8 @@ class ApiServerRestartIT {
               0,
               Duration.ofHours(6),
               Duration.ofMinutes(10),
+              4,
+              Duration.ZERO,
               Duration.ofSeconds(2),
               SourceNames.parse("contacts: {table: slow_contacts}"));
       var job = ExportJobs.once("survivor");

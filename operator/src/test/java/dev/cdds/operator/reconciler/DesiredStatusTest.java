@@ -51,7 +51,7 @@ class DesiredStatusTest {
   }
 
   @Test
-  void aWindowThatIsNotATimeIsNeitherRecordedNorTiled() {
+  void aWindowThatIsNotATimeIsNotRecordedAndItsDataIsExportedAgain() {
     ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
     Job done = finished("daily-29923320", "Complete", 0);
     var summary = RunSummary.succeeded(10, 100, 1, "s3://b/manifest.json", "a", "'; DROP", 0);
@@ -60,7 +60,8 @@ class DesiredStatusTest {
 
     assertThat(outcome.status().history.get(0).windowStart).isNull();
     assertThat(outcome.status().history.get(0).windowEnd).isNull();
-    assertThat(outcome.status().exportedThrough).isNull();
+    // Not trusted: the data starts where the run's own window did, so the next run exports it.
+    assertThat(outcome.status().exportedThrough).isEqualTo("2026-11-22T01:45:00Z");
   }
 
   @Test
@@ -90,6 +91,18 @@ class DesiredStatusTest {
               assertThat(c.status).isEqualTo("True");
               assertThat(c.message).contains("2026-11-20T01:45:00Z", "2026-11-21T01:45:00Z");
             });
+  }
+
+  @Test
+  void aJobsFailedFirstRunMarksWhereItsDataStartsSoTheNextRunCatchesItUp() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+    Job failed = finished("daily-29923320", "Failed", 1);
+
+    var outcome =
+        compute(job, List.of(failed), j -> Optional.of(RunSummary.failed("connection refused")));
+
+    // The failed run was due 2026-11-23 02:00: its window started a day and 15 minutes before.
+    assertThat(outcome.status().exportedThrough).isEqualTo("2026-11-22T01:45:00Z");
   }
 
   @Test

@@ -27,7 +27,7 @@ class StatusPatchTest {
 
     assertThat(run.fieldNames())
         .toIterable()
-        .containsExactlyInAnyOrder("id", "scheduledAt", "startedAt");
+        .containsExactlyInAnyOrder("id", "scheduledAt", "queued", "startedAt");
     assertThat(run.get("startedAt").isNull()).isTrue();
   }
 

@@ -34,12 +34,18 @@ public final class OperatorUnderTest {
   }
 
   public static OperatorSettings settings(Duration startingDeadline) {
-    return settings(FakeExport.IMAGE + ":test", startingDeadline, 0, Duration.ofMinutes(10));
+    return settings(FakeExport.IMAGE + ":test", startingDeadline, 0, Duration.ofMinutes(10), 4);
+  }
+
+  /** The test settings with at most {@code perSource} runs of one source Secret at once. */
+  public static OperatorSettings perSourceLimit(int perSource) {
+    return settings(
+        FakeExport.IMAGE + ":test", Duration.ofHours(1), 0, Duration.ofMinutes(10), perSource);
   }
 
   /** Settings whose export pods name an image no node has: they stay Pending. */
   public static OperatorSettings imageNoNodeHas(Duration pendingTimeout) {
-    return settings("cdds-test/no-such-image:1", Duration.ofHours(1), 0, pendingTimeout);
+    return settings("cdds-test/no-such-image:1", Duration.ofHours(1), 0, pendingTimeout, 4);
   }
 
   /** Settings whose export pods run the real exporter of the built jar. */
@@ -53,11 +59,16 @@ public final class OperatorUnderTest {
         ControlPlane.OPERATOR_IMAGE + ":test",
         Duration.ofHours(1),
         backoffLimit,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        4);
   }
 
   private static OperatorSettings settings(
-      String image, Duration startingDeadline, int backoffLimit, Duration pendingTimeout) {
+      String image,
+      Duration startingDeadline,
+      int backoffLimit,
+      Duration pendingTimeout,
+      int perSource) {
     return new OperatorSettings(
         image,
         new ResourceRequirementsBuilder()
@@ -69,6 +80,8 @@ public final class OperatorUnderTest {
         backoffLimit,
         Duration.ofHours(6),
         pendingTimeout,
+        perSource,
+        Duration.ZERO,
         Duration.ofSeconds(2),
         SourceNames.DOCUMENTED);
   }
