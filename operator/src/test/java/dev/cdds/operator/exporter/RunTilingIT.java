@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.localcluster.PostgresServer;
+import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.WorkDirectory;
+import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
@@ -20,6 +23,7 @@ import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,10 +62,12 @@ class RunTilingIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final AtomicLong nextId = new AtomicLong(50_000_000);
   private PostgresServer postgres;
+  private S3Server s3;
 
   @BeforeAll
   void startDatabase() throws Exception {
     postgres = PostgresServer.start(WorkDirectory.path(), "postgres-tiling");
+    s3 = S3Server.start(WorkDirectory.path(), "s3-tiling");
     try (var db = postgres.connect()) {
       SampleData.load(db, 10, 5);
       db.createStatement().execute("TRUNCATE attachments, interactions");
@@ -89,6 +95,7 @@ class RunTilingIT {
   @AfterAll
   void stopDatabase() throws Exception {
     postgres.close();
+    s3.close();
   }
 
   @Test
@@ -235,11 +242,12 @@ class RunTilingIT {
   }
 
   /**
-   * The exactly-once soak: an hourly job through 48 scheduled times and a manual run, with faults
-   * injected at random (a seeded draw, the same every time): the database refusing the run's login,
-   * restarted while the run reads, the run's pod deleted while it runs. New rows keep arriving
-   * between runs. Whatever fails, the union of the successful runs' files holds every row of the
-   * whole period once. The figures go to the log, and docs/benchmarks.md.
+   * The exactly-once soak: an hourly job exporting to S3 through 48 scheduled times and a manual
+   * run, with faults injected at random (a seeded draw, the same every time): the database refusing
+   * the run's login, restarted while the run reads, the run's pod deleted while it runs, the S3
+   * server down for the run. New rows keep arriving between runs. Whatever fails, the union of the
+   * successful runs' files holds every row of the whole period once. The figures go to the log, and
+   * docs/benchmarks.md.
    */
   @Test
   void exactlyOnceSoakThrough48ScheduledRunsWithFaultsAndAManualRun() throws Exception {
@@ -249,6 +257,14 @@ class RunTilingIT {
     var job = hourly("soak", first, "5m");
     // Failures here are injected on purpose: never suspend the job for them.
     job.getSpec().suspendAfterFailures = 0;
+    cluster
+        .client()
+        .resource(S3Server.credentialsSecret("soak-bucket"))
+        .inNamespace(cluster.namespace())
+        .createOr(existing -> existing.update());
+    job.getSpec().output = new Output();
+    job.getSpec().output.destination = new Destination();
+    job.getSpec().output.destination.s3 = S3Destinations.of(s3, "soak", "cdds/", "soak-bucket");
     cluster.jobs().resource(job).create();
     insertEvents(first.minus(Duration.ofHours(2)), first, 20);
     long started = System.nanoTime();
@@ -259,11 +275,13 @@ class RunTilingIT {
       // Rows of this hour arrive before its run, some dated inside the settle time before it.
       insertEvents(at.minus(Duration.ofMinutes(55)), at, 6);
       String fault =
-          List.of("none", "none", "none", "none", "login", "restart", "kill")
-              .get(random.nextInt(7));
+          List.of("none", "none", "none", "none", "none", "login", "restart", "kill", "s3")
+              .get(random.nextInt(9));
       faults.merge(fault, 1, Integer::sum);
       if (fault.equals("login")) {
         setSourcePassword("not-the-password");
+      } else if (fault.equals("s3")) {
+        s3.stop();
       }
       String id = cluster.startScheduledRun("soak", at);
       try {
@@ -283,6 +301,8 @@ class RunTilingIT {
       } finally {
         if (fault.equals("login")) {
           setSourcePassword(PostgresServer.PASSWORD);
+        } else if (fault.equals("s3")) {
+          s3.start();
         }
       }
     }
@@ -307,7 +327,7 @@ class RunTilingIT {
     assertThat(runs.get(runs.size() - 1).result).isEqualTo(RunResult.Succeeded);
     assertThat(succeeded.get(0).windowStart)
         .isEqualTo(first.minus(Duration.ofMinutes(65)).toString());
-    assertExportedOnce("soak", succeeded);
+    assertExportedOnce(succeeded, this::exportedToS3);
   }
 
   private void awaitPodRunning(String runId) {
@@ -368,9 +388,18 @@ class RunTilingIT {
    * nothing else.
    */
   private void assertExportedOnce(String name, List<RunRecord> runs) throws Exception {
+    assertExportedOnce(runs, run -> exportedIds(name, run));
+  }
+
+  /** What a run's files hold, wherever they are. */
+  private interface RunFiles {
+    List<Long> ids(RunRecord run) throws IOException;
+  }
+
+  private void assertExportedOnce(List<RunRecord> runs, RunFiles files) throws Exception {
     List<Long> exported = new ArrayList<>();
     for (RunRecord run : runs) {
-      exported.addAll(exportedIds(name, run));
+      exported.addAll(files.ids(run));
     }
     Instant from =
         runs.stream().map(r -> Instant.parse(r.windowStart)).min(Instant::compareTo).orElseThrow();
@@ -400,12 +429,29 @@ class RunTilingIT {
     Manifest manifest = Manifest.parse(Files.readAllBytes(runDir.resolve(Manifest.FILE)));
     List<Long> ids = new ArrayList<>();
     for (PartFile file : manifest.files()) {
-      try (InputStream in =
-          new GZIPInputStream(Files.newInputStream(runDir.resolve(file.name())))) {
-        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-          if (!line.isBlank()) {
-            ids.add(JSON.readTree(line).get("id").asLong());
-          }
+      ids.addAll(ids(Files.newInputStream(runDir.resolve(file.name()))));
+    }
+    return ids;
+  }
+
+  private List<Long> exportedToS3(RunRecord run) throws IOException {
+    String manifestKey = run.manifest.substring("s3://soak/".length());
+    String folder = manifestKey.substring(0, manifestKey.lastIndexOf('/') + 1);
+    Manifest manifest = Manifest.parse(s3.read("soak", manifestKey));
+    List<Long> ids = new ArrayList<>();
+    for (PartFile file : manifest.files()) {
+      ids.addAll(ids(new java.io.ByteArrayInputStream(s3.read("soak", folder + file.name()))));
+    }
+    return ids;
+  }
+
+  /** The ids of a gzipped JSON-lines part. */
+  private static List<Long> ids(InputStream part) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    try (InputStream in = new GZIPInputStream(part)) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          ids.add(JSON.readTree(line).get("id").asLong());
         }
       }
     }

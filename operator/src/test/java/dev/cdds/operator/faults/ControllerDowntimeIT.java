@@ -12,8 +12,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** A scheduled time that passes while the controllers are down is recorded, never lost. */
+// Alone: it stops the shared kube-controller-manager.
+@Isolated
 class ControllerDowntimeIT {
   @RegisterExtension
   static final OperatorExtension cluster = OperatorExtension.namespaceOnly("downtime");

@@ -11,11 +11,14 @@ import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A run that finishes while the operator is away (killed with SIGKILL mid-run, no graceful
  * shutdown) is recorded once when another replica takes over.
  */
+// Alone: lease timings: a busy machine must not decide who leads.
+@Isolated
 class OperatorRestartIT {
   @RegisterExtension
   static final OperatorExtension cluster = OperatorExtension.namespaceOnly("restart");

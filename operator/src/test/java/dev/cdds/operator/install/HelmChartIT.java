@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The Helm chart against the real API server: it lints and renders, its values schema refuses bad
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * chart's args, env, probes, security context and resources), becomes ready and runs an export; its
  * RBAC is enough for that and no more; upgrade and uninstall leave nothing behind.
  */
+// Alone: it reinstalls the CRDs and the deletion policy every test relies on.
+@Isolated
 @ExtendWith(ControlPlaneExtension.class)
 class HelmChartIT {
   private static final Path CHART = Path.of("..", "helm", "cdds-operator").toAbsolutePath();

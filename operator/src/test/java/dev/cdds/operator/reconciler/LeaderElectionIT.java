@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * With two replicas, only the holder of the Lease reconciles; the other takes over when it goes.
  */
+// Alone: lease timings: a busy machine must not decide who leads.
+@Isolated
 class LeaderElectionIT {
   @RegisterExtension
   static final OperatorExtension cluster = OperatorExtension.namespaceOnly("leader");

@@ -141,7 +141,9 @@ public final class CmsEnvelope implements FileEnvelope {
       for (RecipientInformation information : parser.getRecipientInfos().getRecipients()) {
         try {
           return information.getContentStream(recipient).getContentStream();
-        } catch (CMSException | IllegalArgumentException e) {
+        } catch (CMSException | RuntimeException e) {
+          // A wrong RSA key fails either way, depending on its modulus: a padding error, or
+          // Bouncy Castle's unchecked "input too large for RSA cipher".
           last = e instanceof CMSException cms ? cms : new CMSException(e.getMessage(), e);
         }
       }
