@@ -28,11 +28,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Failures of the destination, the database or the pod during a run: clear, nothing half-published,
  * and the rerun completes.
  */
+// Alone: it restarts the PostgreSQL and stops the S3 server the exporter's tests share.
+@Isolated
 class ExportFailuresIT {
   @RegisterExtension static final ExportFixture fixture = new ExportFixture();
 

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * kube-apiserver stopped for a while and started again in the middle of a real export: the export
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * control plane is one of its own (loopback etcd, kube-apiserver, kube-controller-manager), so that
  * its API server can be restarted without disturbing the other tests.
  */
+// Alone: its export must outlast a kube-apiserver restart, timed for a machine not shared.
+@Isolated
 class ApiServerRestartIT {
   private static final long CONTACTS = 5_000;
 
