@@ -177,8 +177,11 @@ public final class ControlPlane implements AutoCloseable {
     installCrds(client);
   }
 
-  /** The same for any API server, given an admin client. */
-  public static void installCrds(KubernetesClient client) throws IOException {
+  /**
+   * The same for any API server, given an admin client. One install at a time in this JVM: test
+   * classes running side by side install them too, and share the deletion policy's probe.
+   */
+  public static synchronized void installCrds(KubernetesClient client) throws IOException {
     boolean policy = false;
     try (var files = Files.list(REPO.resolve("crds"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {

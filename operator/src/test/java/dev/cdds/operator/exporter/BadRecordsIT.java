@@ -22,8 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Bad records (too large, not UTF-8) fail the run naming them, or are skipped and listed. */
+// One exporter test class at a time: they add rows to the PostgreSQL they share.
+@ResourceLock(ExportFixture.DATABASE)
 class BadRecordsIT {
   @RegisterExtension static final ExportFixture fixture = new ExportFixture();
 

@@ -51,12 +51,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Encrypted exports from a real PostgreSQL to a directory and a real S3-compatible server, read
  * back with {@code openssl cms -decrypt} and {@code kubectl cdds decrypt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// One exporter test class at a time: they add rows to the PostgreSQL they share.
+@ResourceLock(ExportFixture.DATABASE)
 class EncryptedExportIT {
   private static final Instant SCHEDULED = Instant.parse("2026-07-01T00:00:00Z");
   private static final String BUCKET = "sealed";

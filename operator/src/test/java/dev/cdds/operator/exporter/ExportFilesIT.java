@@ -25,11 +25,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * How records are laid out in files: parts within the split size, attachments in files of their
  * own.
  */
+// One exporter test class at a time: they add rows to the PostgreSQL they share.
+@ResourceLock(ExportFixture.DATABASE)
 class ExportFilesIT {
   @RegisterExtension static final ExportFixture fixture = new ExportFixture();
 

@@ -55,6 +55,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * export into a directory or the bucket and read it back.
  */
 final class ExportFixture implements BeforeAllCallback {
+  /** The lock of the shared database, for JUnit's parallel classes. */
+  static final String DATABASE = "cdds.exportFixture.database";
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final long ROWS = 20_000;
   static final Instant SCHEDULED = Instant.parse("2026-07-01T00:00:00Z");

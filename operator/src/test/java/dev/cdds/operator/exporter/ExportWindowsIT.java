@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Windows and filters select exactly the right rows, and consecutive windows tile time. */
+// One exporter test class at a time: they add rows to the PostgreSQL they share.
+@ResourceLock(ExportFixture.DATABASE)
 class ExportWindowsIT {
   @RegisterExtension static final ExportFixture fixture = new ExportFixture();
 

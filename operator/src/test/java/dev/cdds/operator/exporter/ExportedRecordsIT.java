@@ -36,11 +36,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The records of an export are exactly the source rows, in every format, compression and
  * destination, and with a site's own table names.
  */
+// One exporter test class at a time: they add rows to the PostgreSQL they share.
+@ResourceLock(ExportFixture.DATABASE)
 class ExportedRecordsIT {
   @RegisterExtension static final ExportFixture fixture = new ExportFixture();
 
