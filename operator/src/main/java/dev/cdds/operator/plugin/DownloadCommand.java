@@ -70,7 +70,8 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
                                 + archive.location()
                                 + run
                                 + "/"));
-        Path folder = Files.createDirectories(to.resolve(run));
+        Path folder = inside(to, run);
+        Files.createDirectories(folder);
         var terminal = Terminal.detect(System.getenv());
         for (PartFile file : FilesCommand.files(manifest)) {
           copy(store, file, folder, out, terminal);
@@ -89,6 +90,20 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
         return 0;
       }
     }
+  }
+
+  /**
+   * Where a run's files go: {@code to/run}, never anywhere else, whatever the run id says (a
+   * manifest's file names are checked when it is read, {@link Manifest#parse}).
+   */
+  private static Path inside(Path to, String run) {
+    Path base = to.toAbsolutePath().normalize();
+    Path folder = base.resolve(run).normalize();
+    if (!base.equals(folder.getParent())) {
+      throw new IllegalArgumentException(
+          "run " + run + " is not a run id: its files would go outside " + to);
+    }
+    return folder;
   }
 
   /** Streams one file into place, verified; a file that does not match is not kept. */

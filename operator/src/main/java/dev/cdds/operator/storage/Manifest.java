@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The last file of a run, listing every part with its size, record count and SHA-256: a run without
@@ -34,6 +36,7 @@ public record Manifest(
     List<SkippedRecord> skipped,
     String completedAt) {
   public static final String FILE = "manifest.json";
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -164,7 +167,53 @@ public record Manifest(
     return JSON.writeValueAsBytes(this);
   }
 
+  /**
+   * A manifest as storage holds it, which anyone who can write there may have written: every file
+   * it names must be a plain file name of the run, or the whole run is refused.
+   *
+   * @throws IOException naming the first entry that is not
+   */
   public static Manifest parse(byte[] json) throws IOException {
-    return JSON.readValue(json, Manifest.class);
+    Manifest manifest = JSON.readValue(json, Manifest.class);
+    if (manifest.files() == null) {
+      throw new IOException(FILE + " lists no files: the run is refused");
+    }
+    List<PartFile> named = new ArrayList<>(manifest.files());
+    if (manifest.attachments() != null && manifest.attachments().files() != null) {
+      named.addAll(manifest.attachments().files());
+    }
+    for (PartFile file : named) {
+      if (file == null
+          || file.name() == null
+          || !PLAIN_NAME.matcher(file.name()).matches()
+          || file.name().contains("..")) {
+        throw new IOException(
+            FILE
+                + " names \""
+                + printable(file == null ? null : file.name())
+                + "\", not a plain file name of the run (letters, digits, '.', '_', '-'; no '..'):"
+                + " the whole run is refused");
+      }
+    }
+    return manifest;
+  }
+
+  /** The name as a terminal may show it: control characters escaped, at most 100 of them. */
+  private static String printable(String name) {
+    if (name == null) {
+      return "null";
+    }
+    var out = new StringBuilder();
+    name.codePoints()
+        .limit(100)
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || !Character.isDefined(c)) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
   }
 }

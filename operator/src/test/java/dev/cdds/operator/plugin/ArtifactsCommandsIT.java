@@ -146,6 +146,52 @@ class ArtifactsCommandsIT {
   }
 
   @Test
+  void aManifestNamingAFileOutsideItsRunIsRefusedAndNothingIsWritten() throws Exception {
+    Path to = Files.createDirectories(work.resolve("download-hostile"));
+    var job = ExportJobs.daily("hostile", "05:00", "UTC");
+    job.getSpec().suspend = true;
+    job.getSpec().output = new Output();
+    job.getSpec().output.destination = new Destination();
+    job.getSpec().output.destination.s3 = S3Destinations.of(s3, "exports", "site/", "bucket");
+    client.resources(ExportJob.class).inNamespace(namespace).resource(job).create();
+    String run =
+        RunIds.of(
+            "hostile", Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES));
+    String folder = "site/" + namespace + "/hostile/" + run + "/";
+    byte[] payload = "ssh-ed25519 AAAA attacker".getBytes(StandardCharsets.UTF_8);
+    // Anyone who can write to the bucket could plant this: a name climbing out of --to, and the
+    // file it names, so that its SHA-256 matches.
+    s3.write("exports", folder + "../../../../escaped.txt", payload);
+    s3.write(
+        "exports",
+        folder + Manifest.FILE,
+        ("{\"manifestVersion\":1,\"runId\":\""
+                + run
+                + "\",\"records\":1,\"bytes\":"
+                + payload.length
+                + ",\"files\":[{\"name\":\"../../../../escaped.txt\",\"bytes\":"
+                + payload.length
+                + ",\"records\":1,\"sha256\":\""
+                + sha256(payload)
+                + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8));
+
+    Result refused = cdds("download", "hostile", "--run", run, "--to", to.toString());
+    Result listed = cdds("files", "hostile", "--run", run);
+
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("manifest.json names \"../../../../escaped.txt\", not a plain file name")
+        .contains("the whole run is refused");
+    assertThat(listed.exit()).isEqualTo(1);
+    assertThat(listed.err()).contains("not a plain file name");
+    try (var written = Files.walk(work)) {
+      assertThat(written.filter(p -> p.getFileName().toString().startsWith("escaped"))).isEmpty();
+    }
+    assertThat(to.resolve(run)).doesNotExist();
+  }
+
+  @Test
   void aRunOnAClaimIsListedFromWhereItIsMountedOrCopiedOutThroughAReaderPod() throws Exception {
     var job = ExportJobs.daily("on-claim", "06:00", "UTC");
     job.getSpec().suspend = true;
