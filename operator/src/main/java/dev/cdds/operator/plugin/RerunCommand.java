@@ -5,6 +5,7 @@ import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.PodEnv;
+import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +35,12 @@ final class RerunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int dash = runId.lastIndexOf('-');
-    if (dash <= 0) {
-      throw new IllegalArgumentException(
-          runId + " is not a run id (NAME-NUMBER): see kubectl cdds history NAME");
-    }
-    String name = runId.substring(0, dash);
+    String name =
+        RunIds.exportJob(runId)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        runId + " is not a run id (NAME-NUMBER): see kubectl cdds history NAME"));
     try (var client = parent.client()) {
       String namespace = ExportJobLookup.namespace(parent, client);
       ExportJob job = ExportJobLookup.get(client, namespace, name);

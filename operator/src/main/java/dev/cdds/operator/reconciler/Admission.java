@@ -1,6 +1,7 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.runcontract.JobCompletion;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.schedule.RunIds;
@@ -46,7 +47,15 @@ final class Admission {
   }
 
   /** The observation with the runs resumed now; when to look again at those still waiting. */
-  synchronized Result admit(
+  Result admit(Observed observed, Context<ExportJob> context, KubernetesClient client) {
+    // Most reconciliations have no waiting run: they never take the operator-wide lock.
+    if (observed.exportJobs().stream().noneMatch(Admission::waiting)) {
+      return new Result(observed, Optional.empty());
+    }
+    return admitWaiting(observed, context, client);
+  }
+
+  private synchronized Result admitWaiting(
       Observed observed, Context<ExportJob> context, KubernetesClient client) {
     Observed current = observed;
     Optional<Instant> next = Optional.empty();
@@ -97,7 +106,7 @@ final class Admission {
     Instant scheduledAt = RunIds.scheduledAt(job.getMetadata().getName()).orElse(Instant.MIN);
     var annotations = job.getMetadata().getAnnotations();
     boolean byHand = annotations != null && annotations.containsKey(ObjectLabels.MANUAL_RUN);
-    if (byHand || exportJob.getSpec().schedule.run == dev.cdds.operator.api.RunMode.Once) {
+    if (byHand || exportJob.getSpec().schedule.run == RunMode.Once) {
       return Instant.MIN;
     }
     String jitter = exportJob.getSpec().schedule.jitter;

@@ -13,6 +13,7 @@ import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.StatusConditions;
 import dev.cdds.operator.runcontract.StatusText;
 import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.schedule.SpecDuration;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -122,10 +124,7 @@ final class DesiredStatus {
         once && (status.lastStartedAt != null || !jobs.isEmpty() || status.history != null);
     // As the Observed step decided, said with the failed runs' own messages, now in history.
     Optional<String> afterFailures =
-        observed.once()
-            ? Optional.<String>empty()
-            : FailureSuspension.of(
-                job, status.history == null ? List.of() : status.history, List.of());
+        FailureSuspension.of(job, status.history == null ? List.of() : status.history, List.of());
     boolean suspended =
         started || Boolean.TRUE.equals(job.getSpec().suspend) || afterFailures.isPresent();
     status.nextStartsAt =
@@ -196,13 +195,12 @@ final class DesiredStatus {
         job.getStatus().getCompletionTime() != null
             ? job.getStatus().getCompletionTime()
             : end.getLastTransitionTime();
-    var annotations = job.getMetadata().getAnnotations();
-    if (annotations != null && "true".equals(annotations.get(ObjectLabels.MANUAL_RUN))) {
+    Map<String, String> annotations =
+        job.getMetadata().getAnnotations() == null ? Map.of() : job.getMetadata().getAnnotations();
+    if ("true".equals(annotations.get(ObjectLabels.MANUAL_RUN))) {
       run.manual = true;
     }
-    if (annotations != null) {
-      run.rerunOf = annotations.get(ObjectLabels.RERUN_OF);
-    }
+    run.rerunOf = annotations.get(ObjectLabels.RERUN_OF);
     boolean succeeded = "Complete".equals(end.getType());
     run.result = succeeded ? RunResult.Succeeded : RunResult.Failed;
     int failed = job.getStatus().getFailed() == null ? 0 : job.getStatus().getFailed();
@@ -225,7 +223,7 @@ final class DesiredStatus {
               + " bad record(s) under onBadRecord: Skip; their ids are in "
               + run.manifest;
     }
-    String failure = annotations == null ? null : annotations.get(PendingRuns.FAILURE);
+    String failure = annotations.get(PendingRuns.FAILURE);
     if (!succeeded && failure != null) {
       // The operator stopped it: its pod never started.
       int colon = failure.indexOf(':');
@@ -237,10 +235,8 @@ final class DesiredStatus {
           StatusText.bounded(
               "DeadlineExceeded".equals(end.getReason())
                   ? "the run took longer than spec.runTimeout ("
-                      + Duration.ofSeconds(job.getSpec().getActiveDeadlineSeconds())
-                          .toString()
-                          .substring(2)
-                          .toLowerCase()
+                      + SpecDuration.format(
+                          Duration.ofSeconds(job.getSpec().getActiveDeadlineSeconds()))
                       + ") and was stopped; the next run exports its window"
                   : summary
                       .map(RunSummary::error)

@@ -1,6 +1,7 @@
 package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.runcontract.JobCompletion;
@@ -26,10 +27,10 @@ final class FailureSuspension {
 
   private FailureSuspension() {}
 
-  /** Why the job is suspended, if it is. */
+  /** Why the job is suspended, if it is; a one-time job never is (it runs once anyway). */
   static Optional<String> of(ExportJob job, List<RunRecord> history, List<Job> jobs) {
     Integer limit = job.getSpec().suspendAfterFailures;
-    if (limit == null || limit == 0) {
+    if (limit == null || limit == 0 || job.getSpec().schedule.run == RunMode.Once) {
       return Optional.empty();
     }
     Optional<Instant> resumedAt = resumedAt(job);

@@ -96,10 +96,8 @@ record Observed(
 
   /** Why a scheduled job is suspended after consecutive failed runs, if it is. */
   Optional<String> suspendedAfterFailures() {
-    return once()
-        ? Optional.empty()
-        : FailureSuspension.of(
-            job, previous().history == null ? List.of() : previous().history, exportJobs);
+    return FailureSuspension.of(
+        job, previous().history == null ? List.of() : previous().history, exportJobs);
   }
 
   /** Whether no new run may start: by spec, or after failures. */

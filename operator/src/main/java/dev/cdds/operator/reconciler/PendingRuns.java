@@ -3,6 +3,7 @@ package dev.cdds.operator.reconciler;
 import dev.cdds.operator.runcontract.JobCompletion;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.StatusText;
+import dev.cdds.operator.schedule.SpecDuration;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,7 +71,9 @@ final class PendingRuns {
   /** "Reason: message" as kubelet or the scheduler says it. */
   private static String reason(Optional<Pod> pod, Job job, Duration limit) {
     String waited =
-        " (Pending for more than " + minutes(limit) + ", the operator's --pending-timeout)";
+        " (Pending for more than "
+            + SpecDuration.format(limit)
+            + ", the operator's --pending-timeout)";
     if (pod.isEmpty()) {
       return "PodNotCreated: no pod could be created"
           + waited
@@ -110,9 +113,5 @@ final class PendingRuns {
         job.getMetadata().getLabels().get(ObjectLabels.EXPORT_JOB),
         job.getMetadata().getName(),
         reason);
-  }
-
-  private static String minutes(Duration limit) {
-    return limit.toString().substring(2).toLowerCase();
   }
 }

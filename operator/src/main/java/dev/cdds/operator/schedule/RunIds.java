@@ -15,6 +15,14 @@ public final class RunIds {
     return exportJob + "-" + scheduledAt.getEpochSecond() / 60;
   }
 
+  /** The ExportJob a run id names, if it is one ({@code NAME-NUMBER}). */
+  public static Optional<String> exportJob(String runId) {
+    int dash = runId.lastIndexOf('-');
+    return dash > 0 && scheduledAt(runId).isPresent()
+        ? Optional.of(runId.substring(0, dash))
+        : Optional.empty();
+  }
+
   public static Optional<Instant> scheduledAt(String runId) {
     int dash = runId.lastIndexOf('-');
     if (dash < 0) {

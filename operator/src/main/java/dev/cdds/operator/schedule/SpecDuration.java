@@ -21,4 +21,9 @@ public final class SpecDuration {
       throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
     }
   }
+
+  /** The duration as the spec would write it: {@code 15s}, {@code 10m}, {@code 1h30m}. */
+  public static String format(Duration duration) {
+    return duration.toString().substring(2).toLowerCase();
+  }
 }
