@@ -3,7 +3,6 @@ package dev.cdds.localcluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -18,20 +17,15 @@ import org.awaitility.Awaitility;
 final class DeletionPolicyProbe {
   private static final String NAMESPACE = "default";
   private static final String NAME = "cdds-deletion-policy-probe";
-  private static final ResourceDefinitionContext EXPORT_JOBS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("cdds.dev")
-          .withVersion("v1alpha1")
-          .withPlural("exportjobs")
-          .withKind("ExportJob")
-          .withNamespaced(true)
-          .build();
 
   private DeletionPolicyProbe() {}
 
   static void awaitEnforced(KubernetesClient client) {
     var probe =
-        client.genericKubernetesResources(EXPORT_JOBS).inNamespace(NAMESPACE).withName(NAME);
+        client
+            .genericKubernetesResources(ExportJobsApi.EXPORT_JOBS)
+            .inNamespace(NAMESPACE)
+            .withName(NAME);
     if (probe.get() == null) {
       var job = new GenericKubernetesResource();
       job.setApiVersion("cdds.dev/v1alpha1");
@@ -44,7 +38,11 @@ final class DeletionPolicyProbe {
               "title", "deletion policy probe",
               "source", Map.of("system", "ContactHistory", "type", "Contact"),
               "schedule", Map.of("run", "Once", "startAt", "2099-01-01T00:00:00Z")));
-      client.genericKubernetesResources(EXPORT_JOBS).inNamespace(NAMESPACE).resource(job).create();
+      client
+          .genericKubernetesResources(ExportJobsApi.EXPORT_JOBS)
+          .inNamespace(NAMESPACE)
+          .resource(job)
+          .create();
       probe.editStatus(
           j -> {
             j.setAdditionalProperty(

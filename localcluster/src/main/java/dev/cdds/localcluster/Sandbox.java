@@ -26,14 +26,6 @@ public final class Sandbox {
   static final String RELEASE_NAMESPACE = "cdds-system";
   static final String CLAIM = "exports";
   static final String BUCKET = "cdds-exports";
-  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext EXPORT_JOBS =
-      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-          .withGroup("cdds.dev")
-          .withVersion("v1alpha1")
-          .withPlural("exportjobs")
-          .withKind("ExportJob")
-          .withNamespaced(true)
-          .build();
   static final List<String> EXAMPLES =
       List.of(
           "once-now.yaml",
@@ -186,7 +178,7 @@ public final class Sandbox {
   @SuppressWarnings("unchecked")
   private static void applyExamples(KubernetesClient client, Path repo, S3Server s3)
       throws IOException {
-    var jobs = client.genericKubernetesResources(EXPORT_JOBS).inNamespace(NAMESPACE);
+    var jobs = client.genericKubernetesResources(ExportJobsApi.EXPORT_JOBS).inNamespace(NAMESPACE);
     for (String example : EXAMPLES) {
       GenericKubernetesResource job;
       try (var in = Files.newInputStream(repo.resolve("examples").resolve(example))) {
