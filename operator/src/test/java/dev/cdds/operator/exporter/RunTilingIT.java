@@ -24,7 +24,6 @@ import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.S3Destinations;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,24 +71,8 @@ class RunTilingIT {
       SampleData.load(db, 10, 5);
       db.createStatement().execute("TRUNCATE attachments, interactions");
     }
-    cluster
-        .client()
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("cdds-source-contacthistory")
-                .endMetadata()
-                .withStringData(
-                    Map.of(
-                        "url",
-                        postgres.url(),
-                        "user",
-                        PostgresServer.USER,
-                        "password",
-                        PostgresServer.PASSWORD))
-                .build())
-        .inNamespace(cluster.namespace())
-        .createOr(existing -> existing.update());
+    // The namespace's source Secret, pointed at this class's database.
+    setSourcePassword(PostgresServer.PASSWORD);
   }
 
   @AfterAll

@@ -80,17 +80,7 @@ class OperatorRestartIT {
               });
       assertThat(done.getStatus().state).isEqualTo(ExportJobState.Suspended);
       assertThat(done.getStatus().currentRun).isNull();
-      assertThat(
-              cluster
-                  .client()
-                  .batch()
-                  .v1()
-                  .jobs()
-                  .inNamespace(cluster.namespace())
-                  .withLabel("cdds.dev/exportjob", "survivor")
-                  .list()
-                  .getItems())
-          .hasSize(1);
+      assertThat(cluster.kubernetesJobsOf("survivor").list().getItems()).hasSize(1);
       assertThat(
               OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), "survivor")
                   .stream()

@@ -378,12 +378,7 @@ class ExportJobReconcilerIT {
     // The reconcile that recorded the run also decided retention: no prune Job was started.
     assertThat(
             cluster
-                .client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(cluster.namespace())
-                .withLabel("cdds.dev/exportjob", "cloned-old")
+                .kubernetesJobsOf("cloned-old")
                 .withLabel("app.kubernetes.io/component", "prune")
                 .list()
                 .getItems())
@@ -400,17 +395,7 @@ class ExportJobReconcilerIT {
     ExportJob waiting = await("once-later", j -> j.getStatus().nextStartsAt != null);
     assertThat(waiting.getStatus().state).isEqualTo(ExportJobState.Scheduled);
     assertThat(waiting.getStatus().nextStartsAt).isEqualTo(startAt.toString());
-    assertThat(
-            cluster
-                .client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(cluster.namespace())
-                .withLabel("cdds.dev/exportjob", "once-later")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(cluster.kubernetesJobsOf("once-later").list().getItems()).isEmpty();
 
     ExportJob ran = await("once-later", j -> j.getStatus().history != null);
 
@@ -625,17 +610,7 @@ class ExportJobReconcilerIT {
     assertThat(after.getStatus().currentRun).isNull();
     assertThat(after.getStatus().state).isEqualTo(ExportJobState.Suspended);
     // A one-time job whose run was cancelled is not started a second time.
-    assertThat(
-            cluster
-                .client()
-                .batch()
-                .v1()
-                .jobs()
-                .inNamespace(cluster.namespace())
-                .withLabel("cdds.dev/exportjob", "cancelled")
-                .list()
-                .getItems())
-        .isEmpty();
+    assertThat(cluster.kubernetesJobsOf("cancelled").list().getItems()).isEmpty();
   }
 
   @Test

@@ -91,16 +91,7 @@ class LeaderElectionIT {
         assertThat(gamma.exitValue()).isEqualTo(1);
         assertThat(holder(leases.get())).isEqualTo("delta");
         assertThat(done.getStatus().history).singleElement();
-        assertThat(
-                cluster
-                    .client()
-                    .batch()
-                    .v1()
-                    .jobs()
-                    .inNamespace(cluster.namespace())
-                    .withLabel("cdds.dev/exportjob", "after-freeze")
-                    .list()
-                    .getItems())
+        assertThat(cluster.kubernetesJobsOf("after-freeze").list().getItems())
             .as("one Job for the one run")
             .hasSize(1);
       }

@@ -8,14 +8,19 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.ScalableResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,6 +194,17 @@ public final class OperatorExtension implements BeforeAllCallback, AfterAllCallb
         .filter(r -> id.equals(r.id))
         .findFirst()
         .orElseThrow();
+  }
+
+  /** The Kubernetes Jobs of one ExportJob of this namespace: its runs and prune Jobs. */
+  public FilterWatchListDeletable<Job, JobList, ScalableResource<Job>> kubernetesJobsOf(
+      String exportJob) {
+    return client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace(namespace)
+        .withLabel(ObjectLabels.EXPORT_JOB, exportJob);
   }
 
   /** The default claim's directory on the process node: where export pods write. */
