@@ -13,9 +13,20 @@ public class Output {
   /** The schema's default of retentionDays, for objects read without it (older ones). */
   public static final int DEFAULT_RETENTION_DAYS = 30;
 
+  /**
+   * A quantity of whole bytes the exporter can count in a long: the server takes 1048576001m or
+   * 0.5, which are no size. (isInteger() would also refuse 1.5Gi, a whole number of bytes.)
+   */
+  private static final String WHOLE_BYTES =
+      "isQuantity(string(self)) && quantity(string(self)).isLessThan(quantity('1Pi'))"
+          + " && double(int(quantity(string(self)).asApproximateFloat()))"
+          + " == quantity(string(self)).asApproximateFloat()";
+
   @ValidationRule(
-      value = "isQuantity(string(self)) && !quantity(string(self)).isLessThan(quantity('1Mi'))",
-      message = "fileSplitSize must be a size of at least 1Mi, such as 256Mi or 1Gi")
+      value = WHOLE_BYTES + " && !quantity(string(self)).isLessThan(quantity('1Mi'))",
+      message =
+          "fileSplitSize must be a size of at least 1Mi in whole bytes and under 1Pi, such as"
+              + " 256Mi or 1Gi")
   @JsonPropertyDescription(
       "Largest size of one file as written to the destination (after compression), as a"
           + " Kubernetes quantity such as 256Mi or 1Gi, at least 1Mi. Omitted: one file per run.")
@@ -41,8 +52,9 @@ public class Output {
 
   @Default("64Mi")
   @ValidationRule(
-      value = "isQuantity(string(self)) && !quantity(string(self)).isLessThan(quantity('1Ki'))",
-      message = "maxRecordSize must be a size of at least 1Ki, such as 64Mi")
+      value = WHOLE_BYTES + " && !quantity(string(self)).isLessThan(quantity('1Ki'))",
+      message =
+          "maxRecordSize must be a size of at least 1Ki in whole bytes and under 1Pi, such as 64Mi")
   @JsonPropertyDescription(
       "Largest record accepted, as encoded in the file before compression (an attachment"
           + " counts with its base64 content); a larger one is a bad record (see onBadRecord).")

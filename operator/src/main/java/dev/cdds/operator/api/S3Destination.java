@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class S3Destination {
@@ -15,10 +16,18 @@ public class S3Destination {
   public String bucket;
 
   @Size(max = 512)
-  @Pattern("^([^/].*)?$")
+  @ValidationRule(
+      value =
+          "!self.startsWith('/') && !self.contains('//') && !self.matches('(^|/)[.][.]?(/|$)')"
+              + " && !self.matches('[[:cntrl:]]')",
+      message =
+          "prefix must be folder names separated by single slashes, without a leading slash,"
+              + " '.' or '..' segments or control characters, such as exports/site-a")
   @JsonPropertyDescription(
-      "Key prefix inside the bucket, without a leading slash. Objects are named"
-          + " <prefix><namespace>/<exportjob>/<run-id>/part-00000.jsonl.gz.")
+      "Folder inside the bucket, without a leading slash (a trailing one is optional). Objects"
+          + " are named <prefix>/<namespace>/<exportjob>/<run-id>/part-00000.jsonl.gz: the"
+          + " namespace is always a folder of its own, so jobs of different namespaces never"
+          + " share one.")
   public String prefix;
 
   @Pattern("^https?://[^\\s]+$")

@@ -91,8 +91,11 @@ public class Schedule {
           + " own fields; a field of another mode is rejected.")
   public RunMode run;
 
+  @Size(max = 64)
+  @Pattern(SpecDateTime.PATTERN)
   @JsonPropertyDescription(
-      "Once only: when to start, as an RFC 3339 date-time with offset (2026-12-01T02:00:00Z)."
+      "Once only: when to start, as an RFC 3339 date-time with Z or an offset and at most 9"
+          + " fractional digits (2026-12-01T02:00:00Z)."
           + " Omitted, or before the job was created (a clone of an old job): the job starts as"
           + " soon as it is created. The run starts at that instant; its id, data window and"
           + " retention count from that minute, as scheduled runs do.")

@@ -66,12 +66,18 @@ public class Timeframe {
           + " failed or missed run is caught up by the next one.")
   public TimeframeType type;
 
+  @Size(max = 64)
+  @Pattern(SpecDateTime.PATTERN)
   @JsonPropertyDescription(
-      "FixedInterval only, required: start of the window, inclusive (RFC 3339 date-time).")
+      "FixedInterval only, required: start of the window, inclusive (RFC 3339 date-time with Z or an offset,"
+          + " at most 9 fractional digits).")
   public String start;
 
+  @Size(max = 64)
+  @Pattern(SpecDateTime.PATTERN)
   @JsonPropertyDescription(
-      "FixedInterval only, required: end of the window, exclusive (RFC 3339 date-time), after"
+      "FixedInterval only, required: end of the window, exclusive (RFC 3339 date-time with Z or an offset, at"
+          + " most 9 fractional digits), after"
           + " start.")
   public String end;
 

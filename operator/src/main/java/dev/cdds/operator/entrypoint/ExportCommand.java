@@ -96,12 +96,17 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return RunSummary.failed(e.getMessage());
     }
-    var source =
-        new SourceDatabase(
-            env.get(PodEnv.SOURCE_URL),
-            env.get(PodEnv.SOURCE_USER),
-            env.get(PodEnv.SOURCE_PASSWORD),
-            names);
+    SourceDatabase source;
+    try {
+      source =
+          SourceDatabase.of(
+              env.get(PodEnv.SOURCE_URL),
+              env.get(PodEnv.SOURCE_USER),
+              env.get(PodEnv.SOURCE_PASSWORD),
+              names);
+    } catch (IllegalArgumentException e) {
+      return RunSummary.failed(e.getMessage());
+    }
     Optional<ExportWindow> rerunWindow;
     try {
       rerunWindow = rerunWindow();

@@ -2,6 +2,7 @@ package dev.cdds.operator.entrypoint;
 
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.runcontract.PodEnv;
+import dev.cdds.operator.storage.ClaimFolders;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.S3Archive;
@@ -24,10 +25,15 @@ final class PodDestination {
   static ExportJobArchive open(ExportJobSpec spec, Map<String, String> env) {
     String namespace = env.get(PodEnv.NAMESPACE);
     String exportJob = env.get(PodEnv.EXPORTJOB);
-    if (env.get(PodEnv.OUTPUT_DIR) != null) {
-      return new DirectoryArchive(Path.of(env.get(PodEnv.OUTPUT_DIR)), namespace, exportJob);
-    }
     var destination = spec.output == null ? null : spec.output.destination;
+    if (env.get(PodEnv.OUTPUT_DIR) != null) {
+      Path mount = Path.of(env.get(PodEnv.OUTPUT_DIR));
+      return new DirectoryArchive(
+          mount,
+          ClaimFolders.root(mount, destination == null ? null : destination.pvc),
+          namespace,
+          exportJob);
+    }
     if (destination == null || destination.s3 == null) {
       throw new IllegalArgumentException(
           "no destination: set spec.output.destination, or install the operator with a default"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.runcontract.PodEnv;
+import dev.cdds.operator.runcontract.Redaction;
 import dev.cdds.operator.runcontract.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,12 @@ final class PodStartup {
 
   private final Map<String, String> env;
 
+  /** Every credential the pod was given, as {@link Redaction} masks it in what leaves the pod. */
+  private Redaction redaction() {
+    return Redaction.of(
+        Stream.of(PodEnv.SOURCE_PASSWORD, PodEnv.S3_SECRET_ACCESS_KEY).map(env::get).toList());
+  }
+
   PodStartup(Map<String, String> env) {
     this.env = env;
   }
@@ -54,8 +61,16 @@ final class PodStartup {
             .map(name -> RunSummary.failed("environment variable " + name + " is not set"))
             .orElse(null);
     if (summary == null) {
-      summary = work.run(JSON.readValue(env.get(PodEnv.SPEC), ExportJobSpec.class));
+      try {
+        summary = work.run(JSON.readValue(env.get(PodEnv.SPEC), ExportJobSpec.class));
+      } catch (Exception e) {
+        // Said in the summary rather than as a stack trace, whose tail would become the
+        // termination message unredacted.
+        LOG.debug("{} failed", role, e);
+        summary = RunSummary.failed(e.toString());
+      }
     }
+    summary = summary.redacted(redaction());
     Files.writeString(terminationLog, summary.toJson());
     if (summary.error() != null) {
       LOG.error("{} failed error=\"{}\"", role, summary.error());

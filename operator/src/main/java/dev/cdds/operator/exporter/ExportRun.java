@@ -13,6 +13,7 @@ import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.runcontract.SourceTable;
 import dev.cdds.operator.schedule.ExportWindow;
+import dev.cdds.operator.storage.CompletedRun;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
@@ -87,7 +88,7 @@ public final class ExportRun {
   /** Runs the export from {@code source} into {@code store}; never throws, says what happened. */
   public RunSummary execute(RunStore store, SourceDatabase source) {
     try {
-      var earlier = store.completed();
+      var earlier = CompletedRun.of(store, target);
       if (earlier.isPresent()) {
         LOG.info(
             "run already complete run={} manifest={}",

@@ -1,5 +1,6 @@
 package dev.cdds.operator.plugin;
 
+import dev.cdds.operator.runcontract.PrintableText;
 import picocli.CommandLine;
 
 /** How every command line of the project fails: one line on stderr, and an exit code. */
@@ -19,13 +20,14 @@ public final class CommandLines {
                   .qualifiedName()
                   .replaceFirst("^(cdds-operator )?cdds\\b", "kubectl cdds");
           var err = e.getCommandLine().getErr();
-          err.println("error: " + e.getMessage() + " (see " + command + " --help)");
+          err.println(
+              "error: " + PrintableText.lines(e.getMessage()) + " (see " + command + " --help)");
           err.flush();
           return 2;
         });
     line.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          cmd.getErr().println("error: " + KubectlCdds.message(e));
+          cmd.getErr().println("error: " + PrintableText.lines(KubectlCdds.message(e)));
           cmd.getErr().flush();
           return 1;
         });

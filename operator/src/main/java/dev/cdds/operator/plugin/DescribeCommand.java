@@ -2,6 +2,7 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
+import dev.cdds.operator.runcontract.PrintableText;
 import dev.cdds.operator.schedule.ExportWindow;
 import io.fabric8.kubernetes.api.model.Event;
 import java.time.Instant;
@@ -31,7 +32,7 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       out.append(terminal.bold(s.title)).append(" (").append(namespace).append('/').append(name);
       out.append(")\n");
       if (s.description != null) {
-        out.append(s.description).append('\n');
+        out.append(PrintableText.lines(s.description)).append('\n');
       }
       out.append("Source:    ").append(s.source.system).append(' ').append(s.source.type.name());
       if (s.source.mediaTypes != null) {
@@ -74,7 +75,7 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       if (status != null && status.currentRun != null) {
         var run = status.currentRun;
         out.append("Running:   ")
-            .append(run.id)
+            .append(PrintableText.line(run.id))
             .append(' ')
             .append(Describe.progress(run, terminal));
         if (run.recordsDone != null) {
@@ -86,10 +87,11 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       if (status != null && status.conditions != null) {
         out.append("Conditions:\n");
         for (ExportJobCondition c : status.conditions) {
-          out.append("  ").append(c.type).append('=').append(c.status);
-          out.append(" (").append(c.reason).append(")");
+          out.append("  ").append(PrintableText.line(c.type)).append('=');
+          out.append(PrintableText.line(c.status));
+          out.append(" (").append(PrintableText.line(c.reason)).append(")");
           if (c.message != null && !c.message.isEmpty()) {
-            out.append(": ").append(c.message);
+            out.append(": ").append(PrintableText.line(c.message));
           }
           out.append('\n');
         }
@@ -104,7 +106,8 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       out.append(events.isEmpty() ? "Events:    none\n" : "Events (newest first):\n");
       for (Event e : events) {
         out.append("  ").append(Describe.minute(time(e))).append(' ').append(e.getType());
-        out.append(' ').append(e.getReason()).append(": ").append(e.getMessage()).append('\n');
+        out.append(' ').append(PrintableText.line(e.getReason())).append(": ");
+        out.append(PrintableText.line(e.getMessage())).append('\n');
       }
       var writer = spec.commandLine().getOut();
       writer.print(out);

@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -73,14 +75,14 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
         Path folder = inside(to, run);
         Files.createDirectories(folder);
         var terminal = Terminal.detect(System.getenv());
-        for (PartFile file : FilesCommand.files(manifest)) {
+        for (PartFile file : manifest.allFiles()) {
           copy(store, file, folder, out, terminal);
         }
         try (InputStream in = store.open(Manifest.FILE)) {
           Files.copy(in, folder.resolve(Manifest.FILE), StandardCopyOption.REPLACE_EXISTING);
         }
         out.println(
-            FilesCommand.files(manifest).size()
+            manifest.allFiles().size()
                 + " files of run "
                 + run
                 + " in "
@@ -103,6 +105,10 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
       throw new IllegalArgumentException(
           "run " + run + " is not a run id: its files would go outside " + to);
     }
+    if (Files.isSymbolicLink(folder)) {
+      throw new IllegalArgumentException(
+          folder + " is a symbolic link: the run's files would go where it points; remove it");
+    }
     return folder;
   }
 
@@ -118,7 +124,13 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
       throw new IllegalStateException(e);
     }
     try (InputStream in = new DigestInputStream(store.open(file.name()), sha256);
-        OutputStream target = Files.newOutputStream(partial)) {
+        OutputStream target =
+            Files.newOutputStream(
+                partial,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
       byte[] buffer = new byte[1 << 16];
       long done = 0;
       for (int n; (n = in.read(buffer)) > 0; ) {

@@ -2,10 +2,12 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
+import dev.cdds.operator.runcontract.PrintableText;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
+import dev.cdds.operator.storage.UntrustedManifestException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,12 +40,22 @@ final class FilesCommand extends NamedExportJobCommand implements Callable<Integ
       var table =
           new Table(List.of("RUN", "FILE", "SIZE", "RECORDS", "SHA-256", "CREATED", "DAYS LEFT"));
       int runs = 0;
+      List<String> refused = new ArrayList<>();
       try (ExportJobArchive archive = RunArchives.open(client, job, claim.dir())) {
         List<String> ids = run == null ? archive.runIds() : List.of(run);
         for (String id : ids) {
           Optional<Instant> scheduledAt = RunIds.scheduledAt(id);
-          Optional<Manifest> manifest =
-              scheduledAt.isEmpty() ? Optional.empty() : archive.run(id).completed();
+          Optional<Manifest> manifest;
+          try {
+            manifest = scheduledAt.isEmpty() ? Optional.empty() : archive.run(id).completed();
+          } catch (UntrustedManifestException e) {
+            if (run != null) {
+              throw e;
+            }
+            // One tampered run must not hide the others; it is named, and the exit code says so.
+            refused.add("run " + id + " refused: " + e.getMessage());
+            continue;
+          }
           if (manifest.isEmpty()) {
             if (run != null) {
               throw new IllegalArgumentException(
@@ -53,7 +65,7 @@ final class FilesCommand extends NamedExportJobCommand implements Callable<Integ
           }
           runs++;
           String left = daysLeft(job, scheduledAt.get(), Instant.now());
-          for (PartFile file : files(manifest.get())) {
+          for (PartFile file : manifest.get().allFiles()) {
             table.add(
                 List.of(
                     id,
@@ -69,16 +81,11 @@ final class FilesCommand extends NamedExportJobCommand implements Callable<Integ
       var out = spec.commandLine().getOut();
       out.print(runs == 0 ? "No runs kept.\n" : table.render());
       out.flush();
-      return 0;
+      var err = spec.commandLine().getErr();
+      refused.forEach(r -> err.println("error: " + PrintableText.line(r)));
+      err.flush();
+      return refused.isEmpty() ? 0 : 1;
     }
-  }
-
-  static List<PartFile> files(Manifest manifest) {
-    List<PartFile> files = new ArrayList<>(manifest.files());
-    if (manifest.attachments() != null) {
-      files.addAll(manifest.attachments().files());
-    }
-    return files;
   }
 
   /** Whole days until the run expires (0 in its last day), or "forever". */

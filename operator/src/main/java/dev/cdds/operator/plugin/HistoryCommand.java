@@ -24,24 +24,24 @@ final class HistoryCommand extends NamedExportJobCommand implements Callable<Int
               : job.getStatus().history;
       var table =
           new Table(
-              List.of(
-                  "RUN",
-                  "RESULT",
-                  "TRIGGER",
-                  "STARTED",
-                  "DURATION",
-                  "WINDOW",
-                  "RECORDS",
-                  "BYTES",
-                  "FILES",
-                  "MESSAGE"));
+                  List.of(
+                      "RUN",
+                      "RESULT",
+                      "TRIGGER",
+                      "STARTED",
+                      "DURATION",
+                      "WINDOW",
+                      "RECORDS",
+                      "BYTES",
+                      "FILES",
+                      "MESSAGE"))
+              .colouredBy("RESULT", terminal);
       for (RunRecord run : runs) {
         String result = run.result == null ? "" : run.result.name();
         table.add(
             List.of(
                 run.id,
-                terminal.color(result, result)
-                    + (Boolean.TRUE.equals(run.expired) ? " (expired)" : ""),
+                result + (Boolean.TRUE.equals(run.expired) ? " (expired)" : ""),
                 trigger(run),
                 Describe.minute(run.startedAt),
                 Describe.duration(run.startedAt, run.finishedAt),

@@ -131,7 +131,7 @@ final class ListCommand implements Callable<Integer> {
             "PROGRESS",
             "LAST STARTED",
             "NEXT STARTS"));
-    var table = new Table(headers);
+    var table = new Table(headers).colouredBy("STATUS", terminal);
     jobs.stream()
         .sorted(Comparator.comparing(ListCommand::key))
         .forEach(
@@ -150,7 +150,7 @@ final class ListCommand implements Callable<Integer> {
                       spec.source.system,
                       spec.source.type.name(),
                       spec.schedule.run.name(),
-                      terminal.color(state, state),
+                      state,
                       Describe.progress(status == null ? null : status.currentRun, terminal),
                       Describe.minute(status == null ? null : status.lastStartedAt),
                       Describe.minute(status == null ? null : status.nextStartsAt)));

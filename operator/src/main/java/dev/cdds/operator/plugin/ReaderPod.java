@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.runcontract.RestrictedPod;
+import dev.cdds.operator.storage.ClaimFolders;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -28,7 +29,17 @@ final class ReaderPod {
     String name = job.getMetadata().getName();
     String claim = claim(client, job).orElse("<the operator's default claim>");
     String pod = "cdds-read-" + name;
-    String path = MOUNT + "/" + namespace + "/" + name + "/" + run;
+    var output = job.getSpec().output;
+    String inVolume =
+        (output == null || output.destination == null || output.destination.pvc == null
+                ? ""
+                : ClaimFolders.relative(output.destination.pvc.path))
+            + namespace
+            + "/"
+            + name
+            + "/"
+            + run;
+    String path = MOUNT + "/" + inVolume;
     String kubectl = "kubectl -n " + namespace + " ";
     return "Run "
         + run
@@ -37,11 +48,7 @@ final class ReaderPod {
         + " is on PersistentVolumeClaim "
         + claim
         + ", in "
-        + namespace
-        + "/"
-        + name
-        + "/"
-        + run
+        + inVolume
         + "/.\n"
         + "Copy it out through a short-lived reader pod:\n\n  "
         + kubectl

@@ -1,6 +1,7 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.storage.ClaimFolders;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.S3Archive;
@@ -42,7 +43,7 @@ final class RunArchives {
       return S3Archive.connect(
           s3, decoded(secret, "accessKeyId"), decoded(secret, "secretAccessKey"), namespace, name);
     }
-    return new DirectoryArchive(
+    Path mount =
         claimDir.orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -50,7 +51,11 @@ final class RunArchives {
                         + name
                         + " writes to a PersistentVolumeClaim, not readable from here: give"
                         + " --claim-dir with the directory where it is mounted, or copy a run out"
-                        + " with kubectl cdds download")),
+                        + " with kubectl cdds download"));
+    var destination = job.getSpec().output == null ? null : job.getSpec().output.destination;
+    return new DirectoryArchive(
+        mount,
+        ClaimFolders.root(mount, destination == null ? null : destination.pvc),
         namespace,
         name);
   }

@@ -1,5 +1,6 @@
 package dev.cdds.operator.plugin;
 
+import dev.cdds.operator.runcontract.PrintableText;
 import java.util.Map;
 
 /**
@@ -14,12 +15,12 @@ record Terminal(boolean ansi) {
   }
 
   String bold(String text) {
-    return ansi ? "\u001b[1m" + text + "\u001b[0m" : text;
+    return ansi ? "\u001b[1m" + PrintableText.line(text) + "\u001b[0m" : PrintableText.line(text);
   }
 
   String color(String state, String text) {
     if (!ansi) {
-      return text;
+      return PrintableText.line(text);
     }
     String code =
         switch (state) {
@@ -29,7 +30,7 @@ record Terminal(boolean ansi) {
           case "Suspended", "Missed" -> "33";
           default -> "0";
         };
-    return "\u001b[" + code + "m" + text + "\u001b[0m";
+    return "\u001b[" + code + "m" + PrintableText.line(text) + "\u001b[0m";
   }
 
   /** Starts a new frame: the screen is cleared on a terminal, frames are separated otherwise. */

@@ -2,6 +2,8 @@ package dev.cdds.operator.retention;
 
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.ExportJobArchive;
+import dev.cdds.operator.storage.Manifest;
+import dev.cdds.operator.storage.RunTarget;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +36,8 @@ public final class Retention {
       int deletedFiles,
       Optional<Instant> deletedUpTo,
       Optional<Instant> oldestKept,
-      int keptRuns) {}
+      int keptRuns,
+      List<String> refused) {}
 
   /**
    * Deletes the runs of {@code archive} that expired by {@code now}, except those in {@code inUse};
@@ -59,6 +62,7 @@ public final class Retention {
       throws IOException {
     List<String> deleted = new ArrayList<>();
     List<Instant> kept = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     int files = 0;
     for (String runId : archive.runIds()) {
       Optional<Instant> scheduledAt = RunIds.scheduledAt(runId);
@@ -66,6 +70,20 @@ public final class Retention {
         continue;
       }
       if (upTo.isPresent() && !scheduledAt.get().isAfter(upTo.get()) && !inUse.contains(runId)) {
+        Optional<String> owner = otherOwner(archive, runId);
+        if (owner.isPresent()) {
+          String why =
+              "run "
+                  + runId
+                  + " in "
+                  + archive.location()
+                  + " was left alone: its manifest says it is "
+                  + owner.get()
+                  + "'s";
+          LOG.warn("run not deleted reason=\"{}\"", why);
+          refused.add(why);
+          continue;
+        }
         int count = archive.delete(runId);
         LOG.info(
             "expired run deleted run={} scheduledAt={} files={} from={}",
@@ -84,6 +102,26 @@ public final class Retention {
         files,
         upTo.filter(t -> !t.equals(Instant.MAX)),
         kept.stream().min(Comparator.naturalOrder()),
-        kept.size());
+        kept.size(),
+        List.copyOf(refused));
+  }
+
+  /**
+   * The job a run's manifest names, when it is not the archive's own: storage anyone may have
+   * written to must not make a pass delete another job's data. A manifest that cannot be read names
+   * no one, and the run in the job's own folder goes.
+   */
+  private static Optional<String> otherOwner(ExportJobArchive archive, String runId) {
+    Optional<Manifest> manifest;
+    try {
+      manifest = archive.run(runId).completed();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    RunTarget own = archive.target(runId);
+    return manifest
+        .filter(
+            m -> !own.namespace().equals(m.namespace()) || !own.exportJob().equals(m.exportJob()))
+        .map(m -> m.namespace() + "/" + m.exportJob());
   }
 }

@@ -39,6 +39,12 @@ public final class RetentionPass {
           result.keptRuns(),
           archive.location());
       reporter.ifPresent(r -> r.passed(result, now));
+      if (!result.refused().isEmpty()) {
+        // Seen in status.retention.error, but not a failure to retry: the next pass finds the
+        // same manifest until someone looks at it.
+        String refused = String.join("; ", result.refused());
+        reporter.ifPresent(r -> r.failed(refused));
+      }
       return Optional.empty();
     } catch (IOException e) {
       String error = "deleting expired runs in " + archive.location() + ": " + e.getMessage();

@@ -53,6 +53,11 @@ public record RunSummary(
         "Failed", null, null, null, null, null, null, null, StatusText.bounded(error));
   }
 
+  /** This summary with {@code redaction} applied to its error, if it is a failure's. */
+  public RunSummary redacted(Redaction redaction) {
+    return error == null ? this : failed(redaction.apply(error));
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

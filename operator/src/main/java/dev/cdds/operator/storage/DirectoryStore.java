@@ -3,17 +3,45 @@ package dev.cdds.operator.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
-/** A run's files in {@code <root>/<namespace>/<exportjob>/<run-id>/}, as on a mounted volume. */
+/**
+ * A run's files in {@code <root>/<namespace>/<exportjob>/<run-id>/}, as on a mounted volume. Every
+ * access first checks that no folder from the mount down is a symbolic link ({@link ClaimFolders}),
+ * and files are opened without following one.
+ */
 public final class DirectoryStore implements RunStore {
+  private static final OpenOption[] WRITE_NEW = {
+    StandardOpenOption.CREATE,
+    StandardOpenOption.TRUNCATE_EXISTING,
+    StandardOpenOption.WRITE,
+    LinkOption.NOFOLLOW_LINKS
+  };
+
+  private final Path mount;
   private final Path dir;
 
   public DirectoryStore(Path root, RunTarget target) {
+    this(root, root, target);
+  }
+
+  DirectoryStore(Path mount, Path root, RunTarget target) {
+    this.mount = mount;
     this.dir = root.resolve(target.folder());
+  }
+
+  private Path checked(String name) throws IOException {
+    ClaimFolders.requireReal(mount, dir);
+    return dir.resolve(name);
   }
 
   public Path directory() {
@@ -22,22 +50,27 @@ public final class DirectoryStore implements RunStore {
 
   @Override
   public Optional<Manifest> completed() throws IOException {
-    Path manifest = dir.resolve(Manifest.FILE);
-    return Files.exists(manifest)
-        ? Optional.of(Manifest.parse(Files.readAllBytes(manifest)))
-        : Optional.empty();
+    Path manifest = checked(Manifest.FILE);
+    if (!Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(manifest, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of(Manifest.read(in));
+    }
   }
 
   @Override
   public void clear() throws IOException {
+    ClaimFolders.requireReal(mount, dir);
     DirectoryArchive.deleteTree(dir);
     Files.createDirectories(dir);
   }
 
   @Override
   public StoreOutput create(String name) throws IOException {
-    Path file = dir.resolve(name);
-    OutputStream out = Files.newOutputStream(file);
+    Path file = checked(name);
+    FileChannel channel = FileChannel.open(file, WRITE_NEW);
+    OutputStream out = Channels.newOutputStream(channel);
     return new StoreOutput() {
       @Override
       public void write(int b) throws IOException {
@@ -49,9 +82,12 @@ public final class DirectoryStore implements RunStore {
         out.write(b, off, len);
       }
 
+      /** On disk before the manifest that lists it can be. */
       @Override
       public void close() throws IOException {
-        out.close();
+        try (out) {
+          channel.force(true);
+        }
       }
 
       @Override
@@ -66,21 +102,34 @@ public final class DirectoryStore implements RunStore {
     };
   }
 
-  /** Written under a temporary name and renamed, so a reader never sees half of it. */
+  /**
+   * Written under a temporary name, forced to disk and renamed, and the rename forced too: a reader
+   * never sees half of it, and after a crash of the node the manifest is there only with its parts
+   * (which {@link #create} forced when each was closed).
+   */
   @Override
   public void publish(Manifest manifest) throws IOException {
-    Path temporary = dir.resolve(Manifest.FILE + ".tmp");
-    Files.write(temporary, manifest.toJson());
+    Path temporary = checked(Manifest.FILE + ".tmp");
+    try (FileChannel channel = FileChannel.open(temporary, WRITE_NEW)) {
+      ByteBuffer json = ByteBuffer.wrap(manifest.toJson());
+      while (json.hasRemaining()) {
+        channel.write(json);
+      }
+      channel.force(true);
+    }
     Files.move(
         temporary,
         dir.resolve(Manifest.FILE),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    }
   }
 
   @Override
   public InputStream open(String name) throws IOException {
-    return Files.newInputStream(dir.resolve(name));
+    return Files.newInputStream(checked(name), LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override

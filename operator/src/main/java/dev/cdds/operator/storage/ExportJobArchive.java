@@ -22,6 +22,9 @@ public interface ExportJobArchive extends AutoCloseable {
    */
   int delete(String runId) throws IOException;
 
+  /** Which run {@code runId} of this job is, as its manifest names it. */
+  RunTarget target(String runId);
+
   /** The job's folder, as a user would look for it (a path or an s3:// URL). */
   String location();
 

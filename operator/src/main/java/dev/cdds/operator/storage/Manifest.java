@@ -1,9 +1,12 @@
 package dev.cdds.operator.storage;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cdds.operator.runcontract.PrintableText;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -65,6 +68,15 @@ public record Manifest(
   /** Bytes of every file of the run, attachments included. */
   public long totalBytes() {
     return bytes + (attachments == null ? 0 : attachments.bytes());
+  }
+
+  /** Every file of the run but the manifest: the records' parts, then the attachments'. */
+  public List<PartFile> allFiles() {
+    List<PartFile> all = new ArrayList<>(files);
+    if (attachments != null && attachments.files() != null) {
+      all.addAll(attachments.files());
+    }
+    return all;
   }
 
   /** Number of files of the run but the manifest, attachments included. */
@@ -167,6 +179,23 @@ public record Manifest(
     return JSON.writeValueAsBytes(this);
   }
 
+  /** The largest manifest read: about 80,000 files. */
+  static final int MAX_BYTES = 16 << 20;
+
+  /**
+   * Reads a manifest from storage, at most {@link #MAX_BYTES} of it, and {@link #parse}s it.
+   *
+   * @throws IOException when it is larger, or not a manifest this code can trust
+   */
+  public static Manifest read(InputStream in) throws IOException {
+    byte[] json = in.readNBytes(MAX_BYTES + 1);
+    if (json.length > MAX_BYTES) {
+      throw new UntrustedManifestException(
+          FILE + " is larger than " + (MAX_BYTES >> 20) + " MiB: the whole run is refused");
+    }
+    return parse(json);
+  }
+
   /**
    * A manifest as storage holds it, which anyone who can write there may have written: every file
    * it names must be a plain file name of the run, or the whole run is refused.
@@ -174,23 +203,28 @@ public record Manifest(
    * @throws IOException naming the first entry that is not
    */
   public static Manifest parse(byte[] json) throws IOException {
-    Manifest manifest = JSON.readValue(json, Manifest.class);
-    if (manifest.files() == null) {
-      throw new IOException(FILE + " lists no files: the run is refused");
+    Manifest manifest;
+    try {
+      manifest = JSON.readValue(json, Manifest.class);
+    } catch (JsonProcessingException e) {
+      throw new UntrustedManifestException(
+          FILE
+              + " is not a manifest ("
+              + PrintableText.line(e.getOriginalMessage())
+              + "): the run is refused");
     }
-    List<PartFile> named = new ArrayList<>(manifest.files());
-    if (manifest.attachments() != null && manifest.attachments().files() != null) {
-      named.addAll(manifest.attachments().files());
+    if (manifest == null || manifest.files() == null) {
+      throw new UntrustedManifestException(FILE + " lists no files: the run is refused");
     }
-    for (PartFile file : named) {
+    for (PartFile file : manifest.allFiles()) {
       if (file == null
           || file.name() == null
           || !PLAIN_NAME.matcher(file.name()).matches()
           || file.name().contains("..")) {
-        throw new IOException(
+        throw new UntrustedManifestException(
             FILE
                 + " names \""
-                + printable(file == null ? null : file.name())
+                + shown(file == null ? null : file.name())
                 + "\", not a plain file name of the run (letters, digits, '.', '_', '-'; no '..'):"
                 + " the whole run is refused");
       }
@@ -198,22 +232,11 @@ public record Manifest(
     return manifest;
   }
 
-  /** The name as a terminal may show it: control characters escaped, at most 100 of them. */
-  private static String printable(String name) {
+  private static String shown(String name) {
     if (name == null) {
       return "null";
     }
-    var out = new StringBuilder();
-    name.codePoints()
-        .limit(100)
-        .forEach(
-            c -> {
-              if (Character.isISOControl(c) || !Character.isDefined(c)) {
-                out.append(String.format("\\u%04x", c));
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
+    String printable = PrintableText.line(name);
+    return printable.length() <= 100 ? printable : printable.substring(0, 100) + "...";
   }
 }

@@ -16,18 +16,33 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The runs of a job under {@code <prefix><namespace>/<exportjob>/} in a bucket. */
+/**
+ * The runs of a job under {@code <prefix>/<namespace>/<exportjob>/} in a bucket: the namespace is a
+ * whole segment of the key whatever the prefix ends with, so that no prefix of one namespace names
+ * another namespace's folder ({@code team-} in namespace {@code a} is not {@code team-a}).
+ */
 public final class S3Archive implements ExportJobArchive {
   private final S3Client s3;
   private final String bucket;
+  private final String namespace;
+  private final String exportJob;
   private final String folder;
   private final int partSize;
 
-  public S3Archive(S3Client s3, String bucket, String folder, int partSize) {
+  public S3Archive(
+      S3Client s3, String bucket, String prefix, String namespace, String exportJob, int partSize) {
     this.s3 = s3;
     this.bucket = bucket;
-    this.folder = folder;
+    this.namespace = namespace;
+    this.exportJob = exportJob;
+    this.folder = folder(prefix, namespace, exportJob);
     this.partSize = partSize;
+  }
+
+  /** {@code <prefix>/<namespace>/<exportjob>/}, the prefix without its trailing slashes. */
+  public static String folder(String prefix, String namespace, String exportJob) {
+    String base = prefix == null ? "" : prefix.replaceAll("/+$", "");
+    return (base.isEmpty() ? "" : base + "/") + namespace + "/" + exportJob + "/";
   }
 
   /** Connects with the credentials of the destination's Secret, as the pod's environment has. */
@@ -52,11 +67,12 @@ public final class S3Archive implements ExportJobArchive {
     if (destination.endpoint != null) {
       builder.endpointOverride(URI.create(destination.endpoint));
     }
-    String prefix = destination.prefix == null ? "" : destination.prefix;
     return new S3Archive(
         builder.build(),
         destination.bucket,
-        prefix + namespace + "/" + exportJob + "/",
+        destination.prefix,
+        namespace,
+        exportJob,
         S3Output.PART_SIZE);
   }
 
@@ -103,6 +119,11 @@ public final class S3Archive implements ExportJobArchive {
       deleted++;
     }
     return deleted;
+  }
+
+  @Override
+  public RunTarget target(String runId) {
+    return new RunTarget(namespace, exportJob, runId);
   }
 
   @Override

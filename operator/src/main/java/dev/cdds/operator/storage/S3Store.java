@@ -30,9 +30,9 @@ public final class S3Store implements RunStore {
   @Override
   public Optional<Manifest> completed() throws IOException {
     try {
-      byte[] json =
-          s3.getObjectAsBytes(r -> r.bucket(bucket).key(folder + Manifest.FILE)).asByteArray();
-      return Optional.of(Manifest.parse(json));
+      try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(folder + Manifest.FILE))) {
+        return Optional.of(Manifest.read(in));
+      }
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (SdkException e) {

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -58,6 +59,35 @@ class ExportJobValidationIT {
 
     assertThat(created.getMetadata().getUid()).isNotEmpty();
     client.resource(created).delete();
+  }
+
+  @Test
+  void theEdgeValuesTheServerAcceptsAreValuesTheOperatorReads() throws IOException {
+    JsonNode object =
+        mergePatch(
+            table().get("base").deepCopy(),
+            YAML.readTree(
+                """
+                spec:
+                  schedule: {run: Once, time: null, startAt: "2027-01-01T00:00:00.123456789+01:00"}
+                  timeframe:
+                    type: FixedInterval
+                    start: "2026-01-01T00:00:00.000000001Z"
+                    end: "2026-02-01T00:00:00-05:00"
+                  output: {fileSplitSize: 1.5Gi, maxRecordSize: "1048577"}
+                """));
+    ExportJob job = JSON.convertValue(create(object), ExportJob.class);
+
+    assertThat(Instant.parse(job.getSpec().schedule.startAt))
+        .isEqualTo("2026-12-31T23:00:00.123456789Z");
+    assertThat(Instant.parse(job.getSpec().timeframe.start))
+        .isEqualTo("2026-01-01T00:00:00.000000001Z");
+    assertThat(Instant.parse(job.getSpec().timeframe.end)).isEqualTo("2026-02-01T05:00:00Z");
+    assertThat(job.getSpec().output.fileSplitSize.getNumericalAmount().longValueExact())
+        .isEqualTo(1_610_612_736L);
+    assertThat(job.getSpec().output.maxRecordSize.getNumericalAmount().longValueExact())
+        .isEqualTo(1_048_577L);
+    client.resource(job).delete();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -15,12 +15,14 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.OutputEncryption;
 import dev.cdds.operator.api.OutputFormat;
+import dev.cdds.operator.api.PvcDestination;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.api.SecretReference;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.plugin.InProcessPlugin;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
@@ -31,6 +33,7 @@ import dev.cdds.operator.testing.S3Destinations;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,8 +232,34 @@ class EndToEndExportIT {
       controlPlane.installCrds();
       var client = controlPlane.client();
       String namespace = TestNamespaces.create(client, "e2e-progress");
+      // The libpq form, as CloudNativePG's uri key has it: taken, and its user info never shown.
+      String libpqUrl =
+          "postgresql://"
+              + PostgresServer.USER
+              + ":"
+              + PostgresServer.PASSWORD
+              + "@"
+              + postgres.url().substring("jdbc:postgresql://".length());
       OperatorUnderTest.prepareNamespace(
-          client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+          client, namespace, libpqUrl, PostgresServer.USER, PostgresServer.PASSWORD);
+      String leaked = "Leak-Me-7f3e";
+      client
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("unsupported-url")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "url",
+                          "mysql://app:" + leaked + "@127.0.0.1/cdds",
+                          "user",
+                          "app",
+                          "password",
+                          leaked))
+                  .build())
+          .inNamespace(namespace)
+          .create();
       String wrongPassword = "not-the-password-4711";
       client
           .resource(
@@ -269,10 +298,18 @@ class EndToEndExportIT {
                   })) {
         var ok = ExportJobs.once("everything");
         ok.getSpec().source.includeAttachments = false;
+        ok.getSpec().output = new Output();
+        ok.getSpec().output.destination = new Destination();
+        ok.getSpec().output.destination.pvc = new PvcDestination();
+        ok.getSpec().output.destination.pvc.claimName = OperatorUnderTest.CLAIM;
+        ok.getSpec().output.destination.pvc.path = "/exports/site-a";
         RunRecord done = runToTheEnd(client, namespace, ok);
         var failing = ExportJobs.once("refused");
         failing.getSpec().source.secretRef = new SecretReference("wrong-password");
         RunRecord failed = runToTheEnd(client, namespace, failing);
+        var leaky = ExportJobs.once("leaky");
+        leaky.getSpec().source.secretRef = new SecretReference("unsupported-url");
+        RunRecord leakyRun = runToTheEnd(client, namespace, leaky);
 
         assertThat(done.result).as(done.message).isEqualTo(RunResult.Succeeded);
         assertThat(progress)
@@ -291,6 +328,54 @@ class EndToEndExportIT {
             .doesNotContain(wrongPassword);
         assertThat(OperatorUnderTest.eventReasons(client, namespace, "refused"))
             .contains("RunFailed");
+
+        // spec.output.destination.pvc.path: the run is under it, where the plugin finds it.
+        Path claim = controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+        Path runDir = claim.resolve("exports/site-a/" + namespace + "/everything/" + done.id);
+        assertThat(done.manifest)
+            .endsWith(
+                "/exports/site-a/" + namespace + "/everything/" + done.id + "/" + Manifest.FILE);
+        assertThat(runDir.resolve(Manifest.FILE)).exists();
+        assertThat(claim.resolve(namespace + "/everything")).doesNotExist();
+        var files =
+            new InProcessPlugin(controlPlane.kubeconfig(), namespace)
+                .run("files", "everything", "--claim-dir", claim.toString());
+        assertThat(files.exit()).as(files.err()).isZero();
+        assertThat(files.out()).contains(done.id + "   part-00000.jsonl.gz");
+
+        // A password in the url the driver echoes is in no status, Event, termination
+        // message or log line.
+        assertThat(leakyRun.result).isEqualTo(RunResult.Failed);
+        assertThat(leakyRun.message)
+            .isEqualTo(
+                "source database: No suitable driver found for mysql://app:***@127.0.0.1/cdds");
+        var leakyPods =
+            client
+                .pods()
+                .inNamespace(namespace)
+                .withLabel("job-name", leakyRun.id)
+                .list()
+                .getItems();
+        assertThat(leakyPods).isNotEmpty();
+        for (var pod : leakyPods) {
+          assertThat(pod.getStatus().getContainerStatuses())
+              .allSatisfy(
+                  c ->
+                      assertThat(c.getState().getTerminated().getMessage())
+                          .contains("***")
+                          .doesNotContain(leaked));
+          assertThat(
+                  Files.readString(
+                      controlPlane.node().logOf(namespace, pod.getMetadata().getName(), "export")))
+              .contains("mysql://app:***@")
+              .doesNotContain(leaked);
+        }
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+            .filteredOn(e -> "leaky".equals(e.getInvolvedObject().getName()))
+            .extracting(e -> e.getMessage())
+            .anySatisfy(m -> assertThat(m).contains("mysql://app:***@"))
+            .allSatisfy(m -> assertThat(m).doesNotContain(leaked));
+        assertThat(Serialization.asJson(jobs.withName("leaky").get())).doesNotContain(leaked);
       }
     }
   }

@@ -176,8 +176,27 @@ class ArtifactsCommandsIT {
                 + "\"}]}")
             .getBytes(StandardCharsets.UTF_8));
 
+    String good =
+        RunIds.of(
+            "hostile", Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MINUTES));
+    try (ExportJobArchive archive =
+        S3Archive.connect(
+            job.getSpec().output.destination.s3,
+            S3Server.ACCESS_KEY_ID,
+            S3Server.SECRET_ACCESS_KEY,
+            namespace,
+            "hostile")) {
+      writeRun(archive, good, List.of("part-00000.csv"));
+    }
+    // A folder of --to someone made a link to elsewhere: followed, it would write there.
+    Path elsewhere = Files.createDirectories(work.resolve("download-elsewhere"));
+    Path linkedTo = Files.createDirectories(work.resolve("download-linked"));
+    Files.createSymbolicLink(linkedTo.resolve(good), elsewhere);
+
     Result refused = cdds("download", "hostile", "--run", run, "--to", to.toString());
     Result listed = cdds("files", "hostile", "--run", run);
+    Result all = cdds("files", "hostile");
+    Result throughLink = cdds("download", "hostile", "--run", good, "--to", linkedTo.toString());
 
     assertThat(refused.exit()).isEqualTo(1);
     assertThat(refused.err())
@@ -189,6 +208,20 @@ class ArtifactsCommandsIT {
       assertThat(written.filter(p -> p.getFileName().toString().startsWith("escaped"))).isEmpty();
     }
     assertThat(to.resolve(run)).doesNotExist();
+    assertThat(all.exit()).as("one tampered run is said, not hidden").isEqualTo(1);
+    assertThat(all.out()).contains(good + "   part-00000.csv");
+    assertThat(all.err())
+        .isEqualTo(
+            "error: run "
+                + run
+                + " refused: manifest.json names \"../../../../escaped.txt\", not a plain file"
+                + " name of the run (letters, digits, '.', '_', '-'; no '..'): the whole run is"
+                + " refused\n");
+    assertThat(throughLink.exit()).isEqualTo(1);
+    assertThat(throughLink.err()).contains(good + " is a symbolic link");
+    try (var written = Files.list(elsewhere)) {
+      assertThat(written).isEmpty();
+    }
   }
 
   @Test

@@ -120,6 +120,25 @@ class KubectlPluginIT {
   }
 
   @Test
+  void aTitleWithEscapeSequencesIsShownNotObeyed() {
+    String hostile = "Harmless\u001b]0;owned\u0007\u001b[2J\u001b[1A\u202eevil";
+    var job = job("escapes", RunMode.Daily, hostile);
+    job.getSpec().description = "two\nlines\u001b[8m hidden";
+    cluster.jobs().resource(job).create();
+    awaitJob("escapes", j -> j.getStatus() != null && j.getStatus().state != null);
+
+    Result listed = cdds("list", "-A");
+    Result described = cdds("describe", "escapes");
+
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(described.exit()).as(described.err()).isZero();
+    assertThat(listed.out() + described.out())
+        .doesNotContain("\u001b", "\u0007", "\u202e")
+        .contains("Harmless\\u001b]0;owned\\u0007\\u001b[2J\\u001b[1A\\u202eevil");
+    assertThat(described.out()).contains("two\nlines\\u001b[8m hidden\n");
+  }
+
+  @Test
   void cloneCopiesTheSpecUnderANewNameWithOverridesAndNoStatus() {
     cluster.jobs().resource(job("clone-src", RunMode.Monthly, "Monthly")).create();
     awaitJob("clone-src", j -> j.getStatus() != null && j.getStatus().state != null);

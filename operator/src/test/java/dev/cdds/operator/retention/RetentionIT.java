@@ -67,7 +67,7 @@ class RetentionIT {
   void exactlyTheRunsAtOrPastTheRetentionAreDeletedInABucket() throws Exception {
     String job = "job" + (++jobs);
     try (var archive =
-        new S3Archive(s3Server.client(), BUCKET, "site-a/ns/" + job + "/", 5 * 1024 * 1024)) {
+        new S3Archive(s3Server.client(), BUCKET, "site-a", "ns", job, 5 * 1024 * 1024)) {
       // An upload a killed attempt left open belongs to the run and goes with it.
       checkBoundaries(
           archive,
@@ -107,9 +107,10 @@ class RetentionIT {
 
   @Test
   void deletingAllRemovesEveryRunOfTheJobAndNothingOfAnother() throws Exception {
-    try (var archive = new S3Archive(s3Server.client(), BUCKET, "ns/doomed/", 5 * 1024 * 1024);
+    try (var archive =
+            new S3Archive(s3Server.client(), BUCKET, null, "ns", "doomed", 5 * 1024 * 1024);
         var neighbour =
-            new S3Archive(s3Server.client(), BUCKET, "ns/doomed-too/", 5 * 1024 * 1024)) {
+            new S3Archive(s3Server.client(), BUCKET, null, "ns", "doomed-too", 5 * 1024 * 1024)) {
       write(archive, run("doomed", NOW.minus(Duration.ofDays(1))), "part-00000.csv");
       write(archive, run("doomed", NOW.plus(Duration.ofDays(1))), "part-00000.csv");
       String other = write(neighbour, run("doomed-too", NOW), "part-00000.csv");
