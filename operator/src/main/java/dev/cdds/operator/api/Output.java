@@ -76,8 +76,9 @@ public class Output {
 
   @Default("false")
   @JsonPropertyDescription(
-      "Delete every exported file of this job when the ExportJob is deleted. Default false:"
-          + " deleting an ExportJob leaves its data at the destination until it expires.")
+      "Delete every exported file of this job when the ExportJob is deleted; a run still in"
+          + " progress is stopped first, so that nothing it would write is left behind. Default"
+          + " false: deleting an ExportJob leaves its data at the destination until it expires.")
   public Boolean deleteDataWithJob;
 
   /** Days a run is kept at the destination, 0 for ever, of {@code output} (which may be null). */

@@ -5,6 +5,9 @@ import dev.cdds.operator.retention.DataRetention;
 import dev.cdds.operator.runcontract.JobCompletion;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -23,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class DataDeletion {
   static final String FINALIZER = "cdds.dev/delete-data";
   private static final Logger LOG = LoggerFactory.getLogger(DataDeletion.class);
+  // Pods are not watched: their end is seen by asking again.
+  private static final Duration EXPORT_STOP_RECHECK = Duration.ofSeconds(2);
 
   private DataDeletion() {}
 
@@ -94,7 +99,66 @@ final class DataDeletion {
               + " to delete the ExportJob and keep its data");
       return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(settings.preconditionRecheck());
     }
-    PruneJobs.start(job, check.connections().get(), settings, now, client, true);
-    return UpdateControl.noUpdate();
+    if (exportsStopped(job, context, events)) {
+      PruneJobs.start(job, check.connections().get(), settings, now, client, true);
+      return UpdateControl.noUpdate();
+    }
+    return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(EXPORT_STOP_RECHECK);
+  }
+
+  /**
+   * Whether no export pod of the job can still write: a run that uploads after the prune listed the
+   * folder would leave its files behind a deleted ExportJob. Each unfinished run is suspended,
+   * which makes the Job controller delete its pods; the ones the deleted CronJob's Jobs had go with
+   * them. The prune starts once every export pod has ended or is gone.
+   */
+  private static boolean exportsStopped(
+      ExportJob job, Context<ExportJob> context, EventRecorder events) {
+    var client = context.getClient();
+    // Listed, not read from the cache: a Job created a moment ago must be seen.
+    List<Job> runs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withLabel(ObjectLabels.EXPORT_JOB, job.getMetadata().getName())
+            .list()
+            .getItems();
+    for (Job run : runs) {
+      if (ObjectLabels.isPrune(run)
+          || JobCompletion.finished(run).isPresent()
+          || Boolean.TRUE.equals(run.getSpec().getSuspend())) {
+        continue;
+      }
+      // On the object itself: a patch by name makes the client read it first (RBAC: no get).
+      try {
+        client
+            .resource(run)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          continue; // gone with the CronJob
+        }
+        throw e;
+      }
+      events.normal(
+          job,
+          "RunStopped",
+          "run "
+              + run.getMetadata().getName()
+              + " stopped: the ExportJob is being deleted with its data");
+      LOG.info(
+          "run stopped for data deletion exportjob={} namespace={} run={}",
+          job.getMetadata().getName(),
+          job.getMetadata().getNamespace(),
+          run.getMetadata().getName());
+    }
+    return RunPods.ofExportJob(client, job).stream()
+        .filter(p -> !ObjectLabels.isPrune(p))
+        .allMatch(
+            p ->
+                "Succeeded".equals(p.getStatus().getPhase())
+                    || "Failed".equals(p.getStatus().getPhase()));
   }
 }

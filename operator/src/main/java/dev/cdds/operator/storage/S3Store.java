@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * A run's files as objects {@code <prefix><namespace>/<exportjob>/<run-id>/<file>} in a bucket of
+ * A run's files as objects {@code <prefix>/<namespace>/<exportjob>/<run-id>/<file>} in a bucket of
  * S3-compatible storage. Files stream up as multipart uploads (see {@link S3Output}), so memory
  * does not grow with the file; an object exists only once its upload completed. The client belongs
  * to the {@link S3Archive} or test that made the store.

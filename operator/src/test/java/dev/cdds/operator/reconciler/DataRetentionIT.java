@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -191,6 +193,62 @@ class DataRetentionIT {
             .contains("DataDeleted");
         assertThat(jobs.withName("kept").get()).isNull();
       }
+    }
+  }
+
+  /**
+   * The race of deleteDataWithJob: the ExportJob is deleted while its run is exporting. The run is
+   * stopped before the prune lists the folder, so nothing it would have written after survives.
+   */
+  @Test
+  void deletingAJobWhileItsRunExportsLeavesNoFileOfThatRun() throws Exception {
+    controlPlane.installCrds();
+    String namespace = TestNamespaces.create(client, "delete-racing");
+    OperatorUnderTest.prepareNamespace(client, namespace);
+    Path claim = controlPlane.node().claimDirectory(namespace, OperatorUnderTest.CLAIM);
+    Files.createDirectories(claim);
+    Files.writeString(claim.resolve("hold"), "");
+    var jobs = client.resources(ExportJob.class).inNamespace(namespace);
+    var job = ExportJobs.once("racing");
+    job.getSpec().output = new Output();
+    job.getSpec().output.deleteDataWithJob = true;
+    jobs.resource(job).create();
+
+    try (var operator = OperatorUnderTest.start(client, namespace, "delete-racing")) {
+      String run =
+          await(namespace, "racing", j -> j.getStatus() != null && j.getStatus().currentRun != null)
+              .getStatus()
+              .currentRun
+              .id;
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.exists(claim.resolve(run).resolve("holding")));
+
+      // As a person who means it: the deletion policy refuses it during a run otherwise.
+      jobs.withName("racing")
+          .edit(
+              j -> {
+                j.getMetadata().setAnnotations(java.util.Map.of("cdds.dev/force-delete", "true"));
+                return j;
+              });
+      jobs.withName("racing").delete();
+      jobs.withName("racing").waitUntilCondition(java.util.Objects::isNull, 120, TimeUnit.SECONDS);
+      // Were the run still going, it would now finish and write its part and manifest.
+      Files.writeString(claim.resolve("release"), "");
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withLabel("job-name", run)
+          .informOnCondition(
+              pods ->
+                  pods.stream()
+                      .allMatch(
+                          p -> List.of("Succeeded", "Failed").contains(p.getStatus().getPhase())))
+          .get(60, TimeUnit.SECONDS);
+
+      assertThat(claim.resolve(namespace).resolve("racing").resolve(run)).doesNotExist();
+      assertThat(OperatorUnderTest.eventReasons(client, namespace, "racing"))
+          .contains("RunStopped", "DataDeleted");
     }
   }
 

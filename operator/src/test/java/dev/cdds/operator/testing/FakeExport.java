@@ -1,5 +1,6 @@
 package dev.cdds.operator.testing;
 
+import dev.cdds.operator.entrypoint.Main;
 import dev.cdds.operator.exporter.progress.ProgressReporter;
 import dev.cdds.operator.runcontract.RunSummary;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -15,7 +16,8 @@ import java.time.Duration;
  * (progress through {@link ProgressReporter} as the pod's own ServiceAccount, a {@link RunSummary}
  * as termination message, the exit code) without reading a database. The test steers it with files
  * in the job's output directory: {@code fail} makes the run fail, {@code hold} keeps it at 50%
- * until {@code release} appears.
+ * until {@code release} appears. A run that succeeds leaves a part and a manifest where the real
+ * exporter would. Prune pods, which the operator starts from the same image, run the real command.
  */
 public final class FakeExport {
   /** An image name whose pods run this class. */
@@ -36,6 +38,11 @@ public final class FakeExport {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("prune")) {
+      // The operator runs prune pods from its export image: those are the real thing.
+      Main.main(args);
+      return;
+    }
     String runId = System.getenv("CDDS_RUN_ID");
     Path output = Path.of(System.getenv("CDDS_OUTPUT_DIR"));
     Path terminationLog = Path.of(System.getenv("CDDS_TERMINATION_LOG"));
@@ -63,7 +70,16 @@ public final class FakeExport {
         System.exit(1);
       }
       progress.report(RECORDS, RECORDS, 2000, 1);
-      String manifest = output.resolve(runId).resolve("manifest.json").toString();
+      // Where the real exporter writes, so that retention and data deletion find it.
+      Path runFolder =
+          Files.createDirectories(
+              output
+                  .resolve(System.getenv("CDDS_NAMESPACE"))
+                  .resolve(System.getenv("CDDS_EXPORTJOB"))
+                  .resolve(runId));
+      Files.writeString(runFolder.resolve("part-00000.jsonl"), "{\"id\":1}\n");
+      Files.writeString(runFolder.resolve("manifest.json"), "{}");
+      String manifest = runFolder.resolve("manifest.json").toString();
       Files.writeString(
           terminationLog, RunSummary.succeeded(RECORDS, 2000, 1, manifest, null, null, 0).toJson());
     }
