@@ -15,7 +15,9 @@ final class KubeControllerManager implements AutoCloseable {
           "cronjob-controller",
           "garbage-collector-controller",
           "ttl-after-finished-controller",
-          "serviceaccount-controller");
+          "serviceaccount-controller",
+          // Fills view, edit and admin with the rules of ClusterRoles labelled aggregate-to-*.
+          "clusterrole-aggregation-controller");
 
   private final Process process;
 

@@ -9,6 +9,7 @@ import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
+import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
@@ -180,9 +181,7 @@ class EndToEndExportIT {
       long expected;
       try (var db = postgres.connect()) {
         SampleData.load(db, 3_000, 12);
-        var rs = db.createStatement().executeQuery("SELECT count(*) FROM contacts");
-        rs.next();
-        expected = rs.getLong(1);
+        expected = rows(db, "contacts");
       }
       controlPlane.installCrds();
       var client = controlPlane.client();
@@ -219,6 +218,81 @@ class EndToEndExportIT {
             .doesNotContain(S3Server.SECRET_ACCESS_KEY)
             .doesNotContain(PostgresServer.PASSWORD);
       }
+    }
+  }
+
+  /**
+   * A 300 MB attachment, larger than maxRecordSize, in export pods under the default memory limit
+   * of the tests' operator (256Mi): rejected by its id from its length alone, never read, so Skip
+   * exports the rest and Fail names it, instead of every attempt running out of memory.
+   */
+  @Test
+  void aHugeAttachmentIsRejectedByIdWithoutBeingReadIntoMemory() throws Exception {
+    long huge = 300L << 20;
+    try (var postgres = PostgresServer.start(WorkDirectory.path(), "postgres-e2e-huge")) {
+      long attachments;
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 2_000, 14);
+        db.createStatement()
+            .execute(
+                "INSERT INTO attachments (id, interaction_id, file_name, mime_type, size, content)"
+                    + " SELECT 999999, min(id), 'recording.wav', 'audio/wav', "
+                    + huge
+                    + ", convert_to(repeat('a', "
+                    + huge
+                    + "), 'UTF8') FROM interactions");
+        attachments = rows(db, "attachments");
+      }
+      controlPlane.installCrds();
+      var client = controlPlane.client();
+      String namespace = TestNamespaces.create(client, "e2e-huge");
+      OperatorUnderTest.prepareNamespace(
+          client, namespace, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+      try (var operator =
+          OperatorUnderTest.start(
+              client, namespace, "e2e-huge", OperatorUnderTest.realExporter())) {
+        var skipping = ExportJobs.once("skipping");
+        skipping.getSpec().timeframe = new Timeframe();
+        skipping.getSpec().timeframe.type = TimeframeType.All;
+        skipping.getSpec().output = new Output();
+        skipping.getSpec().output.onBadRecord = BadRecordAction.Skip;
+        RunRecord skipped = runToTheEnd(client, namespace, skipping);
+        var failing = ExportJobs.once("failing");
+        failing.getSpec().timeframe = new Timeframe();
+        failing.getSpec().timeframe.type = TimeframeType.All;
+        RunRecord failed = runToTheEnd(client, namespace, failing);
+
+        assertThat(skipped.result).as(skipped.message).isEqualTo(RunResult.Succeeded);
+        assertThat(skipped.skippedRecords).isEqualTo(1);
+        Path runDir =
+            controlPlane
+                .node()
+                .claimDirectory(namespace, OperatorUnderTest.CLAIM)
+                .resolve(namespace + "/skipping/" + skipped.id);
+        Manifest manifest = Manifest.parse(Files.readAllBytes(runDir.resolve(Manifest.FILE)));
+        assertThat(manifest.attachments().records()).isEqualTo(attachments - 1);
+        assertThat(manifest.skipped())
+            .singleElement()
+            .satisfies(
+                r -> {
+                  assertThat(r.recordType()).isEqualTo("attachment");
+                  assertThat(r.id()).isEqualTo(999999);
+                });
+        assertThat(failed.result).isEqualTo(RunResult.Failed);
+        assertThat(failed.message)
+            .isEqualTo(
+                "bad record: attachment 999999: content of "
+                    + huge
+                    + " bytes is larger than spec.output.maxRecordSize once base64-encoded; fix"
+                    + " the row, or set spec.output.onBadRecord to Skip to leave such records out");
+      }
+    }
+  }
+
+  private static long rows(java.sql.Connection db, String table) throws java.sql.SQLException {
+    try (var rs = db.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.cdds.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cdds.localcluster.CommandResult;
 import dev.cdds.localcluster.ControlPlane;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,8 @@ class HelmChartIT {
         .containsExactlyInAnyOrder(
             "ServiceAccount",
             "ClusterRole",
+            "ClusterRole",
+            "ClusterRole",
             "ClusterRoleBinding",
             "Role",
             "RoleBinding",
@@ -79,9 +83,14 @@ class HelmChartIT {
     assertThat(kinds(full))
         .contains(
             "ServiceMonitor", "PrometheusRule", "NetworkPolicy", "PodDisruptionBudget", "ConfigMap")
-        .doesNotContain("ClusterRole")
+        .doesNotContain("ClusterRoleBinding")
         .filteredOn("Role"::equals)
         .hasSize(3);
+    assertThat(kinds(full))
+        .as("in namespaced mode, the only ClusterRoles are the ones for people")
+        .filteredOn("ClusterRole"::equals)
+        .hasSize(2);
+    assertThat(full).contains("name: cdds-operator-view", "name: cdds-operator-edit");
     assertThat(full)
         .contains("--namespaces=exports-a,exports-b")
         .contains("--source-names=/etc/cdds/source-names.yaml")
@@ -160,6 +169,7 @@ class HelmChartIT {
 
       theChartsOperatorPodBecomesReadyAndRunsAnExport(release, watched);
       assertCanI(release, watched, other);
+      assertPeopleGetTheirRolesThroughKubernetesOwn(watched);
 
       assertSucceeded(
           helm.run(
@@ -309,6 +319,77 @@ class HelmChartIT {
       }
     }
     assertThat(wrong).isEmpty();
+  }
+
+  /**
+   * The chart's roles for people, aggregated by the real controller into view, edit and admin: a
+   * namespace viewer lists ExportJobs and their history but changes nothing, an editor creates and
+   * deletes them, and neither reads a Secret through them.
+   */
+  private void assertPeopleGetTheirRolesThroughKubernetesOwn(String watched) throws Exception {
+    KubernetesClient admin = controlPlane.client();
+    for (String role : List.of("view", "edit", "admin")) {
+      admin
+          .rbac()
+          .roleBindings()
+          .inNamespace(watched)
+          .resource(
+              new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName("person-" + role)
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
+                  .addNewSubject()
+                  .withKind("User")
+                  .withName("person-" + role)
+                  .withApiGroup("rbac.authorization.k8s.io")
+                  .endSubject()
+                  .build())
+          .create();
+    }
+    record Case(String person, String verb, String resource, boolean allowed) {}
+    List<Case> table =
+        List.of(
+            new Case("person-view", "list", "exportjobs.cdds.dev", true),
+            new Case("person-view", "watch", "exportjobs.cdds.dev", true),
+            new Case("person-view", "get", "exportjobs.cdds.dev/status", true),
+            new Case("person-view", "create", "exportjobs.cdds.dev", false),
+            new Case("person-view", "patch", "exportjobs.cdds.dev", false),
+            new Case("person-view", "delete", "exportjobs.cdds.dev", false),
+            new Case("person-view", "get", "secrets", false),
+            new Case("person-edit", "create", "exportjobs.cdds.dev", true),
+            new Case("person-edit", "patch", "exportjobs.cdds.dev", true),
+            new Case("person-edit", "delete", "exportjobs.cdds.dev", true),
+            new Case("person-edit", "patch", "exportjobs.cdds.dev/status", false),
+            new Case("person-admin", "create", "exportjobs.cdds.dev", true),
+            new Case("person-admin", "list", "exportjobs.cdds.dev", true));
+    // The aggregation controller fills view, edit and admin shortly after the chart's roles exist.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              List<String> wrong = new ArrayList<>();
+              for (Case c : table) {
+                String[] resource = c.resource().split("/");
+                List<String> args =
+                    new ArrayList<>(
+                        List.of(
+                            "auth",
+                            "can-i",
+                            c.verb(),
+                            resource[0],
+                            "--as=" + c.person(),
+                            "--namespace=" + watched));
+                if (resource.length > 1) {
+                  args.add("--subresource=" + resource[1]);
+                }
+                CommandResult answer = kubectl.run(args.toArray(String[]::new));
+                if (answer.stdout().trim().equals("yes") != c.allowed()) {
+                  wrong.add(c + " but kubectl said " + answer.stdout().trim());
+                }
+              }
+              assertThat(wrong).isEmpty();
+            });
   }
 
   /** Everything the release labelled as its own, in its namespaces and cluster-wide. */

@@ -68,6 +68,11 @@ public final class BadRecords {
     }
   }
 
+  /** The largest record accepted, encoded, in bytes. */
+  public long maxRecordSize() {
+    return maxRecordSize;
+  }
+
   public long skipped() {
     return skipped;
   }

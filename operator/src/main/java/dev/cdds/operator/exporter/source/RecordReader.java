@@ -33,11 +33,46 @@ public final class RecordReader {
       BadRecords bad,
       RecordSink sink)
       throws SQLException, IOException {
+    Selection fitting =
+        selection.table() == SourceTable.ATTACHMENTS
+            ? rejectLargeAttachments(db, selection, bad, sink)
+            : selection;
     if (csv) {
-      copyCsv(db, selection, sink);
+      copyCsv(db, fitting, sink);
     } else {
-      selectJsonLines(db, selection, sink, bad, sqlAscii);
+      selectJsonLines(db, fitting, sink, bad, sqlAscii);
     }
+  }
+
+  /**
+   * Attachments too large for spec.output.maxRecordSize, known from their length before their
+   * content is read (PostgreSQL tells a value's length without reading it from TOAST): a 300 MB
+   * file is rejected by id, never held in memory. The others are what remains to read.
+   */
+  private static Selection rejectLargeAttachments(
+      Connection db, Selection attachments, BadRecords bad, RecordSink out)
+      throws SQLException, IOException {
+    // Content is written as base64, 4 bytes for every 3.
+    long largestContent = bad.maxRecordSize() / 4 * 3;
+    String length = "coalesce(octet_length(content), 0)";
+    try (Statement query = db.createStatement();
+        ResultSet rs =
+            query.executeQuery(
+                "SELECT id, "
+                    + length
+                    + " "
+                    + attachments.where(length + " > " + largestContent).fromInOrder())) {
+      while (rs.next()) {
+        bad.reject(
+            SourceTable.ATTACHMENTS.recordType(),
+            rs.getLong(1),
+            "content of "
+                + rs.getLong(2)
+                + " bytes is larger than spec.output.maxRecordSize once base64-encoded");
+        out.skipped();
+      }
+    }
+    return attachments.where(length + " <= " + largestContent);
   }
 
   private static void selectJsonLines(

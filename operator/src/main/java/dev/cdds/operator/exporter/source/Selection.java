@@ -45,6 +45,13 @@ public record Selection(
         "interaction_id, id");
   }
 
+  /** These rows, of those also meeting {@code condition} (SQL on the table's columns). */
+  public Selection where(String condition) {
+    List<String> all = new ArrayList<>(conditions);
+    all.add(condition);
+    return new Selection(table, names, List.copyOf(all), order);
+  }
+
   /** {@code FROM <table> [WHERE …]}. */
   String from() {
     return "FROM "
