@@ -60,18 +60,7 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
       }
       try (ExportJobArchive archive = RunArchives.open(client, job, claim.dir())) {
         RunStore store = archive.run(run);
-        Manifest manifest =
-            store
-                .completed()
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "run "
-                                + run
-                                + " has no manifest in "
-                                + archive.location()
-                                + run
-                                + "/"));
+        Manifest manifest = RunArchives.manifest(archive, run);
         Path folder = inside(to, run);
         Files.createDirectories(folder);
         var terminal = Terminal.detect(System.getenv());

@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class,
       FilesCommand.class,
       DownloadCommand.class,
+      PresignCommand.class,
       DecryptCommand.class
     },
     description = "The ExportJobs of the cluster: list, create, clone, suspend, resume, run.")

@@ -4,9 +4,11 @@ import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.storage.ClaimFolders;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
+import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.S3Archive;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -34,14 +36,7 @@ final class RunArchives {
     String namespace = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();
     if (onS3(job)) {
-      var s3 = job.getSpec().output.destination.s3;
-      Secret secret = client.secrets().inNamespace(namespace).withName(s3.secretRef.name).get();
-      if (secret == null || secret.getData() == null) {
-        throw new IllegalArgumentException(
-            "Secret " + s3.secretRef.name + " of the destination not found in " + namespace);
-      }
-      return S3Archive.connect(
-          s3, decoded(secret, "accessKeyId"), decoded(secret, "secretAccessKey"), namespace, name);
+      return onS3(client, job);
     }
     Path mount =
         claimDir.orElseThrow(
@@ -58,6 +53,39 @@ final class RunArchives {
         ClaimFolders.root(mount, destination == null ? null : destination.pvc),
         namespace,
         name);
+  }
+
+  /** The job's runs in its bucket, with the credentials of its destination's Secret. */
+  static S3Archive onS3(KubernetesClient client, ExportJob job) {
+    String namespace = job.getMetadata().getNamespace();
+    var s3 = job.getSpec().output.destination.s3;
+    Secret secret = client.secrets().inNamespace(namespace).withName(s3.secretRef.name).get();
+    if (secret == null || secret.getData() == null) {
+      throw new IllegalArgumentException(
+          "Secret " + s3.secretRef.name + " of the destination not found in " + namespace);
+    }
+    return S3Archive.connect(
+        s3,
+        decoded(secret, "accessKeyId"),
+        decoded(secret, "secretAccessKey"),
+        namespace,
+        job.getMetadata().getName());
+  }
+
+  /**
+   * The manifest of a run that completed.
+   *
+   * @throws IllegalArgumentException when the run has none
+   * @throws IOException when storage cannot be read, or the manifest is not one to trust
+   */
+  static Manifest manifest(ExportJobArchive archive, String run) throws IOException {
+    return archive
+        .run(run)
+        .completed()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "run " + run + " has no manifest in " + archive.location() + run + "/"));
   }
 
   private static String decoded(Secret secret, String key) {

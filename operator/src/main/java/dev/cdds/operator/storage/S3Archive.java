@@ -3,6 +3,8 @@ package dev.cdds.operator.storage;
 import dev.cdds.operator.api.S3Destination;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -12,9 +14,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The runs of a job under {@code <prefix>/<namespace>/<exportjob>/} in a bucket: the namespace is a
@@ -23,6 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Archive implements ExportJobArchive {
   private final S3Client s3;
+  private final S3Presigner presigner;
   private final String bucket;
   private final String namespace;
   private final String exportJob;
@@ -31,7 +36,19 @@ public final class S3Archive implements ExportJobArchive {
 
   public S3Archive(
       S3Client s3, String bucket, String prefix, String namespace, String exportJob, int partSize) {
+    this(s3, null, bucket, prefix, namespace, exportJob, partSize);
+  }
+
+  private S3Archive(
+      S3Client s3,
+      S3Presigner presigner,
+      String bucket,
+      String prefix,
+      String namespace,
+      String exportJob,
+      int partSize) {
     this.s3 = s3;
+    this.presigner = presigner;
     this.bucket = bucket;
     this.namespace = namespace;
     this.exportJob = exportJob;
@@ -52,23 +69,34 @@ public final class S3Archive implements ExportJobArchive {
       String secretAccessKey,
       String namespace,
       String exportJob) {
+    Region region = Region.of(destination.region == null ? "us-east-1" : destination.region);
+    var credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
     var builder =
         S3Client.builder()
             .httpClientBuilder(ApacheHttpClient.builder())
-            .region(Region.of(destination.region == null ? "us-east-1" : destination.region))
+            .region(region)
             .forcePathStyle(Boolean.TRUE.equals(destination.pathStyle))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            .credentialsProvider(credentials)
             // S3-compatible servers differ in the checksums they support; the manifest's SHA-256
             // is the integrity check that matters to readers.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    var presigner =
+        S3Presigner.builder()
+            .region(region)
+            .credentialsProvider(credentials)
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(Boolean.TRUE.equals(destination.pathStyle))
+                    .build());
     if (destination.endpoint != null) {
       builder.endpointOverride(URI.create(destination.endpoint));
+      presigner.endpointOverride(URI.create(destination.endpoint));
     }
     return new S3Archive(
         builder.build(),
+        presigner.build(),
         destination.bucket,
         destination.prefix,
         namespace,
@@ -131,8 +159,27 @@ public final class S3Archive implements ExportJobArchive {
     return "s3://" + bucket + "/" + folder;
   }
 
+  /**
+   * A URL that fetches one file of a run for {@code validFor}, signed here with the archive's
+   * credentials: whoever has it reads that file and nothing else, without the keys.
+   */
+  public URL presignedUrl(String runId, String name, Duration validFor) {
+    if (presigner == null) {
+      throw new IllegalStateException("an archive made without credentials signs nothing");
+    }
+    return presigner
+        .presignGetObject(
+            r ->
+                r.signatureDuration(validFor)
+                    .getObjectRequest(g -> g.bucket(bucket).key(folder + runId + "/" + name)))
+        .url();
+  }
+
   @Override
   public void close() {
+    if (presigner != null) {
+      presigner.close();
+    }
     s3.close();
   }
 }

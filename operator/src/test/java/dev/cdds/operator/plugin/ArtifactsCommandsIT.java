@@ -1,6 +1,7 @@
 package dev.cdds.operator.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.Kubectl;
@@ -24,6 +25,10 @@ import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +38,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +121,44 @@ class ArtifactsCommandsIT {
                     .endsWith(" 7"));
     assertThat(one.out().lines().skip(1)).allSatisfy(l -> assertThat(l).startsWith(recent));
     assertThat(one.out().lines().count()).isEqualTo(3);
+  }
+
+  @Test
+  void presignedUrlsFetchARunsFilesWithoutTheKeysUntilTheyExpire() throws Exception {
+    Result signed = cdds("presign", "reports", "--run", recent, "--expires", "5s");
+
+    assertThat(signed.exit()).as(signed.err()).isZero();
+    assertThat(signed.err()).startsWith("valid until ");
+    Map<String, URI> urls = new LinkedHashMap<>();
+    signed.out().lines().map(l -> l.split("  ")).forEach(l -> urls.put(l[0], URI.create(l[1])));
+    assertThat(urls.keySet())
+        .containsExactly(Manifest.FILE, "part-00000.jsonl.gz", "part-00001.jsonl.gz");
+    assertThat(signed.out()).doesNotContain(S3Server.SECRET_ACCESS_KEY);
+    var http = HttpClient.newHttpClient();
+    for (String name : List.of("part-00000.jsonl.gz", "part-00001.jsonl.gz")) {
+      var fetched =
+          http.send(HttpRequest.newBuilder(urls.get(name)).build(), BodyHandlers.ofByteArray());
+      assertThat(fetched.statusCode()).isEqualTo(200);
+      assertThat(fetched.body()).isEqualTo(content(recent, name));
+    }
+    URI otherFile =
+        URI.create(urls.get("part-00000.jsonl.gz").toString().replace("part-00000", "part-00001"));
+    assertThat(
+            http.send(HttpRequest.newBuilder(otherFile).build(), BodyHandlers.discarding())
+                .statusCode())
+        .as("a URL signs one file, not its neighbours")
+        .isEqualTo(403);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(urls.get("part-00000.jsonl.gz")).build(),
+                            BodyHandlers.discarding())
+                        .statusCode()
+                    == 403);
   }
 
   @Test
