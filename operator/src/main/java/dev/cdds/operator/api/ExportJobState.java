@@ -7,5 +7,6 @@ public enum ExportJobState {
   Running,
   Suspended,
   Completed,
+  Ended,
   Failed
 }

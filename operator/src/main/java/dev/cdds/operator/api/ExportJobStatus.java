@@ -12,7 +12,8 @@ public class ExportJobStatus {
   public Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Scheduled, Queued (a run waits for its turn), Running, Suspended, Completed or Failed.")
+      "Scheduled, Queued (a run waits for its turn), Running, Suspended, Completed, Ended (a"
+          + " recurring job past spec.schedule.endAt) or Failed.")
   public ExportJobState state;
 
   @Size(max = 8)

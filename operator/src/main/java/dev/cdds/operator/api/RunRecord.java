@@ -33,6 +33,11 @@ public class RunRecord {
       "true for a run started by hand (kubectl cdds run) rather than by the schedule.")
   public Boolean manual;
 
+  @JsonPropertyDescription(
+      "true for the run a recurring job started when it was created (spec.schedule"
+          + ".startImmediately).")
+  public Boolean immediate;
+
   @Size(max = 63)
   @JsonPropertyDescription(
       "For a run started by kubectl cdds rerun: the id of the run whose window it exported again.")

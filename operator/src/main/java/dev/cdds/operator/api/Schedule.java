@@ -16,10 +16,29 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.run == 'Once' || !has(self.startAt)",
-    message = "startAt is only used when run is Once: remove it",
-    fieldPath = ".startAt",
+    value = "self.run != 'Once' || !has(self.startImmediately)",
+    message =
+        "startImmediately is for recurring schedules: a one-time job starts at startAt, or as soon"
+            + " as it is created without it",
+    fieldPath = ".startImmediately",
     reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "self.run != 'Once' || !has(self.endAt)",
+    message = "endAt is for recurring schedules: a one-time job runs once; remove it",
+    fieldPath = ".endAt",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value = "!has(self.startImmediately) || !self.startImmediately || !has(self.startAt)",
+    message =
+        "startImmediately and startAt are exclusive: run at once on creation, or not before"
+            + " startAt; remove one",
+    fieldPath = ".startImmediately",
+    reason = "FieldValueForbidden")
+@ValidationRule(
+    value =
+        "!has(self.startAt) || !has(self.endAt) || timestamp(self.startAt) < timestamp(self.endAt)",
+    message = "endAt must be after startAt",
+    fieldPath = ".endAt")
 @ValidationRule(
     value = "self.run != 'Once' || self.timeZone == 'UTC'",
     message = "timeZone is not used when run is Once (startAt carries its own offset): remove it",
@@ -94,12 +113,28 @@ public class Schedule {
   @Size(max = 64)
   @Pattern(SpecDateTime.PATTERN)
   @JsonPropertyDescription(
-      "Once only: when to start, as an RFC 3339 date-time with Z or an offset and at most 9"
-          + " fractional digits (2026-12-01T02:00:00Z)."
-          + " Omitted, or before the job was created (a clone of an old job): the job starts as"
-          + " soon as it is created. The run starts at that instant; its id, data window and"
-          + " retention count from that minute, as scheduled runs do.")
+      "When the job starts, as an RFC 3339 date-time with Z or an offset and at most 9"
+          + " fractional digits (2026-12-01T02:00:00Z). Once: the run starts at that instant;"
+          + " omitted, or before the job was created (a clone of an old job), as soon as the job is"
+          + " created; its id, data window and retention count from that minute, as scheduled"
+          + " runs do. Hourly, Daily, Weekly, Monthly: no run is scheduled before it; the first is"
+          + " the first scheduled time at or after it (status.nextStartsAt says when).")
   public String startAt;
+
+  @JsonPropertyDescription(
+      "Hourly, Daily, Weekly and Monthly: true runs the job once as soon as it is created"
+          + " (trigger immediate in history), then on its schedule. Its window follows the"
+          + " timeframe (SinceLastRun: from the previous scheduled time to now), so the next"
+          + " scheduled run continues from where it ended. Not with startAt.")
+  public Boolean startImmediately;
+
+  @Size(max = 64)
+  @Pattern(SpecDateTime.PATTERN)
+  @JsonPropertyDescription(
+      "Hourly, Daily, Weekly and Monthly: no run starts at or after this RFC 3339 date-time."
+          + " The job then shows Ended and keeps its history and files (until they expire); a"
+          + " later endAt resumes the schedule. After startAt.")
+  public String endAt;
 
   @Min(1)
   @Max(23)

@@ -69,8 +69,19 @@ final class CreateCommand implements Callable<Integer> {
   @Option(names = "--run", description = "Once, Hourly, Daily, Weekly or Monthly. Default: Once.")
   RunMode run;
 
-  @Option(names = "--start-at", description = "Once: when (RFC 3339); omitted: now.")
+  @Option(
+      names = "--start-at",
+      description =
+          "When the job starts (RFC 3339). Once: omitted, now. Recurring: no run before it.")
   String startAt;
+
+  @Option(
+      names = "--start-now",
+      description = "Recurring: run once as soon as the job is created, then on schedule.")
+  boolean startNow;
+
+  @Option(names = "--end-at", description = "Recurring: no run at or after it (RFC 3339).")
+  String endAt;
 
   @Option(names = "--every-hours", description = "Hourly: every N hours.")
   Integer everyHours;
@@ -164,6 +175,8 @@ final class CreateCommand implements Callable<Integer> {
     s.schedule = new Schedule();
     s.schedule.run = run == null ? RunMode.Once : run;
     s.schedule.startAt = startAt;
+    s.schedule.startImmediately = startNow ? Boolean.TRUE : null;
+    s.schedule.endAt = endAt;
     s.schedule.everyHours = everyHours;
     s.schedule.minute = minute;
     s.schedule.time = time;
@@ -212,6 +225,19 @@ final class CreateCommand implements Callable<Integer> {
     if (run == null) {
       String answer = ask(console, in, "Run (Once, Hourly, Daily, Weekly, Monthly) [Once]");
       run = answer.isEmpty() ? RunMode.Once : RunMode.valueOf(answer);
+    }
+    if (startAt == null && !startNow) {
+      String answer =
+          ask(console, in, "Start (now, or a date-time such as 2026-12-01T02:00:00Z) [now]");
+      if (answer.isEmpty() || answer.equals("now")) {
+        startNow = run != RunMode.Once;
+      } else {
+        startAt = answer;
+      }
+    }
+    if (run != RunMode.Once && endAt == null) {
+      String answer = ask(console, in, "End (never, or a date-time) [never]");
+      endAt = answer.isEmpty() || answer.equals("never") ? null : answer;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.api.Timeframe;
 import java.time.Duration;
@@ -18,6 +19,16 @@ final class Describe {
   }
 
   static String when(Schedule s) {
+    if (s.run == RunMode.Once) {
+      return cadence(s);
+    }
+    return cadence(s)
+        + (Boolean.TRUE.equals(s.startImmediately) ? ", starting at once" : "")
+        + (s.startAt == null ? "" : ", starting " + minute(s.startAt))
+        + (s.endAt == null ? "" : ", until " + minute(s.endAt));
+  }
+
+  private static String cadence(Schedule s) {
     String zone = s.timeZone == null ? "UTC" : s.timeZone;
     return switch (s.run) {
       case Once -> s.startAt == null ? "once, as soon as it is created" : "once, at " + s.startAt;

@@ -62,6 +62,9 @@ final class HistoryCommand extends NamedExportJobCommand implements Callable<Int
     if (run.rerunOf != null) {
       return "rerun of " + run.rerunOf;
     }
+    if (Boolean.TRUE.equals(run.immediate)) {
+      return "immediate";
+    }
     return Boolean.TRUE.equals(run.manual) ? "manual" : "schedule";
   }
 

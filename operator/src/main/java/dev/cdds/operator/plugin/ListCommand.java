@@ -1,6 +1,9 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.PrintableText;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -49,26 +52,49 @@ final class ListCommand implements Callable<Integer> {
     try (var client = parent.client()) {
       var namespace = parent.namespace(client);
       var resources = client.resources(ExportJob.class);
-      var jobs =
+      // Read as stored, then one by one: an object this version cannot read (written by a newer
+      // operator, or by hand) is named, and does not hide the others.
+      var generic =
+          client.genericKubernetesResources(
+              HasMetadata.getApiVersion(ExportJob.class), "ExportJob");
+      List<GenericKubernetesResource> items =
           namespace.isPresent()
-              ? resources.inNamespace(namespace.get()).list().getItems()
-              : resources.inAnyNamespace().list().getItems();
+              ? generic.inNamespace(namespace.get()).list().getItems()
+              : generic.inAnyNamespace().list().getItems();
       if (output != null) {
         // As kubectl prints a list: a v1 List of the objects.
         var list = new java.util.LinkedHashMap<String, Object>();
         list.put("apiVersion", "v1");
         list.put("kind", "List");
-        list.put("items", jobs);
+        list.put("items", items);
         out.print(
             output.equals("json") ? Serialization.asJson(list) + "\n" : Serialization.asYaml(list));
         out.flush();
         return 0;
       }
+      List<ExportJob> jobs = new ArrayList<>();
+      List<String> unreadable = new ArrayList<>();
+      for (GenericKubernetesResource item : items) {
+        try {
+          jobs.add(Serialization.jsonMapper().convertValue(item, ExportJob.class));
+        } catch (IllegalArgumentException e) {
+          unreadable.add(
+              "exportjob.cdds.dev/"
+                  + item.getMetadata().getName()
+                  + " in "
+                  + item.getMetadata().getNamespace()
+                  + " cannot be read by this version of kubectl cdds: "
+                  + e.getMessage().lines().findFirst().orElse(""));
+        }
+      }
       boolean all = namespace.isEmpty();
       out.print(table(jobs, all, terminal));
       out.flush();
+      var err = spec.commandLine().getErr();
+      unreadable.forEach(u -> err.println("error: " + PrintableText.line(u)));
+      err.flush();
       if (!watch) {
-        return 0;
+        return unreadable.isEmpty() ? 0 : 1;
       }
       Map<String, ExportJob> current = new ConcurrentHashMap<>();
       jobs.forEach(j -> current.put(key(j), j));

@@ -59,6 +59,12 @@ final class Announcer {
       }
     }
     announceSuspension(job, before, after, events);
+    var endedBefore = StatusConditions.find(before, StatusConditions.ENDED);
+    var endedAfter = StatusConditions.find(after, StatusConditions.ENDED);
+    if (endedAfter.map(c -> "True".equals(c.status)).orElse(false)
+        && !endedBefore.map(c -> "True".equals(c.status)).orElse(false)) {
+      events.normal(job, "Ended", endedAfter.get().message);
+    }
     announceExpiry(job, before, after, events);
     var retentionBefore = StatusConditions.find(before, StatusConditions.RETENTION);
     var retentionAfter = StatusConditions.find(after, StatusConditions.RETENTION).orElseThrow();

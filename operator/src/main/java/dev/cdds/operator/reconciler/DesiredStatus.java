@@ -2,6 +2,7 @@ package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.ExportJobCondition;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.RunMode;
@@ -12,6 +13,7 @@ import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.StatusConditions;
 import dev.cdds.operator.runcontract.StatusText;
+import dev.cdds.operator.schedule.ActivePeriod;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.schedule.SpecDuration;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -131,12 +133,19 @@ final class DesiredStatus {
         suspended || notReady.isPresent()
             ? null
             : due.nextStart().map(Instant::toString).orElse(null);
-    status.state = state(status, active.isPresent(), suspended);
+    Optional<Instant> endAt =
+        once ? Optional.empty() : ActivePeriod.of(job.getSpec().schedule).endAt();
+    boolean ended = endAt.map(end -> !now.isBefore(end)).orElse(false);
+    status.state =
+        ended && active.isEmpty()
+            ? ExportJobState.Ended
+            : state(status, active.isPresent(), suspended);
     Optional<RunRecord> lastGap =
         status.history == null
             ? Optional.empty()
             : status.history.stream().filter(r -> r.gapStart != null).findFirst();
-    status.conditions =
+    List<ExportJobCondition> conditions = new ArrayList<>();
+    conditions.addAll(
         List.of(
             StatusConditions.of(
                 previous,
@@ -181,7 +190,24 @@ final class DesiredStatus {
                     .map(DesiredStatus::gapMessage)
                     .orElse("every window since the first run was exported"),
                 now,
-                status));
+                status)));
+    endAt.ifPresent(
+        end ->
+            conditions.add(
+                StatusConditions.of(
+                    previous,
+                    StatusConditions.ENDED,
+                    ended,
+                    ended ? "EndAtPassed" : "BeforeEndAt",
+                    ended
+                        ? "spec.schedule.endAt ("
+                            + end
+                            + ") has passed: no run starts any more; history and files are kept,"
+                            + " and a later endAt resumes the schedule"
+                        : "runs start on schedule until spec.schedule.endAt (" + end + ")",
+                    now,
+                    status)));
+    status.conditions = List.copyOf(conditions);
     return new Outcome(status, newRuns);
   }
 
@@ -199,6 +225,9 @@ final class DesiredStatus {
         job.getMetadata().getAnnotations() == null ? Map.of() : job.getMetadata().getAnnotations();
     if ("true".equals(annotations.get(ObjectLabels.MANUAL_RUN))) {
       run.manual = true;
+    }
+    if ("true".equals(annotations.get(ObjectLabels.IMMEDIATE_RUN))) {
+      run.immediate = true;
     }
     run.rerunOf = annotations.get(ObjectLabels.RERUN_OF);
     boolean succeeded = "Complete".equals(end.getType());

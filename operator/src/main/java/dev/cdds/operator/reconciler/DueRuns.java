@@ -2,6 +2,7 @@ package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.schedule.ActivePeriod;
 import dev.cdds.operator.schedule.MissedRuns;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.schedule.ScheduleCron;
@@ -33,10 +34,13 @@ record DueRuns(Optional<Instant> nextStart, List<RunRecord> missed, Optional<Ins
       Optional<Instant> next = observed.onceStartAt().filter(now::isBefore);
       return new DueRuns(next, List.of(), next);
     }
-    var cron = ScheduleCron.of(observed.job().getSpec().schedule);
-    Optional<Instant> next = cron.expression().next(now, cron.zone());
+    var schedule = observed.job().getSpec().schedule;
+    var cron = ScheduleCron.of(schedule);
+    var period = ActivePeriod.of(schedule);
+    Optional<Instant> next = period.next(cron, now);
+    Optional<Instant> periodChange = period.nextChange(cron, now);
     if (observed.suspended()) {
-      return new DueRuns(next, List.of(), next);
+      return new DueRuns(next, List.of(), Wakeups.earliest(next, periodChange));
     }
     Set<Instant> known = knownRuns(observed.previous(), observed.exportJobs());
     Instant since =
@@ -46,11 +50,12 @@ record DueRuns(Optional<Instant> nextStart, List<RunRecord> missed, Optional<Ins
             .max(Comparator.naturalOrder())
             .orElseThrow();
     var missedRuns =
-        new MissedRuns(cron, observed.job().getMetadata().getName(), since, startingDeadline);
+        new MissedRuns(
+            cron, observed.job().getMetadata().getName(), since, startingDeadline, period.endAt());
     return new DueRuns(
         next,
         missedRuns.asOf(now, known),
-        Wakeups.earliest(next, missedRuns.nextDecision(now, known)));
+        Wakeups.earliest(next, missedRuns.nextDecision(now, known), periodChange));
   }
 
   /** Scheduled times that have a Job, a history entry or are the current run. */

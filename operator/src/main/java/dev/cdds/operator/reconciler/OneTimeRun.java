@@ -3,6 +3,7 @@ package dev.cdds.operator.reconciler;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.runcontract.ObjectLabels;
+import dev.cdds.operator.schedule.ActivePeriod;
 import dev.cdds.operator.schedule.RunIds;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -10,15 +11,16 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconcile step that starts a due run, for one-time jobs (a CronJob starts the others). A
- * one-time job runs once: when it has no Job and no history yet, is not suspended, and its start
- * time has come. The Job is named after the scheduled time, so a retry after a crash finds the Job
- * it created instead of making a second one.
+ * The reconcile step that starts the runs no CronJob starts: a one-time job's, and the first run of
+ * a recurring job with spec.schedule.startImmediately. A one-time job runs once: when it has no Job
+ * and no history yet, is not suspended, and its start time has come. The Job is named after the
+ * scheduled time, so a retry after a crash finds the Job it created instead of making a second one.
  */
 final class OneTimeRun {
   private static final Logger LOG = LoggerFactory.getLogger(OneTimeRun.class);
@@ -31,10 +33,47 @@ final class OneTimeRun {
       Connections connections,
       OperatorSettings settings,
       KubernetesClient client) {
-    ExportJob job = observed.job();
-    if (!observed.once() || started(observed) || observed.suspendedBySpec()) {
+    if (started(observed) || observed.suspendedBySpec()) {
       return Optional.empty();
     }
+    return observed.once()
+        ? startOnce(observed, connections, settings, client)
+        : startImmediately(observed, connections, settings, client);
+  }
+
+  /**
+   * A recurring job's first run on creation (spec.schedule.startImmediately), named after the
+   * minute it was created; past the starting deadline it is no longer "immediately" and the
+   * schedule alone runs the job.
+   */
+  private static Optional<Job> startImmediately(
+      Observed observed,
+      Connections connections,
+      OperatorSettings settings,
+      KubernetesClient client) {
+    ExportJob job = observed.job();
+    var schedule = job.getSpec().schedule;
+    Instant jobCreated = Instant.parse(job.getMetadata().getCreationTimestamp());
+    if (!Boolean.TRUE.equals(schedule.startImmediately)
+        || observed.now().isAfter(jobCreated.plus(settings.startingDeadline()))
+        || ActivePeriod.of(schedule).ended(observed.now())) {
+      return Optional.empty();
+    }
+    return create(
+        observed,
+        jobCreated.truncatedTo(ChronoUnit.MINUTES),
+        Map.of(ObjectLabels.IMMEDIATE_RUN, "true"),
+        connections,
+        settings,
+        client);
+  }
+
+  private static Optional<Job> startOnce(
+      Observed observed,
+      Connections connections,
+      OperatorSettings settings,
+      KubernetesClient client) {
+    ExportJob job = observed.job();
     // A startAt before the job existed (a clone of an old job) means at once: the run is then
     // named, windowed and kept for retentionDays from when it was created, not from that old time.
     Instant jobCreated = Instant.parse(job.getMetadata().getCreationTimestamp());
@@ -43,13 +82,26 @@ final class OneTimeRun {
       return Optional.empty();
     }
     // Runs are named, and their windows computed, by the minute, as cron's are.
-    Instant scheduledAt = start.truncatedTo(ChronoUnit.MINUTES);
+    return create(
+        observed, start.truncatedTo(ChronoUnit.MINUTES), Map.of(), connections, settings, client);
+  }
+
+  /** Creates the run's Job, once: a second attempt finds it by name. */
+  private static Optional<Job> create(
+      Observed observed,
+      Instant scheduledAt,
+      Map<String, String> annotations,
+      Connections connections,
+      OperatorSettings settings,
+      KubernetesClient client) {
+    ExportJob job = observed.job();
     Job run =
         new JobBuilder()
             .withNewMetadata()
             .withName(RunIds.of(job.getMetadata().getName(), scheduledAt))
             .withNamespace(job.getMetadata().getNamespace())
             .withLabels(ObjectLabels.of(job, "export"))
+            .withAnnotations(annotations)
             .withOwnerReferences(Owner.of(job))
             .endMetadata()
             .withSpec(ExportPodTemplate.jobSpec(job, connections, settings))
@@ -57,10 +109,11 @@ final class OneTimeRun {
     try {
       Job created = client.resource(run).create();
       LOG.info(
-          "one-time run created exportjob={} namespace={} run={}",
+          "run created exportjob={} namespace={} run={} immediate={}",
           job.getMetadata().getName(),
           job.getMetadata().getNamespace(),
-          created.getMetadata().getName());
+          created.getMetadata().getName(),
+          !annotations.isEmpty());
       return Optional.of(created);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {

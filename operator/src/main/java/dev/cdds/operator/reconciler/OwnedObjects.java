@@ -3,6 +3,7 @@ package dev.cdds.operator.reconciler;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.ObjectLabels;
+import dev.cdds.operator.schedule.ActivePeriod;
 import dev.cdds.operator.schedule.ScheduleCron;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -67,6 +68,21 @@ final class OwnedObjects {
       Observed observed, Connections connections, Context<ExportJob> context) {
     ExportJob job = observed.job();
     var cron = ScheduleCron.of(job.getSpec().schedule);
+    if (!ActivePeriod.of(job.getSpec().schedule).cronJobWanted(cron, observed.now())) {
+      // Before startAt (a CronJob created then would look back at times before it) or after
+      // endAt, there is no schedule to run.
+      observed
+          .cronJob()
+          .ifPresent(
+              cronJob -> {
+                context.getClient().resource(cronJob).delete();
+                LOG.info(
+                    "cronjob deleted outside startAt-endAt exportjob={} namespace={}",
+                    job.getMetadata().getName(),
+                    job.getMetadata().getNamespace());
+              });
+      return false;
+    }
     CronJob desired =
         new CronJobBuilder()
             .withNewMetadata()

@@ -19,6 +19,9 @@ public final class ObjectLabels {
    */
   public static final String RESUMED_AT = "cdds.dev/resumed-at";
 
+  /** Annotation of the Job a recurring job runs on creation (spec.schedule.startImmediately). */
+  public static final String IMMEDIATE_RUN = "cdds.dev/immediate";
+
   /** Annotation of a Job started by {@code kubectl cdds rerun}: the id of the run it repeats. */
   public static final String RERUN_OF = "cdds.dev/rerun-of";
 

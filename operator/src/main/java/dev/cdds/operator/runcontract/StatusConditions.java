@@ -13,6 +13,7 @@ public final class StatusConditions {
   public static final String SUSPENDED = "Suspended";
   public static final String RETENTION = "Retention";
   public static final String GAP_DETECTED = "GapDetected";
+  public static final String ENDED = "Ended";
 
   private StatusConditions() {}
 

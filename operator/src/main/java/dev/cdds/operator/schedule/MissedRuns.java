@@ -18,32 +18,47 @@ import java.util.Set;
  * @param since the first time to consider, exclusive: when the operator last applied the CronJob
  *     (an edit or a resume starts a new schedule) or the newest known run, if later
  */
-public record MissedRuns(ScheduleCron cron, String exportJob, Instant since, Duration deadline) {
+public record MissedRuns(
+    ScheduleCron cron,
+    String exportJob,
+    Instant since,
+    Duration deadline,
+    Optional<Instant> until) {
   private static final int LIMIT = 100;
+
+  /** Misses of a schedule without end. */
+  public MissedRuns(ScheduleCron cron, String exportJob, Instant since, Duration deadline) {
+    this(cron, exportJob, since, deadline, Optional.empty());
+  }
+
+  /** The scheduled time after {@code t}, before {@code until} (spec.schedule.endAt). */
+  private Optional<Instant> after(Instant t) {
+    return cron.expression().next(t, cron.zone()).filter(n -> until.map(n::isBefore).orElse(true));
+  }
 
   /**
    * Missed runs as of {@code now}, oldest first, leaving out the scheduled times in {@code known}.
    */
   public List<RunRecord> asOf(Instant now, Set<Instant> known) {
     List<RunRecord> missed = new ArrayList<>();
-    Optional<Instant> t = cron.expression().next(since, cron.zone());
+    Optional<Instant> t = after(since);
     while (t.isPresent() && !t.get().plus(deadline).isAfter(now) && missed.size() < LIMIT) {
       if (!known.contains(t.get())) {
         missed.add(record(t.get(), now));
       }
-      t = cron.expression().next(t.get(), cron.zone());
+      t = after(t.get());
     }
     return missed;
   }
 
   /** When the oldest unstarted time past {@code now} reaches its deadline, if any. */
   public Optional<Instant> nextDecision(Instant now, Set<Instant> known) {
-    Optional<Instant> t = cron.expression().next(since, cron.zone());
+    Optional<Instant> t = after(since);
     while (t.isPresent() && !t.get().isAfter(now)) {
       if (!known.contains(t.get()) && t.get().plus(deadline).isAfter(now)) {
         return Optional.of(t.get().plus(deadline));
       }
-      t = cron.expression().next(t.get(), cron.zone());
+      t = after(t.get());
     }
     return Optional.empty();
   }

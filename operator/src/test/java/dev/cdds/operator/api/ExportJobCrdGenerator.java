@@ -80,6 +80,7 @@ public final class ExportJobCrdGenerator {
       source.getProperties().get(list).setXKubernetesListType("set");
     }
     dateTime(spec, "schedule", "startAt");
+    dateTime(spec, "schedule", "endAt");
     dateTime(spec, "timeframe", "start");
     dateTime(spec, "timeframe", "end");
     JSONSchemaProps status = root.getProperties().get("status");

@@ -18,6 +18,7 @@ import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.plugin.InProcessPlugin;
 import dev.cdds.operator.runcontract.StatusConditions;
+import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.testing.ExportJobs;
@@ -79,6 +80,33 @@ class RunTilingIT {
   void stopDatabase() throws Exception {
     postgres.close();
     s3.close();
+  }
+
+  /** spec.schedule.startImmediately: a run on creation, then the schedule, seamless. */
+  @Test
+  void anImmediateRunOnCreationAndTheNextScheduledRunExportEveryRowOnce() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    // Hourly at a minute half an hour ahead: the previous scheduled time was half an hour ago.
+    Instant t1 = now.plus(Duration.ofMinutes(30));
+    var job = hourly("immediate", t1, "5m");
+    job.getSpec().schedule.startImmediately = true;
+    insertEvents(now.minus(Duration.ofHours(3)), t1.plus(Duration.ofHours(1)), 40);
+
+    var created = cluster.jobs().resource(job).create();
+    Instant createdMinute =
+        Instant.parse(created.getMetadata().getCreationTimestamp()).truncatedTo(ChronoUnit.MINUTES);
+    RunRecord immediate = finished("immediate", RunIds.of("immediate", createdMinute));
+    RunRecord next = scheduledRun("immediate", t1);
+
+    assertThat(List.of(immediate, next))
+        .allSatisfy(r -> assertThat(r.result).as(r.message).isEqualTo(RunResult.Succeeded));
+    assertThat(immediate.immediate).isTrue();
+    assertThat(immediate.windowStart).isEqualTo(t1.minus(Duration.ofMinutes(65)).toString());
+    assertThat(immediate.windowEnd)
+        .isEqualTo(createdMinute.minus(Duration.ofMinutes(5)).toString());
+    assertThat(next.windowStart).isEqualTo(immediate.windowEnd);
+    assertExportedOnce("immediate", List.of(immediate, next));
+    assertThat(plugin().run("history", "immediate").out()).contains("immediate");
   }
 
   @Test

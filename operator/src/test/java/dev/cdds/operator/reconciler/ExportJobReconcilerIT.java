@@ -649,14 +649,7 @@ class ExportJobReconcilerIT {
   }
 
   private CronJob cronJob(String name) {
-    return cluster
-        .client()
-        .batch()
-        .v1()
-        .cronjobs()
-        .inNamespace(cluster.namespace())
-        .withName(name)
-        .get();
+    return cluster.cronJobOf(name).get();
   }
 
   private java.util.List<String> eventReasons(String name) {

@@ -145,14 +145,7 @@ public final class OperatorExtension implements BeforeAllCallback, AfterAllCallb
    * times a test chooses, past or future, without waiting for them.
    */
   public String startScheduledRun(String exportJob, Instant at) {
-    CronJob cron =
-        client()
-            .batch()
-            .v1()
-            .cronjobs()
-            .inNamespace(namespace)
-            .withName(exportJob)
-            .waitUntilCondition(c -> c != null, 60, TimeUnit.SECONDS);
+    CronJob cron = cronJobOf(exportJob).waitUntilCondition(c -> c != null, 60, TimeUnit.SECONDS);
     var template = cron.getSpec().getJobTemplate();
     String id = RunIds.of(exportJob, at);
     client()
@@ -175,6 +168,11 @@ public final class OperatorExtension implements BeforeAllCallback, AfterAllCallb
         .inNamespace(namespace)
         .create();
     return id;
+  }
+
+  /** The CronJob of an ExportJob of this namespace. */
+  public Resource<CronJob> cronJobOf(String exportJob) {
+    return client().batch().v1().cronjobs().inNamespace(namespace).withName(exportJob);
   }
 
   /** The run {@code id} of {@code exportJob} once it is in history. */
