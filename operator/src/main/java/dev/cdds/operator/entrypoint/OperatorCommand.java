@@ -2,6 +2,7 @@ package dev.cdds.operator.entrypoint;
 
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.GcOverheadGuard;
 import dev.cdds.operator.runcontract.SourceNames;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -128,6 +129,9 @@ final class OperatorCommand implements Callable<Integer> {
               + " docs/source-schema.md (see docs/exporter.md). Default: the documented names.")
   Path sourceNames;
 
+  /** Exit code of an operator that stopped because it was starved of memory. */
+  static final int STARVED = 3;
+
   @Override
   public Integer call() throws Exception {
     SourceNames names =
@@ -153,6 +157,9 @@ final class OperatorCommand implements Callable<Integer> {
             defaultJitter,
             Duration.ofSeconds(30),
             names);
+    // A heap too small for the cluster's ExportJobs: exit, so that the kubelet restarts the
+    // operator and the alert and the log say why, rather than stay alive doing nothing.
+    var guard = GcOverheadGuard.install(GcOverheadGuard.WINDOW, STARVED, reason -> {});
     var client = new KubernetesClientBuilder().build();
     Optional<String> lease =
         leaderElection
@@ -168,6 +175,7 @@ final class OperatorCommand implements Callable<Integer> {
     try (var runtime =
         OperatorRuntime.start(
             client, settings, namespaces, lease, identity, httpPort, () -> System.exit(1))) {
+      runtime.watch(guard);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();
     } finally {

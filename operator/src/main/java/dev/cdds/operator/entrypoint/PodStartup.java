@@ -3,9 +3,11 @@ package dev.cdds.operator.entrypoint;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.runcontract.GcOverheadGuard;
 import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.runcontract.Redaction;
 import dev.cdds.operator.runcontract.RunSummary;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,6 +63,19 @@ final class PodStartup {
             .map(name -> RunSummary.failed("environment variable " + name + " is not set"))
             .orElse(null);
     if (summary == null) {
+      // A run whose records do not fit its memory fails saying so, rather than crawl for hours.
+      GcOverheadGuard.install(
+          GcOverheadGuard.WINDOW,
+          1,
+          reason -> {
+            try {
+              Files.writeString(
+                  terminationLog,
+                  RunSummary.failed(role + " pod starved of memory: " + reason).toJson());
+            } catch (IOException e) {
+              // The exit code still fails the attempt; the operator reads the log's tail.
+            }
+          });
       try {
         summary = work.run(JSON.readValue(env.get(PodEnv.SPEC), ExportJobSpec.class));
       } catch (Exception e) {

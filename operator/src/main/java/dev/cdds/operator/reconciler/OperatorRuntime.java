@@ -2,11 +2,13 @@ package dev.cdds.operator.reconciler;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cdds.operator.runcontract.GcOverheadGuard;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +38,16 @@ public final class OperatorRuntime implements AutoCloseable {
   private final HttpServer http;
   private final PrometheusMeterRegistry registry;
   private final AtomicBoolean closing;
+  private final AtomicReference<GcOverheadGuard> starved;
 
   private OperatorRuntime(
-      Operator operator, HttpServer http, PrometheusMeterRegistry registry, AtomicBoolean closing) {
+      Operator operator,
+      HttpServer http,
+      PrometheusMeterRegistry registry,
+      AtomicBoolean closing,
+      AtomicReference<GcOverheadGuard> starved) {
     this.closing = closing;
+    this.starved = starved;
     this.operator = operator;
     this.http = http;
     this.registry = registry;
@@ -107,23 +116,48 @@ public final class OperatorRuntime implements AutoCloseable {
           }
         });
     operator.start();
-    HttpServer http = httpPort < 0 ? null : endpoints(operator, registry, httpPort);
+    var starved = new AtomicReference<GcOverheadGuard>();
+    HttpServer http = httpPort < 0 ? null : endpoints(operator, registry, starved, httpPort);
     LOG.info(
         "operator started namespaces={} leaderElection={} identity={} httpPort={}",
         namespaces.isEmpty() ? "all" : namespaces,
         leaseNamespace.orElse("off"),
         identity,
         http == null ? "none" : http.getAddress().getPort());
-    return new OperatorRuntime(operator, http, registry, closing);
+    return new OperatorRuntime(operator, http, registry, closing, starved);
   }
 
-  private static HttpServer endpoints(Operator operator, PrometheusMeterRegistry registry, int port)
+  /**
+   * Reports {@code guard}: its share of time in GC as {@code cdds_operator_gc_overhead_ratio}, and
+   * /healthz failing once it tripped.
+   */
+  public void watch(GcOverheadGuard guard) {
+    starved.set(guard);
+    Gauge.builder("cdds_operator_gc_overhead_ratio", guard, GcOverheadGuard::ratio)
+        .description("Share of the last minute the operator's JVM spent collecting garbage")
+        .register(registry);
+  }
+
+  private static HttpServer endpoints(
+      Operator operator,
+      PrometheusMeterRegistry registry,
+      AtomicReference<GcOverheadGuard> starved,
+      int port)
       throws IOException {
     var server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext(
         "/metrics",
         ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+    server.createContext(
+        "/healthz",
+        ex -> {
+          boolean healthy = starved.get() == null || !starved.get().tripped();
+          respond(
+              ex,
+              healthy ? 200 : 503,
+              "text/plain",
+              healthy ? "ok\n" : "starved of memory: collecting garbage most of the time\n");
+        });
     server.createContext(
         "/readyz",
         ex -> {
