@@ -33,6 +33,25 @@ class DescribeTest {
   }
 
   @Test
+  void saysWhenARecurringJobStartsAndEnds() {
+    var hourly = schedule(RunMode.Hourly);
+    hourly.everyHours = 4;
+    hourly.minute = 15;
+    hourly.startAt = "2026-12-01T00:00:00Z";
+    hourly.endAt = "2027-01-01T00:00:00+01:00";
+    var immediately = schedule(RunMode.Hourly);
+    immediately.everyHours = 1;
+    immediately.minute = 0;
+    immediately.startImmediately = true;
+
+    assertThat(Describe.when(hourly))
+        .isEqualTo(
+            "every 4 hours from 00:00 at :15 UTC, starting 2026-12-01T00:00Z, until"
+                + " 2026-12-31T23:00Z");
+    assertThat(Describe.when(immediately)).isEqualTo("every hour at :00 UTC, starting at once");
+  }
+
+  @Test
   void saysEveryTimeframeInWords() {
     var hours = new Timeframe();
     hours.type = TimeframeType.LastHours;
