@@ -42,6 +42,8 @@ public class CurrentRun {
   @JsonPropertyDescription("Bytes written to the destination so far.")
   public Long bytes;
 
+  // An int: a larger number would be stored and then unreadable.
+  @Max(2147483647)
   @Min(0)
   @JsonPropertyDescription("Files completed so far.")
   public Integer files;

@@ -2,6 +2,7 @@ package dev.cdds.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Size;
 
 /**
@@ -22,6 +23,8 @@ public class RetentionStatus {
           + " none is. The operator deletes it once it is older than spec.output.retentionDays.")
   public String oldestKeptRun;
 
+  // An int: a larger number would be stored and then unreadable.
+  @Max(2147483647)
   @JsonPropertyDescription("Runs still kept at the destination.")
   public Integer keptRuns;
 

@@ -2,6 +2,7 @@ package dev.cdds.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -75,10 +76,14 @@ public class RunRecord {
   @JsonPropertyDescription("Bytes written to the destination.")
   public Long bytes;
 
+  // An int: a larger number would be stored and then unreadable.
+  @Max(2147483647)
   @Min(0)
   @JsonPropertyDescription("Number of files written, manifest excluded.")
   public Integer files;
 
+  // An int: a larger number would be stored and then unreadable.
+  @Max(2147483647)
   @Min(0)
   @JsonPropertyDescription("Attempts the run took (1 unless a pod failed and was retried).")
   public Integer attempts;

@@ -5,6 +5,7 @@ import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.schedule.ActivePeriod;
 import dev.cdds.operator.schedule.ScheduleCron;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
@@ -75,7 +76,12 @@ final class OwnedObjects {
           .cronJob()
           .ifPresent(
               cronJob -> {
-                context.getClient().resource(cronJob).delete();
+                // Its Jobs stay: a run started before endAt finishes and is recorded.
+                context
+                    .getClient()
+                    .resource(cronJob)
+                    .withPropagationPolicy(DeletionPropagation.ORPHAN)
+                    .delete();
                 LOG.info(
                     "cronjob deleted outside startAt-endAt exportjob={} namespace={}",
                     job.getMetadata().getName(),

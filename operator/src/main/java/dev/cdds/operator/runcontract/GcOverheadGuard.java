@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * too small for its live set rarely ends in {@link OutOfMemoryError}: full collections follow each
  * other and the process stays alive, answering probes, doing nothing else (a 256 MiB operator with
  * 10,000 ExportJobs spent 421 s of 24 min in GC and never recovered). Once more than {@link #LIMIT}
- * of the last window went to collections, the guard trips, once: it logs the figures and hands the
- * reason to whoever must stop the process (the operator's /healthz fails and it exits; an export
- * run fails with it).
+ * of the last window went to collections, the guard trips, once: it logs the figures, hands the
+ * reason to the process (an export pod writes it as its run's failure; the operator's /healthz
+ * fails) and halts it with its exit code, so that the kubelet restarts it.
  *
  * <p>It samples the collectors' accumulated time every second on a thread of its own, allocating
  * nothing on the way: a starved heap also starves what would allocate to report on it (GC
  * notifications are dropped then, and classes cannot be loaded). What it needs to end the process
- * is made when it is installed: the line it prints, the stream, the threads that exit.
+ * is made when it is installed (the line it prints, the stream), and it halts the process rather
+ * than exit it.
  */
 public final class GcOverheadGuard implements Runnable {
   /** Share of wall time spent collecting that means the process no longer works. */
@@ -36,7 +37,6 @@ public final class GcOverheadGuard implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GcOverheadGuard.class);
   private static final long SAMPLE_MILLIS = 1000;
-  private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
   private static final String STARVED = "the JVM spent most of its time collecting garbage";
   // Made before it is needed: when the guard trips, even a log line may not fit in the heap.
   private static final String STARVED_LINE =
@@ -48,8 +48,6 @@ public final class GcOverheadGuard implements Runnable {
   private final long[] wallMillis;
   private final Consumer<String> beforeExit;
   private final int exitCode;
-  private final Thread exit;
-  private final Thread halt;
   private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
   private final byte[] starvedLine = (STARVED_LINE + "\n").getBytes(StandardCharsets.UTF_8);
   private final AtomicBoolean tripped = new AtomicBoolean();
@@ -61,20 +59,6 @@ public final class GcOverheadGuard implements Runnable {
     this.wallMillis = new long[samples];
     this.exitCode = exitCode;
     this.beforeExit = beforeExit;
-    this.exit = new Thread(() -> System.exit(exitCode), "gc-overhead-exit");
-    // Shutdown hooks (the leader's Lease) get a grace period; a starved JVM may not finish them.
-    this.halt =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(EXIT_GRACE.toMillis());
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              Runtime.getRuntime().halt(exitCode);
-            },
-            "gc-overhead-halt");
-    this.halt.setDaemon(true);
   }
 
   /**
@@ -110,7 +94,7 @@ public final class GcOverheadGuard implements Runnable {
         // The next sample is taken all the same: a starved heap is what this thread is for.
       }
       if (tripped.get()) {
-        return;
+        Runtime.getRuntime().halt(exitCode);
       }
       try {
         Thread.sleep(SAMPLE_MILLIS);
@@ -158,30 +142,26 @@ public final class GcOverheadGuard implements Runnable {
 
   private void trip(long wallMillis) {
     tripped.set(true);
-    String reason = STARVED;
     try {
-      Runtime runtime = Runtime.getRuntime();
-      reason =
-          String.format(
-              "the JVM spent %.0f%% of the last %d s collecting garbage (heap %d of %d MiB in"
-                  + " use): its heap is too small for what it holds; give it more memory",
-              ratio * 100,
-              wallMillis / 1000,
-              (runtime.totalMemory() - runtime.freeMemory()) >> 20,
-              runtime.maxMemory() >> 20);
-      LOG.error("out of memory in all but name reason=\"{}\"", reason);
-    } catch (Throwable e) {
-      sayStarved();
-    }
-    try {
+      String reason = STARVED;
+      try {
+        Runtime runtime = Runtime.getRuntime();
+        reason =
+            String.format(
+                "the JVM spent %.0f%% of the last %d s collecting garbage (heap %d of %d MiB in"
+                    + " use): its heap is too small for what it holds; give it more memory",
+                ratio * 100,
+                wallMillis / 1000,
+                (runtime.totalMemory() - runtime.freeMemory()) >> 20,
+                runtime.maxMemory() >> 20);
+        LOG.error("out of memory in all but name reason=\"{}\"", reason);
+      } catch (Throwable e) {
+        sayStarved();
+      }
       beforeExit.accept(reason);
-    } catch (Throwable e) {
-      // The exit matters more than what could not be said before it.
-    }
-    try {
-      halt.start();
-      exit.start();
-    } catch (Throwable e) {
+    } finally {
+      // Whatever failed above (anything may, out of memory): halted, not exited, since shutdown
+      // hooks and the threads that would run them need memory a starved heap does not have.
       Runtime.getRuntime().halt(exitCode);
     }
   }
