@@ -68,6 +68,10 @@ public final class GcOverheadGuard implements Runnable {
   public static GcOverheadGuard install(
       Duration window, int exitCode, Consumer<String> beforeExit) {
     var guard = new GcOverheadGuard(window, exitCode, beforeExit);
+    // Loads the classes Runtime.halt needs now: a starved heap cannot load them when it trips.
+    Thread probe = new Thread(() -> {});
+    Runtime.getRuntime().addShutdownHook(probe);
+    Runtime.getRuntime().removeShutdownHook(probe);
     var thread = new Thread(guard, "gc-overhead-guard");
     thread.setDaemon(true);
     thread.start();
