@@ -217,6 +217,9 @@ final class LocalPod {
     return log;
   }
 
+  // Beyond the grace period, how long a stop may take before it is forced.
+  private static final long STOP_SLACK_SECONDS = 10;
+
   /** SIGTERM to the container or the process and its children, SIGKILL after the grace period. */
   void stop(long graceSeconds) throws InterruptedException {
     Process p = process;
@@ -226,10 +229,16 @@ final class LocalPod {
     if (containerRun.isPresent()) {
       try {
         containerRun.get().stop(graceSeconds);
+        // A container still being created when stopped is not stopped: its podman run goes on.
+        if (!p.waitFor(graceSeconds + STOP_SLACK_SECONDS, TimeUnit.SECONDS)) {
+          containerRun.get().kill();
+        }
       } catch (IOException e) {
         p.destroyForcibly();
       }
-      p.waitFor();
+      if (!p.waitFor(STOP_SLACK_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
       return;
     }
     p.descendants().forEach(ProcessHandle::destroy);
