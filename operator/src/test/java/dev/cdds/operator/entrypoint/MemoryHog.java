@@ -19,8 +19,12 @@ public final class MemoryHog {
     List<byte[]> held = new ArrayList<>();
     // "all": nearly the whole heap, as too many ExportJobs; "some": 32 MiB, a process that works.
     long max = args[1].equals("all") ? Runtime.getRuntime().maxMemory() * 90 / 100 : 32L << 20;
+    boolean working = args[1].equals("some");
     long sink = 0;
-    while (true) {
+    for (long round = 0; ; round++) {
+      if (working && round % 1000 == 0) {
+        pause();
+      }
       try {
         if ((long) held.size() * 1024 < max) {
           held.add(new byte[1024]);
@@ -36,6 +40,15 @@ public final class MemoryHog {
       if (sink == Long.MIN_VALUE) {
         System.out.println(sink);
       }
+    }
+  }
+
+  /** A working process's pace: not the whole CPU. */
+  private static void pause() {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A JVM whose heap is too small for what it holds does not stay alive collecting garbage: it says
  * why and exits, so that the kubelet restarts it (G1 alone would keep it busy for hours).
  */
+// Alone: a starved JVM's collector takes the machine's CPU, which would stretch others' timings.
+@Isolated
 class StarvedProcessIT {
   @Test
   void aProcessStarvedOfHeapSaysWhyAndExitsInsteadOfCrawling(@TempDir Path dir) throws Exception {
@@ -48,6 +51,9 @@ class StarvedProcessIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 heap,
                 "-XX:+UseG1GC",
+                // One core at most for the collector, of this 2-core machine.
+                "-XX:ParallelGCThreads=1",
+                "-XX:ConcGCThreads=1",
                 "-cp",
                 System.getProperty("java.class.path"),
                 MemoryHog.class.getName(),
