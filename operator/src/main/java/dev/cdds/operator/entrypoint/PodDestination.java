@@ -28,11 +28,7 @@ final class PodDestination {
     var destination = spec.output == null ? null : spec.output.destination;
     if (env.get(PodEnv.OUTPUT_DIR) != null) {
       Path mount = Path.of(env.get(PodEnv.OUTPUT_DIR));
-      return new DirectoryArchive(
-          mount,
-          ClaimFolders.root(mount, destination == null ? null : destination.pvc),
-          namespace,
-          exportJob);
+      return new DirectoryArchive(mount, ClaimFolders.root(mount, spec), namespace, exportJob);
     }
     if (destination == null || destination.s3 == null) {
       throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
 import dev.cdds.operator.storage.RunStore;
+import dev.cdds.operator.storage.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,8 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,12 +105,7 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
       RunStore store, PartFile file, Path folder, PrintWriter out, Terminal terminal)
       throws IOException {
     Path partial = folder.resolve(file.name() + ".partial");
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha256 = Sha256.digest();
     try (InputStream in = new DigestInputStream(store.open(file.name()), sha256);
         OutputStream target =
             Files.newOutputStream(
@@ -138,7 +132,7 @@ final class DownloadCommand extends NamedExportJobCommand implements Callable<In
       Files.deleteIfExists(partial);
       throw e;
     }
-    String actual = HexFormat.of().formatHex(sha256.digest());
+    String actual = Sha256.hex(sha256);
     if (!actual.equals(file.sha256())) {
       Files.delete(partial);
       throw new IOException(

@@ -29,16 +29,7 @@ final class ReaderPod {
     String name = job.getMetadata().getName();
     String claim = claim(client, job).orElse("<the operator's default claim>");
     String pod = "cdds-read-" + name;
-    var output = job.getSpec().output;
-    String inVolume =
-        (output == null || output.destination == null || output.destination.pvc == null
-                ? ""
-                : ClaimFolders.relative(output.destination.pvc.path))
-            + namespace
-            + "/"
-            + name
-            + "/"
-            + run;
+    String inVolume = ClaimFolders.folder(job.getSpec()) + namespace + "/" + name + "/" + run;
     String path = MOUNT + "/" + inVolume;
     String kubectl = "kubectl -n " + namespace + " ";
     return "Run "

@@ -47,12 +47,7 @@ final class RunArchives {
                         + " writes to a PersistentVolumeClaim, not readable from here: give"
                         + " --claim-dir with the directory where it is mounted, or copy a run out"
                         + " with kubectl cdds download"));
-    var destination = job.getSpec().output == null ? null : job.getSpec().output.destination;
-    return new DirectoryArchive(
-        mount,
-        ClaimFolders.root(mount, destination == null ? null : destination.pvc),
-        namespace,
-        name);
+    return new DirectoryArchive(mount, ClaimFolders.root(mount, job.getSpec()), namespace, name);
   }
 
   /** The job's runs in its bucket, with the credentials of its destination's Secret. */

@@ -8,8 +8,6 @@ import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.schedule.SpecDuration;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -72,11 +70,7 @@ final class Admission {
         next = Wakeups.earliest(next, Optional.of(observed.now().plus(QUEUED_RECHECK)));
         continue;
       }
-      // On the object itself: a patch by name makes the client read it first (RBAC: no get).
-      Job started =
-          client
-              .resource(job)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":false}}");
+      Job started = RunSuspension.set(client, job, false);
       resumed.put(key(job), observed.now());
       current = current.withUpdatedExportJob(started);
       LOG.info(

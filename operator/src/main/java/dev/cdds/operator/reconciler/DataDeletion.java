@@ -6,8 +6,6 @@ import dev.cdds.operator.runcontract.JobCompletion;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -131,11 +129,8 @@ final class DataDeletion {
           || Boolean.TRUE.equals(run.getSpec().getSuspend())) {
         continue;
       }
-      // On the object itself: a patch by name makes the client read it first (RBAC: no get).
       try {
-        client
-            .resource(run)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":true}}");
+        RunSuspension.set(client, run, true);
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
           continue; // gone with the CronJob

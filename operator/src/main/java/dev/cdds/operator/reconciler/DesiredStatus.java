@@ -133,9 +133,9 @@ final class DesiredStatus {
         suspended || notReady.isPresent()
             ? null
             : due.nextStart().map(Instant::toString).orElse(null);
-    Optional<Instant> endAt =
-        once ? Optional.empty() : ActivePeriod.of(job.getSpec().schedule).endAt();
-    boolean ended = endAt.map(end -> !now.isBefore(end)).orElse(false);
+    ActivePeriod period = ActivePeriod.of(job.getSpec().schedule);
+    Optional<Instant> endAt = once ? Optional.empty() : period.endAt();
+    boolean ended = !once && period.ended(now);
     status.state =
         ended && active.isEmpty()
             ? ExportJobState.Ended

@@ -1,6 +1,6 @@
 package dev.cdds.operator.storage;
 
-import dev.cdds.operator.api.PvcDestination;
+import dev.cdds.operator.api.ExportJobSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,14 +13,21 @@ import java.nio.file.Path;
 public final class ClaimFolders {
   private ClaimFolders() {}
 
-  /** Where {@code destination.pvc.path} is under the claim's mount: the mount itself for /. */
-  public static Path root(Path mount, PvcDestination pvc) {
-    return pvc == null || pvc.path == null ? mount : mount.resolve(relative(pvc.path));
+  /** Where spec.output.destination.pvc.path is under the claim's mount: the mount itself for /. */
+  public static Path root(Path mount, ExportJobSpec spec) {
+    return mount.resolve(folder(spec));
   }
 
-  /** {@code path} inside the volume without its leading slash: "" for /, "a/b/" for /a/b. */
-  public static String relative(String path) {
-    String trimmed = path.replaceAll("^/+|/+$", "");
+  /**
+   * spec.output.destination.pvc.path inside the volume, without its leading slash: "" for / or no
+   * path (the operator's default claim), "a/b/" for /a/b.
+   */
+  public static String folder(ExportJobSpec spec) {
+    var destination = spec.output == null ? null : spec.output.destination;
+    if (destination == null || destination.pvc == null || destination.pvc.path == null) {
+      return "";
+    }
+    String trimmed = destination.pvc.path.replaceAll("^/+|/+$", "");
     return trimmed.isEmpty() ? "" : trimmed + "/";
   }
 

@@ -2,10 +2,9 @@ package dev.cdds.operator.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,27 +65,17 @@ public final class CompletedRun {
   }
 
   private static Optional<String> mismatch(RunStore store, PartFile file) throws IOException {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha256 = Sha256.digest();
     long bytes = 0;
     try (InputStream in = new DigestInputStream(store.open(file.name()), sha256)) {
       byte[] buffer = new byte[1 << 16];
       for (int n; (n = in.read(buffer)) > 0; ) {
         bytes += n;
       }
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return Optional.of(file.name() + " is missing");
-    } catch (IOException e) {
-      if (e.getCause() instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException) {
-        return Optional.of(file.name() + " is missing");
-      }
-      throw e;
     }
-    String actual = HexFormat.of().formatHex(sha256.digest());
+    String actual = Sha256.hex(sha256);
     if (bytes != file.bytes() || !actual.equals(file.sha256())) {
       return Optional.of(
           file.name() + " has " + bytes + " bytes and SHA-256 " + actual + ", not the manifest's");

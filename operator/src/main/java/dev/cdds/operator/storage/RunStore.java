@@ -21,7 +21,11 @@ public interface RunStore {
   /** Publishes the manifest, all at once: readers see all of it or none. */
   void publish(Manifest manifest) throws IOException;
 
-  /** Reads a file of this run as stored. */
+  /**
+   * Reads a file of this run as stored.
+   *
+   * @throws java.nio.file.NoSuchFileException when the run has no such file, on any store
+   */
   InputStream open(String name) throws IOException;
 
   /** Where {@code name} is, as a user would look for it (a path or an s3:// URL). */

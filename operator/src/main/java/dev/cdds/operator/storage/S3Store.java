@@ -2,6 +2,7 @@ package dev.cdds.operator.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -69,6 +70,9 @@ public final class S3Store implements RunStore {
   public InputStream open(String name) throws IOException {
     try {
       return s3.getObject(r -> r.bucket(bucket).key(folder + name));
+    } catch (NoSuchKeyException e) {
+      // As a directory says it: readers tell a missing file from a failing store alike.
+      throw new NoSuchFileException(location(name));
     } catch (SdkException e) {
       throw failure("reading " + name, e);
     }

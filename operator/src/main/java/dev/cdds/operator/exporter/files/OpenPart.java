@@ -1,6 +1,7 @@
 package dev.cdds.operator.exporter.files;
 
 import dev.cdds.operator.storage.PartFile;
+import dev.cdds.operator.storage.Sha256;
 import dev.cdds.operator.storage.StoreOutput;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -8,8 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -29,11 +28,7 @@ final class OpenPart {
       throws IOException {
     this.name = name;
     this.file = file;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.sha256 = Sha256.digest();
     OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
     this.counter = new Counter(sink);
     OutputStream plain = envelope.open(counter);
@@ -55,7 +50,7 @@ final class OpenPart {
 
   PartFile close() throws IOException {
     out.close();
-    return new PartFile(name, counter.count, records, HexFormat.of().formatHex(sha256.digest()));
+    return new PartFile(name, counter.count, records, Sha256.hex(sha256));
   }
 
   /** Counts what goes to the destination; read by the writer thread for its estimates. */
