@@ -11,7 +11,7 @@ import io.fabric8.generator.annotation.Size;
 public class ExportJobCondition {
   @Required
   @Size(max = 64)
-  @JsonPropertyDescription("Condition type: Ready, Running, Suspended or Retention.")
+  @JsonPropertyDescription("Condition type, one of those listed under status.conditions.")
   public String type;
 
   @Required

@@ -8,7 +8,9 @@ import java.util.List;
 /** Written by the operator and the export pods, never by users. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExportJobStatus {
-  @JsonPropertyDescription("metadata.generation of the spec the operator last acted on.")
+  @JsonPropertyDescription(
+      "metadata.generation of the spec the operator last acted on; 0 until it has acted on"
+          + " any (less than metadata.generation: the job is being reconciled).")
   public Long observedGeneration;
 
   @JsonPropertyDescription(
@@ -16,8 +18,14 @@ public class ExportJobStatus {
           + " recurring job past spec.schedule.endAt) or Failed.")
   public ExportJobState state;
 
-  @Size(max = 8)
-  @JsonPropertyDescription("Ready, Running and Suspended conditions, with reasons.")
+  @Size(max = 12)
+  @JsonPropertyDescription(
+      "Ready (the job can run: Secrets, destination and certificate are in place), Running (a"
+          + " run is in progress), Suspended (by spec.suspend, after failures, or a started"
+          + " one-time job), GapDetected, Ended, Retention, and for GitOps tools Reconciling (a"
+          + " queued run is re-checked for its turn) and Stalled (nothing proceeds without a"
+          + " person: a missing Secret, a bad certificate, suspended after failures). Each names"
+          + " the generation it was computed from.")
   public List<ExportJobCondition> conditions;
 
   @JsonPropertyDescription("When the latest run started (RFC 3339).")

@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kubectl cdds create}: the "Add new job" form. The API server validates (the CRD's schema
  * and rules), so the messages are the server's own; {@code --dry-run} asks the server to validate
- * without storing and prints the object, for a GitOps repository.
+ * without storing and prints the manifest as given, for a GitOps repository: no field the server
+ * fills in (uid, managedFields, defaults, status), so a pipeline's server-side apply owns only what
+ * the person chose and applies it again without a diff.
  */
 @Command(
     name = "create",
@@ -149,7 +151,13 @@ final class CreateCommand implements Callable<Integer> {
     try (var client = parent.client()) {
       String namespace = ExportJobLookup.namespace(parent, client);
       var resource = client.resources(ExportJob.class).inNamespace(namespace).resource(job);
-      ExportJob created = dryRun ? resource.dryRun().create() : resource.create();
+      ExportJob created;
+      if (dryRun) {
+        resource.dryRun().create();
+        created = job;
+      } else {
+        created = resource.create();
+      }
       var out = spec.commandLine().getOut();
       if ("json".equals(output)) {
         out.println(Serialization.asJson(created));

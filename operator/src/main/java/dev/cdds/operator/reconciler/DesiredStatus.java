@@ -191,6 +191,7 @@ final class DesiredStatus {
                     .orElse("every window since the first run was exported"),
                 now,
                 status)));
+    conditions.addAll(KstatusConditions.of(previous, status, notReady, afterFailures, now));
     endAt.ifPresent(
         end ->
             conditions.add(

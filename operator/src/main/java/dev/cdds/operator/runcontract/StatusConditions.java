@@ -14,6 +14,8 @@ public final class StatusConditions {
   public static final String RETENTION = "Retention";
   public static final String GAP_DETECTED = "GapDetected";
   public static final String ENDED = "Ended";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
 
   private StatusConditions() {}
 

@@ -63,8 +63,32 @@ public final class ApiReferenceGenerator {
     out.append("\n## Rules on the whole object\n\n");
     root.getXKubernetesValidations()
         .forEach(r -> out.append("- ").append(rule("", r)).append('\n'));
+    out.append(CONDITIONS);
     return out.toString();
   }
+
+  /** What each condition means, and how the Jobs page's states read in GitOps tools. */
+  private static final String CONDITIONS =
+      """
+
+      ## Conditions
+
+      | type | True when | reasons |
+      |---|---|---|
+      | `Ready` | the job can run: its Secrets, destination, certificate and time zone are in place | `Ready`; when False the problem, such as `SourceSecretMissing`, `DestinationClaimMissing`, `InvalidEncryptionCertificate`, `InvalidTimeZone`, `OneTimeJobChangedAfterStart` |
+      | `Running` | a run is in progress | `RunInProgress`, `Idle` |
+      | `Suspended` | no new run starts | `SuspendedBySpec`, `SuspendedAfterFailures`, `OneTimeJobStarted`; `Active` when False |
+      | `GapDetected` | a window was not exported (a catch-up longer than `timeframe.maxCatchUp`) | `WindowNotExported`, `NoGap` |
+      | `Ended` | a recurring job is past `spec.schedule.endAt` (present only with an `endAt`) | `EndAtPassed`, `BeforeEndAt` |
+      | `Retention` | expired runs are deleted as `spec.output.retentionDays` says (False: the last prune failed and is retried) | `UpToDate`, `KeptForever`; `PruneFailed` when False |
+      | `Reconciling` | a queued run is re-checked for its turn (kstatus: in progress) | `RunQueued`; `Reconciled` when False |
+      | `Stalled` | nothing proceeds without a person (kstatus: failed): `Ready` is False, or the job was suspended after failures | the `Ready` reason, or `SuspendedAfterFailures`; `CanProceed` when False |
+
+      Every condition carries the `observedGeneration` it was computed from;
+      `status.observedGeneration` is 0 until the operator has acted on the job. How each state of
+      the Jobs page reads in kstatus (Flux, `kubectl wait`) and in Argo CD's health check:
+      [gitops.md](gitops.md).
+      """;
 
   private static void rows(
       JSONSchemaProps schema, String path, StringBuilder out, List<String> rules) {

@@ -87,6 +87,13 @@ public final class ExportJobCrdGenerator {
     status.setDescription(
         "What the operator and the export pods observed: state, conditions, the run in progress"
             + " and the history of finished runs. Read-only for users.");
+    // A job the operator has not acted on yet reads as observedGeneration 0 < generation, so
+    // kstatus (Flux, kubectl wait) and Argo CD say "in progress" instead of "current".
+    status.setDefault(JSON.createObjectNode());
+    status
+        .getProperties()
+        .get("observedGeneration")
+        .setDefault(JSON.getNodeFactory().numberNode(0));
     dateTime(status, null, "lastStartedAt");
     dateTime(status, null, "nextStartsAt");
     dateTime(status, null, "exportedThrough");

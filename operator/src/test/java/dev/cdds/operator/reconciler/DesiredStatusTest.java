@@ -195,6 +195,78 @@ class DesiredStatusTest {
   }
 
   @Test
+  void aQueuedRunIsReconcilingAndARunningOneIsNot() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+    Job queued =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName("daily-29923320")
+            .endMetadata()
+            .withNewSpec()
+            .withSuspend(true)
+            .endSpec()
+            .build();
+    Job running =
+        new JobBuilder(queued)
+            .editSpec()
+            .withSuspend(false)
+            .endSpec()
+            .withNewStatus()
+            .withActive(1)
+            .endStatus()
+            .build();
+
+    var waiting = withStatus(job, compute(job, List.of(queued), j -> Optional.empty()).status());
+    assertThat(ExportJobs.condition(waiting, "Reconciling").orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.status).isEqualTo("True");
+              assertThat(c.reason).isEqualTo("RunQueued");
+              assertThat(c.message).startsWith("run daily-29923320 waits for");
+            });
+    var started = withStatus(job, compute(job, List.of(running), j -> Optional.empty()).status());
+    assertThat(ExportJobs.hasCondition(started, "Reconciling", "False", "Reconciled")).isTrue();
+    assertThat(ExportJobs.hasCondition(started, "Stalled", "False", "CanProceed")).isTrue();
+  }
+
+  @Test
+  void aJobThatWaitsForAPersonIsStalledWithTheSameReason() {
+    ExportJob missing = ExportJobs.daily("daily", "02:00", "UTC");
+    missing.getMetadata().setGeneration(3L);
+    var outcome =
+        DesiredStatus.compute(
+            new Observed(missing, NOW, List.of(), List.of(), Optional.empty(), List.of()),
+            Optional.of(new NotReady("SourceSecretMissing", "Secret x not found")),
+            new DueRuns(Optional.of(NEXT), List.of(), Optional.empty()),
+            j -> Optional.empty());
+    ExportJob failing = ExportJobs.daily("failing", "02:00", "UTC");
+    failing.getSpec().suspendAfterFailures = 2;
+    List<Job> failures =
+        List.of(
+            finished("failing-29921880", "Failed", 1), finished("failing-29923320", "Failed", 1));
+
+    var missingSecret = withStatus(missing, outcome.status());
+    var afterFailures =
+        withStatus(failing, compute(failing, failures, j -> Optional.empty()).status());
+
+    assertThat(ExportJobs.condition(missingSecret, "Stalled").orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.status).isEqualTo("True");
+              assertThat(c.reason).isEqualTo("SourceSecretMissing");
+              assertThat(c.message).isEqualTo("Secret x not found");
+              assertThat(c.observedGeneration).isEqualTo(3L);
+            });
+    assertThat(ExportJobs.condition(afterFailures, "Stalled").orElseThrow())
+        .satisfies(
+            c -> {
+              assertThat(c.status).isEqualTo("True");
+              assertThat(c.reason).isEqualTo("SuspendedAfterFailures");
+              assertThat(c.message).contains("kubectl cdds resume");
+            });
+  }
+
+  @Test
   void notReadyJobSaysWhyAndShowsNoNextRun() {
     ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
     var notReady = new NotReady("SourceSecretMissing", "Secret x not found");
