@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -79,6 +80,14 @@ public class ExportJobSpec {
           + " resume; a success starts the count again. Counted in status.history, so at most"
           + " historyLimit. 0: never.")
   public Integer suspendAfterFailures;
+
+  @Size(max = 8)
+  @JsonPropertyDescription(
+      "Who is told when a run ends: webhooks (CloudEvents) and Slack, each with the events it"
+          + " wants. Sent by the operator at least once, retried for up to the operator's"
+          + " --notification-retry-for (1h); a delivery that finally fails sets the condition"
+          + " Notified to False. URLs stay in Secrets. See docs/notifications.md.")
+  public List<NotifyTarget> notify;
 
   @Default("Forbid")
   @JsonPropertyDescription(

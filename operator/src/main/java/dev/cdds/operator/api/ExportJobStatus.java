@@ -47,6 +47,11 @@ public class ExportJobStatus {
           + " reported.")
   public RetentionStatus retention;
 
+  @JsonPropertyDescription(
+      "spec.notify: notifications on their way (resent after an operator restart) and the last"
+          + " one of each target.")
+  public NotificationStatus notifications;
+
   @Size(max = 100)
   @JsonPropertyDescription("Finished runs, newest first, at most spec.historyLimit of them.")
   public List<RunRecord> history;

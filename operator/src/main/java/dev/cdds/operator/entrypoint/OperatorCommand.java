@@ -1,5 +1,6 @@
 package dev.cdds.operator.entrypoint;
 
+import dev.cdds.operator.reconciler.NotificationSettings;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import dev.cdds.operator.runcontract.GcOverheadGuard;
@@ -129,6 +130,22 @@ final class OperatorCommand implements Callable<Integer> {
               + " docs/source-schema.md (see docs/exporter.md). Default: the documented names.")
   Path sourceNames;
 
+  @Option(
+      names = "--notification-retry-for",
+      defaultValue = "PT1H",
+      description =
+          "How long a spec.notify delivery that fails is retried before it is given up (condition"
+              + " Notified False, an Event). ISO-8601 duration.")
+  Duration notificationRetryFor;
+
+  @Option(
+      names = "--notification-first-retry",
+      defaultValue = "PT10S",
+      description =
+          "The wait after a notification's first failed attempt; each next one waits twice as"
+              + " long, at most 5 minutes. ISO-8601 duration.")
+  Duration notificationFirstRetry;
+
   /** Exit code of an operator that stopped because it was starved of memory. */
   static final int STARVED = 3;
 
@@ -156,7 +173,8 @@ final class OperatorCommand implements Callable<Integer> {
             maxConcurrentExportsPerSource,
             defaultJitter,
             Duration.ofSeconds(30),
-            names);
+            names,
+            new NotificationSettings(notificationFirstRetry, notificationRetryFor));
     // A heap too small for the cluster's ExportJobs: exit, so that the kubelet restarts the
     // operator and the alert and the log say why, rather than stay alive doing nothing.
     var guard = GcOverheadGuard.install(GcOverheadGuard.WINDOW, STARVED, reason -> {});

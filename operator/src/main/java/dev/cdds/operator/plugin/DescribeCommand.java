@@ -2,6 +2,8 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
+import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.NotifyTarget;
 import dev.cdds.operator.runcontract.PrintableText;
 import dev.cdds.operator.schedule.ExportWindow;
 import io.fabric8.kubernetes.api.model.Event;
@@ -84,6 +86,17 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
         }
         out.append('\n');
       }
+      if (s.notify != null && !s.notify.isEmpty()) {
+        out.append("Notify:\n");
+        for (NotifyTarget target : s.notify) {
+          out.append("  ").append(PrintableText.line(target.key())).append(" on ");
+          out.append(
+              target.on == null
+                  ? "Failed, Missed, DeadlineExceeded, GapDetected"
+                  : String.join(", ", target.on.stream().map(Enum::name).toList()));
+          out.append(": ").append(lastDelivery(status, target.key())).append('\n');
+        }
+      }
       if (status != null && status.conditions != null) {
         out.append("Conditions:\n");
         for (ExportJobCondition c : status.conditions) {
@@ -114,6 +127,33 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
       writer.flush();
       return 0;
     }
+  }
+
+  /** The last notification to a target, and how it went; never its URL. */
+  private static String lastDelivery(ExportJobStatus status, String target) {
+    var notifications = status == null ? null : status.notifications;
+    if (notifications == null) {
+      return "nothing sent yet";
+    }
+    long waiting =
+        notifications.pending == null
+            ? 0
+            : notifications.pending.stream().filter(p -> target.equals(p.target)).count();
+    String last =
+        Optional.ofNullable(notifications.last).orElse(List.of()).stream()
+            .filter(d -> target.equals(d.target))
+            .findFirst()
+            .map(
+                d ->
+                    "last "
+                        + PrintableText.line(d.id)
+                        + " "
+                        + d.outcome.toLowerCase(java.util.Locale.ROOT)
+                        + " "
+                        + Describe.minute(d.at)
+                        + (d.error == null ? "" : " (" + PrintableText.line(d.error) + ")"))
+            .orElse("nothing sent yet");
+    return waiting == 0 ? last : last + "; " + waiting + " on the way";
   }
 
   private static String time(Event e) {

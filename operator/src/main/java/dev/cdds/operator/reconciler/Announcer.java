@@ -2,6 +2,7 @@ package dev.cdds.operator.reconciler;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.NotificationDelivery;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.runcontract.StatusConditions;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * The reconcile step that tells people what changed, as Events on the ExportJob: a run started or
  * ended, the job was suspended or resumed, runs expired, retention or readiness failed. Each is
- * said once, on the change between the stored status and the new one.
+ * said once, on the change between the stored status and the new one; and a notification given up.
  */
 final class Announcer {
   private Announcer() {}
@@ -66,6 +67,7 @@ final class Announcer {
       events.normal(job, "Ended", endedAfter.get().message);
     }
     announceExpiry(job, before, after, events);
+    announceGivenUpNotifications(job, before, after, events);
     var retentionBefore = StatusConditions.find(before, StatusConditions.RETENTION);
     var retentionAfter = StatusConditions.find(after, StatusConditions.RETENTION).orElseThrow();
     if ("False".equals(retentionAfter.status)
@@ -91,6 +93,22 @@ final class Announcer {
           "True".equals(suspendedAfter.status) ? "Suspended" : "Resumed",
           suspendedAfter.message);
     }
+  }
+
+  private static void announceGivenUpNotifications(
+      ExportJob job, ExportJobStatus before, ExportJobStatus after, EventRecorder events) {
+    Set<String> givenUpBefore =
+        givenUp(before).map(d -> d.target + " " + d.id).collect(Collectors.toSet());
+    givenUp(after)
+        .filter(d -> !givenUpBefore.contains(d.target + " " + d.id))
+        .forEach(d -> events.warning(job, "NotificationFailed", Notifications.givenUp(d)));
+  }
+
+  private static Stream<NotificationDelivery> givenUp(ExportJobStatus status) {
+    return Stream.ofNullable(status.notifications)
+        .flatMap(n -> Stream.ofNullable(n.last))
+        .flatMap(List::stream)
+        .filter(d -> Notifications.FAILED.equals(d.outcome));
   }
 
   private static void announceExpiry(

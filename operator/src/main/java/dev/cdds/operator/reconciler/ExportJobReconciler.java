@@ -56,6 +56,8 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private final RecentChecks recentChecks;
   private final OwnedObjects ownedObjects;
   private final Admission admission;
+  private final Notifier notifier = new Notifier();
+  private final Notifications notifications;
 
   public ExportJobReconciler(OperatorSettings settings, Clock clock, MeterRegistry registry) {
     this.settings = settings;
@@ -65,6 +67,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     this.ownedObjects = new OwnedObjects(settings);
     this.admission =
         new Admission(settings.maxConcurrentExportsPerSource(), settings.defaultJitter());
+    this.notifications = new Notifications(notifier, settings.notifications(), registry);
   }
 
   @Override
@@ -76,7 +79,9 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
         // The exporter's identity: watched so that one deleted is restored at once.
         informer(ServiceAccount.class, context, Optional.of(new LeanStore<>())),
         informer(Role.class, context, Optional.of(new LeanStore<>())),
-        informer(RoleBinding.class, context, Optional.of(new LeanStore<>())));
+        informer(RoleBinding.class, context, Optional.of(new LeanStore<>())),
+        // A notification's attempt ended: record it now, not at the next wake-up.
+        notifier.eventSource());
   }
 
   /**
@@ -104,6 +109,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
     if (context.isPrimaryResourceDeleted()) {
       recentChecks.forget(job.getMetadata().getUid());
+      notifier.forget(job.getMetadata().getUid());
       metrics.forget(job);
       return UpdateControl.noUpdate();
     }
@@ -121,7 +127,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
 
   /**
    * observe → check preconditions → apply owned objects → start due runs → let waiting runs start →
-   * record finished and missed runs → retention → announce → write status.
+   * record finished and missed runs → retention → notify → announce → write status.
    */
   private UpdateControl<ExportJob> reconcileSteps(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
@@ -147,18 +153,25 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var outcome = DesiredStatus.compute(current, check.notReady(), due, j -> summary(client, j));
     Optional<Instant> expiry =
         RetentionCheck.apply(current, outcome.status(), connections, settings, client);
+    Optional<Instant> nextNotification =
+        notifications.apply(
+            job, observed.previous(), outcome.status(), outcome.newRuns(), observed.now(), client);
     Announcer.announce(job, outcome.status(), outcome.newRuns(), events(context));
     StatusWriter.write(job, outcome.status(), context);
     outcome.newRuns().forEach(run -> metrics.finished(job, run));
     metrics.observe(job, outcome.status(), context.getPrimaryCache());
 
-    if (check.notReady().isPresent()) {
-      return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(settings.preconditionRecheck());
-    }
     // Wake up just after the next start (also when the controller skips it and creates nothing),
-    // when a start that has not happened becomes Missed, when a run expires, or when a run's pod
-    // has waited too long to start.
-    return Wakeups.earliest(due.wakeUp(), expiry, pendingCheck, admitted.wakeUp())
+    // when a start that has not happened becomes Missed, when a run expires, when a run's pod
+    // has waited too long to start, or when a notification is to be tried again; a job that
+    // can't run looks at its preconditions again a while later.
+    var wakeUp =
+        check.notReady().isPresent()
+            ? Wakeups.earliest(
+                Optional.of(observed.now().plus(settings.preconditionRecheck())), nextNotification)
+            : Wakeups.earliest(
+                due.wakeUp(), expiry, pendingCheck, admitted.wakeUp(), nextNotification);
+    return wakeUp
         .map(
             t ->
                 UpdateControl.<ExportJob>noUpdate()

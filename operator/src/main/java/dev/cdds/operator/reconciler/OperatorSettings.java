@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param defaultJitter the spread of scheduled starts for jobs that set no spec.schedule.jitter
  * @param preconditionRecheck how soon a job whose Secret or PVC is missing is checked again
  * @param sourceNames the source database's table and column names, passed on to the export pods
+ * @param notifications how long spec.notify's deliveries are retried
  */
 public record OperatorSettings(
     String exportImage,
@@ -32,4 +33,22 @@ public record OperatorSettings(
     int maxConcurrentExportsPerSource,
     Duration defaultJitter,
     Duration preconditionRecheck,
-    SourceNames sourceNames) {}
+    SourceNames sourceNames,
+    NotificationSettings notifications) {
+
+  public OperatorSettings withNotifications(NotificationSettings notifications) {
+    return new OperatorSettings(
+        exportImage,
+        exportResources,
+        defaultClaim,
+        startingDeadline,
+        backoffLimit,
+        runTimeout,
+        pendingTimeout,
+        maxConcurrentExportsPerSource,
+        defaultJitter,
+        preconditionRecheck,
+        sourceNames,
+        notifications);
+  }
+}

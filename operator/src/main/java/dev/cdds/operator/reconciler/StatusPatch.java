@@ -22,9 +22,11 @@ final class StatusPatch {
           "nextStartsAt",
           "exportedThrough",
           "currentRun",
+          "notifications",
           "history");
 
   static final List<String> RUN_FIELDS = List.of("id", "scheduledAt", "queued", "startedAt");
+  static final List<String> NOTIFICATION_FIELDS = List.of("pending", "last");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StatusPatch() {}
@@ -39,6 +41,10 @@ final class StatusPatch {
     if (node.get("currentRun") instanceof ObjectNode current) {
       current.retain(RUN_FIELDS);
       RUN_FIELDS.forEach(f -> current.set(f, current.get(f)));
+    }
+    // A merge patch merges objects: a list emptied must be named, as null, to go.
+    if (node.get("notifications") instanceof ObjectNode notifications) {
+      NOTIFICATION_FIELDS.forEach(f -> notifications.set(f, notifications.get(f)));
     }
     return node;
   }

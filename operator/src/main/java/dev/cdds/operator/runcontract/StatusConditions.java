@@ -16,6 +16,7 @@ public final class StatusConditions {
   public static final String ENDED = "Ended";
   public static final String RECONCILING = "Reconciling";
   public static final String STALLED = "Stalled";
+  public static final String NOTIFIED = "Notified";
 
   private StatusConditions() {}
 

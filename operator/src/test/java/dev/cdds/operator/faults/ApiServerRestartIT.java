@@ -16,6 +16,7 @@ import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.api.Timeframe;
 import dev.cdds.operator.api.TimeframeType;
+import dev.cdds.operator.reconciler.NotificationSettings;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import dev.cdds.operator.runcontract.SourceNames;
@@ -86,7 +87,8 @@ class ApiServerRestartIT {
               4,
               Duration.ZERO,
               Duration.ofSeconds(2),
-              SourceNames.parse("contacts: {table: slow_contacts}"));
+              SourceNames.parse("contacts: {table: slow_contacts}"),
+              NotificationSettings.DEFAULT);
       var job = ExportJobs.once("survivor");
       job.getSpec().source.type = SourceType.Contact;
       job.getSpec().timeframe = new Timeframe();

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.NotificationDelivery;
+import dev.cdds.operator.api.NotificationStatus;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatusPatchTest {
@@ -42,6 +45,19 @@ class StatusPatchTest {
     for (String removed : new String[] {"nextStartsAt", "currentRun", "history", "lastStartedAt"}) {
       assertThat(patch.get(removed).isNull()).as(removed).isTrue();
     }
+  }
+
+  @Test
+  void aDeliveredNotificationLeavesTheListOfPendingOnes() throws Exception {
+    var status = new ExportJobStatus();
+    status.notifications = new NotificationStatus();
+    status.notifications.last = List.of(new NotificationDelivery());
+
+    JsonNode notifications =
+        JSON.readTree(StatusPatch.of(status)).get("status").get("notifications");
+
+    assertThat(notifications.get("pending").isNull()).isTrue();
+    assertThat(notifications.get("last").isArray()).isTrue();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.cdds.operator.testing;
 
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.operator.reconciler.NotificationSettings;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
 import dev.cdds.operator.runcontract.SourceNames;
@@ -83,7 +84,8 @@ public final class OperatorUnderTest {
         perSource,
         Duration.ZERO,
         Duration.ofSeconds(2),
-        SourceNames.DOCUMENTED);
+        SourceNames.DOCUMENTED,
+        new NotificationSettings(Duration.ofSeconds(1), Duration.ofMinutes(2)));
   }
 
   /** Runs with leader election in the namespace; losing leadership fails loudly in the log. */
