@@ -18,6 +18,16 @@ public class ExportJobStatus {
           + " recurring job past spec.schedule.endAt) or Failed.")
   public ExportJobState state;
 
+  @JsonPropertyDescription(
+      "The Jobs page's Latest Status: the state of the latest run (NotRun, Queued, Running,"
+          + " Succeeded, Failed, Missed, Cancelled).")
+  public LatestRunStatus latestStatus;
+
+  @JsonPropertyDescription(
+      "The Jobs page's slider: Active (runs start as scheduled), Suspended (spec.suspend, after"
+          + " failures, or a one-time job that has run) or Ended (past spec.schedule.endAt).")
+  public Activity activity;
+
   @Size(max = 12)
   @JsonPropertyDescription(
       "Ready (the job can run: Secrets, destination and certificate are in place), Running (a"

@@ -3,6 +3,7 @@ package dev.cdds.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
@@ -20,6 +21,7 @@ public class NotificationDelivery {
   public String id;
 
   @Required
+  @Pattern("^(Delivered|Failed)$")
   @JsonPropertyDescription("Delivered, or Failed once the retry budget was spent.")
   public String outcome;
 

@@ -7,6 +7,7 @@ import dev.cdds.operator.api.Schedule;
 import dev.cdds.operator.api.Timeframe;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** An ExportJob in words, as the Jobs page would say it. */
@@ -15,7 +16,12 @@ final class Describe {
 
   /** "every 4 hours at :15 UTC, exporting the previous window". */
   static String schedule(ExportJob job) {
-    return when(job.getSpec().schedule) + ", " + what(job.getSpec().timeframe);
+    var spec = job.getSpec();
+    // A one-time job has no previous run: without a timeframe it exports everything.
+    boolean everything = spec.schedule.run == RunMode.Once && spec.timeframe == null;
+    return when(spec.schedule)
+        + ", "
+        + (everything ? "exporting everything" : what(spec.timeframe));
   }
 
   static String when(Schedule s) {
@@ -45,7 +51,11 @@ final class Describe {
       case Monthly ->
           "on day "
               + s.dayOfMonth
-              + " of every month (its last day in shorter months) at "
+              + " of every month"
+              + (s.dayOfMonth != null && s.dayOfMonth > 28
+                  ? " (no run in a month without that day)"
+                  : "")
+              + " at "
               + time(s)
               + " "
               + zone;
@@ -67,22 +77,51 @@ final class Describe {
     };
   }
 
-  /** The Status column: the job's state, Pending until the operator has set one. */
-  static String state(ExportJob job) {
+  /** The Latest Status column: the latest run's state, Pending until the operator has said. */
+  static String latest(ExportJob job) {
     var status = job.getStatus();
-    return status == null || status.state == null ? "Pending" : status.state.name();
+    return status == null || status.latestStatus == null ? "Pending" : status.latestStatus.name();
+  }
+
+  /** The slider: Active, Suspended or Ended; empty until the operator has said. */
+  static String activity(ExportJob job) {
+    var status = job.getStatus();
+    return status == null || status.activity == null ? "" : status.activity.name();
   }
 
   /** "42% (4200/10000 records) ETA 18:52Z", or a bar on a terminal. */
-  static String progress(CurrentRun run, Terminal terminal) {
+  static String progress(CurrentRun run, Terminal terminal, Instant now) {
     if (run == null) {
       return "";
     }
     int percent = run.progress == null ? 0 : run.progress;
     String bar = terminal.ansi() ? bar(percent) + " " : "";
-    String eta =
-        run.estimatedCompletionAt == null ? "" : " ETA " + minute(run.estimatedCompletionAt);
-    return bar + percent + "%" + eta;
+    return bar + percent + "%" + eta(run.estimatedCompletionAt, now);
+  }
+
+  /** " ETA 14:05Z, 12 min left", as the page's progress bar says on hover; "" if unknown. */
+  static String eta(String estimatedCompletionAt, Instant now) {
+    Instant at;
+    try {
+      at = estimatedCompletionAt == null ? null : Instant.parse(estimatedCompletionAt);
+    } catch (DateTimeParseException e) {
+      return "";
+    }
+    if (at == null) {
+      return "";
+    }
+    long minutes = (Duration.between(now, at).toSeconds() + 59) / 60;
+    String time =
+        Duration.between(now, at).compareTo(Duration.ofHours(20)) < 0
+            ? minute(at.toString()).substring(11)
+            : minute(at.toString());
+    String left =
+        minutes <= 0
+            ? "any moment now"
+            : minutes < 60
+                ? minutes + " min left"
+                : minutes / 60 + " h " + minutes % 60 + " min left";
+    return " ETA " + time + ", " + left;
   }
 
   /** A progress bar of 20 cells, for a terminal. */

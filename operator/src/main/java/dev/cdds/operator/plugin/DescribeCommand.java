@@ -49,8 +49,10 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
         out.append(" (suspended)");
       }
       out.append('\n');
-      String state = Describe.state(job);
-      out.append("Status:    ").append(terminal.color(state, state)).append('\n');
+      String latest = Describe.latest(job);
+      out.append("Status:    ").append(terminal.color(latest, latest));
+      String activity = Describe.activity(job);
+      out.append(activity.isEmpty() ? "" : ", " + activity).append('\n');
       if (status != null && status.lastStartedAt != null) {
         out.append("Last run:  ").append(Describe.minute(status.lastStartedAt)).append('\n');
       }
@@ -79,7 +81,7 @@ final class DescribeCommand extends NamedExportJobCommand implements Callable<In
         out.append("Running:   ")
             .append(PrintableText.line(run.id))
             .append(' ')
-            .append(Describe.progress(run, terminal));
+            .append(Describe.progress(run, terminal, Instant.now()));
         if (run.recordsDone != null) {
           out.append(", ").append(run.recordsDone).append('/').append(run.recordsTotal);
           out.append(" records, ").append(Describe.bytes(run.bytes));

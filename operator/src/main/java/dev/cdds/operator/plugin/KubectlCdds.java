@@ -34,7 +34,9 @@ import picocli.CommandLine.ScopeType;
       FilesCommand.class,
       DownloadCommand.class,
       PresignCommand.class,
-      DecryptCommand.class
+      DecryptCommand.class,
+      CompletionCommand.class,
+      CompleteCommand.class
     },
     description = "The ExportJobs of the cluster: list, create, clone, suspend, resume, run.")
 public final class KubectlCdds {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -30,12 +32,27 @@ import picocli.CommandLine.Spec;
         "The Jobs table: title, source, type, run, status and progress, last and next start.")
 final class ListCommand implements Callable<Integer> {
   @ParentCommand KubectlCdds parent;
+  @Mixin JobFilterOptions filters;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = {"-w", "--watch"},
       description = "Redraw the table whenever a job changes, until interrupted.")
   boolean watch;
+
+  @Option(
+      names = "--status",
+      description =
+          "Only jobs whose latest run is in this state (Running, Succeeded, Failed, Missed,"
+              + " Queued, NotRun) or whose slider is (Active, Suspended, Ended).")
+  String status;
+
+  @Option(
+      names = "--sort",
+      defaultValue = "name",
+      description =
+          "Order of the rows: name, title, created (newest first), last (latest start first) or next (soonest first).")
+  String sort;
 
   @Option(
       names = {"-o", "--output"},
@@ -47,6 +64,8 @@ final class ListCommand implements Callable<Integer> {
     if (output != null && !output.equals("json") && !output.equals("yaml")) {
       throw new IllegalArgumentException("--output must be json or yaml, not " + output);
     }
+    Comparator<ExportJob> order = JobOrder.of(sort);
+    var filter = filters.filter(status);
     var terminal = Terminal.detect(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
     try (var client = parent.client()) {
@@ -61,23 +80,18 @@ final class ListCommand implements Callable<Integer> {
           namespace.isPresent()
               ? generic.inNamespace(namespace.get()).list().getItems()
               : generic.inAnyNamespace().list().getItems();
-      if (output != null) {
-        // As kubectl prints a list: a v1 List of the objects.
-        var list = new java.util.LinkedHashMap<String, Object>();
-        list.put("apiVersion", "v1");
-        list.put("kind", "List");
-        list.put("items", items);
-        out.print(
-            output.equals("json") ? Serialization.asJson(list) + "\n" : Serialization.asYaml(list));
-        out.flush();
-        return 0;
-      }
       List<ExportJob> jobs = new ArrayList<>();
+      List<GenericKubernetesResource> shown = new ArrayList<>();
       List<String> unreadable = new ArrayList<>();
       for (GenericKubernetesResource item : items) {
         try {
-          jobs.add(Serialization.jsonMapper().convertValue(item, ExportJob.class));
+          ExportJob job = Serialization.jsonMapper().convertValue(item, ExportJob.class);
+          if (filter.test(job)) {
+            jobs.add(job);
+            shown.add(item);
+          }
         } catch (IllegalArgumentException e) {
+          shown.add(item);
           unreadable.add(
               "exportjob.cdds.dev/"
                   + item.getMetadata().getName()
@@ -87,8 +101,19 @@ final class ListCommand implements Callable<Integer> {
                   + e.getMessage().lines().findFirst().orElse(""));
         }
       }
+      if (output != null) {
+        // As kubectl prints a list: a v1 List of the objects, as stored.
+        var list = new java.util.LinkedHashMap<String, Object>();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.put("items", shown);
+        out.print(
+            output.equals("json") ? Serialization.asJson(list) + "\n" : Serialization.asYaml(list));
+        out.flush();
+        return 0;
+      }
       boolean all = namespace.isEmpty();
-      out.print(table(jobs, all, terminal));
+      out.print(table(jobs.stream().sorted(order).toList(), all, terminal));
       out.flush();
       var err = spec.commandLine().getErr();
       unreadable.forEach(u -> err.println("error: " + PrintableText.line(u)));
@@ -131,7 +156,9 @@ final class ListCommand implements Callable<Integer> {
         while (changes.take()) {
           changes.clear();
           out.print(terminal.newFrame(false));
-          out.print(table(new ArrayList<>(current.values()), all, terminal));
+          out.print(
+              table(
+                  current.values().stream().filter(filter).sorted(order).toList(), all, terminal));
           out.flush();
         }
       } catch (InterruptedException e) {
@@ -153,35 +180,37 @@ final class ListCommand implements Callable<Integer> {
             "SOURCE",
             "TYPE",
             "RUN",
-            "STATUS",
+            "LATEST STATUS",
             "PROGRESS",
+            "ACTIVE",
+            "CREATED",
             "LAST STARTED",
             "NEXT STARTS"));
-    var table = new Table(headers).colouredBy("STATUS", terminal);
-    jobs.stream()
-        .sorted(Comparator.comparing(ListCommand::key))
-        .forEach(
-            job -> {
-              var spec = job.getSpec();
-              var status = job.getStatus();
-              String state = Describe.state(job);
-              List<String> row = new ArrayList<>();
-              if (allNamespaces) {
-                row.add(job.getMetadata().getNamespace());
-              }
-              row.addAll(
-                  List.of(
-                      job.getMetadata().getName(),
-                      spec.title,
-                      spec.source.system,
-                      spec.source.type.name(),
-                      spec.schedule.run.name(),
-                      state,
-                      Describe.progress(status == null ? null : status.currentRun, terminal),
-                      Describe.minute(status == null ? null : status.lastStartedAt),
-                      Describe.minute(status == null ? null : status.nextStartsAt)));
-              table.add(row);
-            });
+    var table = new Table(headers).colouredBy("LATEST STATUS", terminal);
+    Instant now = Instant.now();
+    jobs.forEach(
+        job -> {
+          var spec = job.getSpec();
+          var status = job.getStatus();
+          List<String> row = new ArrayList<>();
+          if (allNamespaces) {
+            row.add(job.getMetadata().getNamespace());
+          }
+          row.addAll(
+              List.of(
+                  job.getMetadata().getName(),
+                  spec.title,
+                  spec.source.system,
+                  spec.source.type.name(),
+                  spec.schedule.run.name(),
+                  Describe.latest(job),
+                  Describe.progress(status == null ? null : status.currentRun, terminal, now),
+                  Describe.activity(job),
+                  Describe.minute(job.getMetadata().getCreationTimestamp()),
+                  Describe.minute(status == null ? null : status.lastStartedAt),
+                  Describe.minute(status == null ? null : status.nextStartsAt)));
+          table.add(row);
+        });
     return table.render();
   }
 

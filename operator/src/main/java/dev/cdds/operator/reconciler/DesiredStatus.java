@@ -1,10 +1,12 @@
 package dev.cdds.operator.reconciler;
 
+import dev.cdds.operator.api.Activity;
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.LatestRunStatus;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
@@ -140,6 +142,11 @@ final class DesiredStatus {
         ended && active.isEmpty()
             ? ExportJobState.Ended
             : state(status, active.isPresent(), suspended);
+    status.latestStatus = latestStatus(status);
+    status.activity =
+        ended && active.isEmpty()
+            ? Activity.Ended
+            : suspended ? Activity.Suspended : Activity.Active;
     Optional<RunRecord> lastGap =
         status.history == null
             ? Optional.empty()
@@ -333,6 +340,23 @@ final class DesiredStatus {
       case Succeeded -> ExportJobState.Completed;
       case Failed -> ExportJobState.Failed;
       case Missed, Cancelled -> ExportJobState.Scheduled;
+    };
+  }
+
+  private static LatestRunStatus latestStatus(ExportJobStatus status) {
+    if (status.currentRun != null) {
+      return Boolean.TRUE.equals(status.currentRun.queued)
+          ? LatestRunStatus.Queued
+          : LatestRunStatus.Running;
+    }
+    if (status.history == null) {
+      return LatestRunStatus.NotRun;
+    }
+    return switch (status.history.get(0).result) {
+      case Succeeded -> LatestRunStatus.Succeeded;
+      case Failed -> LatestRunStatus.Failed;
+      case Missed -> LatestRunStatus.Missed;
+      case Cancelled -> LatestRunStatus.Cancelled;
     };
   }
 

@@ -17,6 +17,8 @@ final class StatusPatch {
       List.of(
           "observedGeneration",
           "state",
+          "latestStatus",
+          "activity",
           "conditions",
           "lastStartedAt",
           "nextStartsAt",

@@ -99,8 +99,9 @@ class ExamplesIT {
             "SOURCE",
             "TYPE",
             "RUN",
-            "STATUS",
+            "LATEST STATUS",
             "PROGRESS",
+            "ACTIVE",
             "LAST STARTED",
             "NEXT STARTS",
             "AGE");

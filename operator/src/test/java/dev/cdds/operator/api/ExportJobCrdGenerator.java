@@ -115,6 +115,18 @@ public final class ExportJobCrdGenerator {
             "gapEnd")) {
       history.getProperties().get(field).setFormat("date-time");
     }
+    JSONSchemaProps notifications = status.getProperties().get("notifications");
+    JSONSchemaProps pending = notifications.getProperties().get("pending").getItems().getSchema();
+    pending.getProperties().get("since").setFormat("date-time");
+    pending.getProperties().get("nextAttemptAt").setFormat("date-time");
+    notifications
+        .getProperties()
+        .get("last")
+        .getItems()
+        .getSchema()
+        .getProperties()
+        .get("at")
+        .setFormat("date-time");
     JSONSchemaProps condition = status.getProperties().get("conditions").getItems().getSchema();
     condition.getProperties().get("lastTransitionTime").setFormat("date-time");
     status.getProperties().get("conditions").setXKubernetesListType("map");
@@ -155,8 +167,13 @@ public final class ExportJobCrdGenerator {
         column("Source", ".spec.source.system", "string", "ContactHistory or IWD."),
         column("Type", ".spec.source.type", "string", "Interaction, Contact or Event."),
         column("Run", ".spec.schedule.run", "string", "Once, Hourly, Daily, Weekly or Monthly."),
-        column("Status", ".status.state", "string", "Latest state of the job."),
+        column(
+            "Latest Status",
+            ".status.latestStatus",
+            "string",
+            "State of the latest run: Running, Succeeded, Failed, Missed, Queued..."),
         column("Progress", ".status.currentRun.progress", "integer", "Percent done of the run."),
+        column("Active", ".status.activity", "string", "The slider: Active, Suspended or Ended."),
         column("Last Started", ".status.lastStartedAt", "date", "When the latest run started."),
         // A string, not a date: kubectl prints future dates as <invalid>.
         column("Next Starts", ".status.nextStartsAt", "string", "When the next run is due."),

@@ -29,7 +29,9 @@ class DescribeTest {
     var monthly = schedule(RunMode.Monthly);
     monthly.dayOfMonth = 31;
     assertThat(Describe.when(monthly))
-        .isEqualTo("on day 31 of every month (its last day in shorter months) at 00:00 UTC");
+        .isEqualTo("on day 31 of every month (no run in a month without that day) at 00:00 UTC");
+    monthly.dayOfMonth = 15;
+    assertThat(Describe.when(monthly)).isEqualTo("on day 15 of every month at 00:00 UTC");
   }
 
   @Test
@@ -52,6 +54,14 @@ class DescribeTest {
   }
 
   @Test
+  void aOneTimeJobWithoutTimeframeExportsEverythingAsItsHistorySays() {
+    var once = dev.cdds.operator.testing.ExportJobs.once("once-now");
+
+    assertThat(Describe.schedule(once))
+        .isEqualTo("once, as soon as it is created, exporting everything");
+  }
+
+  @Test
   void saysEveryTimeframeInWords() {
     var hours = new Timeframe();
     hours.type = TimeframeType.LastHours;
@@ -66,9 +76,15 @@ class DescribeTest {
     run.progress = 40;
     run.estimatedCompletionAt = "2026-11-23T18:52:31.5Z";
 
-    assertThat(Describe.progress(run, new Terminal(false))).isEqualTo("40% ETA 2026-11-23T18:52Z");
-    assertThat(Describe.progress(run, new Terminal(true)))
-        .isEqualTo("████████░░░░░░░░░░░░ 40% ETA 2026-11-23T18:52Z");
+    var now = java.time.Instant.parse("2026-11-23T18:40:00Z");
+
+    assertThat(Describe.progress(run, new Terminal(false), now))
+        .isEqualTo("40% ETA 18:52Z, 13 min left");
+    assertThat(Describe.progress(run, new Terminal(true), now))
+        .isEqualTo("████████░░░░░░░░░░░░ 40% ETA 18:52Z, 13 min left");
+    assertThat(Describe.eta("2026-11-24T20:10:00Z", now))
+        .isEqualTo(" ETA 2026-11-24T20:10Z, 25 h 30 min left");
+    assertThat(Describe.eta("2026-11-23T18:39:00Z", now)).isEqualTo(" ETA 18:39Z, any moment now");
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,7 @@ class KubectlPluginIT {
     awaitJob("list-weekly", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
     awaitJob("list-daily", j -> j.getStatus() != null && j.getStatus().nextStartsAt != null);
 
-    Result table = cdds("list", "-n", cluster.namespace());
+    Result table = cdds("list", "-n", cluster.namespace(), "--search", "list-");
     Result json = cdds("list", "-o", "json");
 
     assertThat(table.exit()).isZero();
@@ -117,6 +118,135 @@ class KubectlPluginIT {
         .forEach(item -> names.add(item.path("metadata").path("name").asText()));
     assertThat(json.exit()).as(json.err()).isZero();
     assertThat(names).as(json.out()).contains("list-daily", "list-weekly");
+  }
+
+  @Test
+  void listFiltersSearchesAndSortsAsTheJobsPageDoes() throws Exception {
+    var contacts = job("f-contacts", RunMode.Daily, "Contacts for Sales");
+    var paused = job("f-paused", RunMode.Weekly, "A paused export");
+    paused.getSpec().suspend = true;
+    var events = job("f-events", RunMode.Daily, "Work items");
+    events.getSpec().source.system = "IWD";
+    events.getSpec().source.type = dev.cdds.operator.api.SourceType.Event;
+    for (var job : List.of(contacts, paused, events)) {
+      var created = cluster.jobs().resource(job).create();
+      awaitJob(
+          job.getMetadata().getName(),
+          j -> j.getStatus() != null && j.getStatus().activity != null);
+      // Creation times have whole seconds: the next job is created a second later.
+      var second = java.time.Instant.parse(created.getMetadata().getCreationTimestamp());
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(3))
+          .until(() -> java.time.Instant.now().isAfter(second.plusSeconds(1)));
+    }
+
+    assertThat(names(cdds("list", "--source", "iwd"))).containsExactly("f-events");
+    assertThat(names(cdds("list", "--type", "Contact", "--status", "suspended")))
+        .containsExactly("f-paused");
+    assertThat(names(cdds("list", "--search", "SALES"))).containsExactly("f-contacts");
+    assertThat(names(cdds("list", "--search", "f-", "--sort", "title")))
+        .containsExactly("f-paused", "f-contacts", "f-events");
+    assertThat(names(cdds("list", "--search", "f-", "--sort", "created")).get(0))
+        .isEqualTo("f-events");
+    Result json = cdds("list", "--status", "Suspended", "--search", "f-", "-o", "json");
+    assertThat(new ObjectMapper().readTree(json.out()).path("items"))
+        .extracting(item -> item.path("metadata").path("name").asText())
+        .containsExactly("f-paused");
+    Result wrong = cdds("list", "--sort", "size");
+    assertThat(wrong.exit()).isNotZero();
+    assertThat(wrong.err()).contains("--sort must be name, title, created, last or next, not size");
+  }
+
+  /** The names of the f- jobs in a table, in their order. */
+  private static List<String> names(Result table) {
+    assertThat(table.exit()).as(table.err()).isZero();
+    return table
+        .out()
+        .lines()
+        .skip(1)
+        .map(l -> l.split(" ")[0])
+        .filter(n -> n.startsWith("f-"))
+        .toList();
+  }
+
+  @Test
+  void tabCompletesCommandsAndJobNamesFromTheClusterInKubectlAndInBash() throws Exception {
+    cluster.jobs().resource(job("comp-one", RunMode.Daily, "One")).create();
+    cluster.jobs().resource(job("comp-two", RunMode.Daily, "Two")).create();
+    Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
+    var kubectl = new Kubectl(cluster.controlPlane()).withPluginsFrom(installed.getParent());
+
+    // What kubectl's own completion script asks when a person presses TAB after `kubectl cdds`.
+    CommandResult commands = kubectl.run("__complete", "cdds", "des");
+    CommandResult names =
+        kubectl.run("__complete", "cdds", "describe", "-n", cluster.namespace(), "comp-");
+    CommandResult bash =
+        CommandResult.run(
+            List.of(
+                "bash",
+                "-c",
+                "source <(kubectl-cdds completion bash)\n"
+                    + "COMP_WORDS=(kubectl-cdds suspend -n "
+                    + cluster.namespace()
+                    + " comp-one comp-t); COMP_CWORD=5; _kubectl_cdds\n"
+                    + "printf '%s\\n' \"${COMPREPLY[@]}\""),
+            Map.of(
+                "PATH",
+                installed.getParent() + ":" + System.getenv("PATH"),
+                "KUBECONFIG",
+                cluster.controlPlane().kubeconfig().toString()));
+
+    assertThat(commands.exitCode()).as(commands.stderr()).isZero();
+    assertThat(commands.stdout().lines()).contains("describe").doesNotContain("list");
+    assertThat(names.stdout().lines()).contains("comp-one", "comp-two");
+    assertThat(bash.exitCode()).as(bash.stderr()).isZero();
+    assertThat(bash.stdout()).isEqualTo("comp-two\n");
+    assertThat(cdds("--help").out()).contains("completion");
+  }
+
+  @Test
+  void historyListsEveryJobsRunsFilteredAndOneRunInDetail() throws Exception {
+    var ok = ExportJobs.once("hist-ok");
+    ok.getSpec().title = "History page ok";
+    cluster.jobs().resource(ok).create();
+    awaitJob("hist-ok", j -> j.getStatus() != null && j.getStatus().history != null);
+    Files.createDirectories(cluster.claim());
+    Files.writeString(cluster.claim().resolve("fail"), "");
+    try {
+      var bad = ExportJobs.once("hist-bad");
+      bad.getSpec().title = "History page bad";
+      cluster.jobs().resource(bad).create();
+      awaitJob("hist-bad", j -> j.getStatus() != null && j.getStatus().history != null);
+    } finally {
+      Files.delete(cluster.claim().resolve("fail"));
+    }
+    String failedRun = cluster.jobs().withName("hist-bad").get().getStatus().history.get(0).id;
+
+    Result all = cdds("history", "--search", "History page");
+    Result failed = cdds("history", "--search", "History page", "--result", "failed");
+    Result future = cdds("history", "--search", "History page", "--since", "2099-01-01T00:00:00Z");
+    Result recent = cdds("history", "--search", "History page", "--since", "1h");
+    Result detail = cdds("history", "hist-bad", "--run", failedRun);
+
+    assertThat(all.exit()).as(all.err()).isZero();
+    assertThat(all.out().lines().toList())
+        .first()
+        .asString()
+        .startsWith("JOB ")
+        .contains("RUN", "RESULT");
+    assertThat(all.out().lines().skip(1).map(l -> l.split(" ")[0]))
+        .containsExactly("hist-bad", "hist-ok");
+    assertThat(failed.out().lines().skip(1).map(l -> l.split(" ")[0])).containsExactly("hist-bad");
+    assertThat(future.out()).isEqualTo("No runs yet.\n");
+    assertThat(recent.out().lines().skip(1)).hasSize(2);
+    assertThat(detail.exit()).as(detail.err()).isZero();
+    assertThat(detail.out())
+        .startsWith(
+            "Run:       " + failedRun + "\nJob:       " + cluster.namespace() + "/hist-bad\n")
+        .contains("Result:    Failed")
+        .contains("Trigger:   schedule")
+        .contains("Message:   the source database refused the query");
+    assertThat(cdds("history", "--run", failedRun).err()).contains("--run needs the job's NAME");
   }
 
   @Test
@@ -235,7 +365,7 @@ class KubectlPluginIT {
         .contains(
             "Schedule:  every 4 hours from 00:00 at :15 UTC, exporting what is new since the"
                 + " previous run\n")
-        .contains("Status:    Scheduled\n")
+        .contains("Status:    NotRun, Active\n")
         .contains("Conditions:\n  Ready=True")
         .containsPattern("Next run:  " + TIME);
   }
@@ -299,7 +429,7 @@ class KubectlPluginIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> frames(out).stream().anyMatch(f -> row(f, "watched").contains("Suspended")));
       List<String> frames = frames(out);
-      assertThat(row(frames.get(0), "watched")).contains("Scheduled");
+      assertThat(row(frames.get(0), "watched")).contains("NotRun").contains("Active");
       assertThat(frames)
           .allSatisfy(f -> assertThat(f).startsWith("NAME ").doesNotContain("\u001b["));
     } finally {

@@ -2,10 +2,12 @@ package dev.cdds.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdds.operator.api.Activity;
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
 import dev.cdds.operator.api.ExportJobStatus;
+import dev.cdds.operator.api.LatestRunStatus;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.schedule.RunIds;
@@ -318,10 +320,27 @@ class DesiredStatusTest {
             j -> Optional.empty());
 
     assertThat(outcome.status().state).isEqualTo(ExportJobState.Suspended);
+    // The Jobs page shows the run's result and the slider apart.
+    assertThat(outcome.status().latestStatus).isEqualTo(LatestRunStatus.Succeeded);
+    assertThat(outcome.status().activity).isEqualTo(Activity.Suspended);
     assertThat(
             ExportJobs.hasCondition(
                 withStatus(job, outcome.status()), "Suspended", "True", "OneTimeJobStarted"))
         .isTrue();
+  }
+
+  @Test
+  void aRecurringJobBetweenRunsShowsItsLastResultAndStaysActive() {
+    ExportJob job = ExportJobs.daily("daily", "02:00", "UTC");
+
+    var failed =
+        compute(job, List.of(finished("daily-29923320", "Failed", 1)), j -> Optional.empty());
+    var fresh =
+        compute(ExportJobs.daily("fresh", "02:00", "UTC"), List.of(), j -> Optional.empty());
+
+    assertThat(failed.status().latestStatus).isEqualTo(LatestRunStatus.Failed);
+    assertThat(failed.status().activity).isEqualTo(Activity.Active);
+    assertThat(fresh.status().latestStatus).isEqualTo(LatestRunStatus.NotRun);
   }
 
   @Test

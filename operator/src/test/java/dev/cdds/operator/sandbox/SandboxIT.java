@@ -95,7 +95,12 @@ class SandboxIT {
     assertThat(sandbox(dir, "status")).startsWith("not running").doesNotContain("processes:");
 
     try {
-      sandbox(dir, "up", "--no-watch");
+      upInATerminalThenCtrlC(dir);
+      assertThat(Files.readAllLines(dir.resolve("pids")).stream().map(Long::parseLong))
+          .as("Ctrl-C stops the table only")
+          .hasSizeGreaterThanOrEqualTo(7)
+          .allMatch(SandboxIT::alive);
+      assertThat(sandbox(dir, "status")).startsWith("running");
       Config config =
           Config.fromKubeconfig(Files.readString(Path.of(ready(dir).get("kubeconfig"))));
       try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
@@ -165,6 +170,60 @@ class SandboxIT {
           .map(S3Object::key)
           .toList();
     }
+  }
+
+  /**
+   * {@code hack/sandbox up} in a terminal (a tmux pane), as a person runs it: once the Jobs table
+   * shows, Ctrl-C, which the terminal sends as SIGINT to its whole foreground process group; then
+   * the command has ended.
+   */
+  private static void upInATerminalThenCtrlC(Path dir) throws Exception {
+    String socket = "cdds-sandbox-it-" + ProcessHandle.current().pid();
+    try {
+      tmux(
+          socket,
+          "new-session",
+          "-d",
+          "-s",
+          "sandbox",
+          "-x",
+          "180",
+          "-y",
+          "45",
+          "-e",
+          "SANDBOX_DIR=" + dir,
+          "bash " + Repository.ROOT.resolve("hack/sandbox") + " up",
+          ";",
+          "set-option",
+          "-t",
+          "sandbox",
+          "remain-on-exit",
+          "on");
+      Awaitility.await("the Jobs table in the terminal")
+          .atMost(Duration.ofMinutes(10))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> tmux(socket, "capture-pane", "-p", "-t", "sandbox"),
+              s -> s.contains("once-now") && s.contains("NAME"));
+      tmux(socket, "send-keys", "-t", "sandbox", "C-c");
+      Awaitility.await("hack/sandbox up ended by Ctrl-C")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> tmux(socket, "list-panes", "-t", "sandbox", "-F", "#{pane_dead}").trim(),
+              "1"::equals);
+    } finally {
+      new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor();
+    }
+  }
+
+  private static String tmux(String socket, String... args) throws Exception {
+    var command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    return output;
   }
 
   /** Live processes whose command line names {@code dir}, as a person would look for them. */
