@@ -13,6 +13,8 @@ import java.util.Optional;
  * them (absent once the run has left history).
  *
  * @param since when it became due: the CloudEvent's time, and the start of its retry budget
+ * @param filesLink a presigned link to the run's manifest, for people (Slack), when the destination
+ *     can make one
  */
 public record Notification(
     String namespace,
@@ -21,7 +23,8 @@ public record Notification(
     NotifyEvent event,
     String runId,
     Optional<RunRecord> run,
-    Instant since) {
+    Instant since,
+    Optional<String> filesLink) {
 
   /** The event's id: the same for every attempt, so that a receiver can drop duplicates. */
   public String id() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** A notification as a Slack incoming-webhook message: a few lines a person reads at a glance. */
 public final class SlackMessage {
@@ -25,7 +26,7 @@ public final class SlackMessage {
         .append(n.exportJob())
         .append("): ")
         .append(headline(n));
-    n.run().ifPresent(run -> details(run, text));
+    n.run().ifPresent(run -> details(run, text, n.filesLink()));
     text.append("\nHistory: `kubectl cdds history ")
         .append(n.exportJob())
         .append(" -n ")
@@ -48,7 +49,7 @@ public final class SlackMessage {
     };
   }
 
-  private static void details(RunRecord run, StringBuilder text) {
+  private static void details(RunRecord run, StringBuilder text, Optional<String> link) {
     if (run.windowStart != null || run.windowEnd != null) {
       text.append("\nWindow: ").append(run.windowStart).append(" → ").append(run.windowEnd);
     }
@@ -63,7 +64,10 @@ public final class SlackMessage {
     }
     duration(run).ifPresent(d -> text.append("\nDuration: ").append(d));
     if (run.manifest != null) {
-      text.append("\nFiles: ").append(escape(run.manifest));
+      text.append("\nFiles: ")
+          .append(
+              link.map(url -> "<" + escape(url) + "|" + escape(run.manifest) + ">")
+                  .orElse(escape(run.manifest)));
     }
     if (run.gapStart != null) {
       text.append("\nNot exported: ").append(run.gapStart).append(" → ").append(run.gapEnd);
@@ -73,18 +77,18 @@ public final class SlackMessage {
     }
   }
 
-  private static java.util.Optional<String> duration(RunRecord run) {
+  private static Optional<String> duration(RunRecord run) {
     try {
       if (run.startedAt == null || run.finishedAt == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       Duration d = Duration.between(Instant.parse(run.startedAt), Instant.parse(run.finishedAt));
-      return java.util.Optional.of(
+      return Optional.of(
           d.toHours() > 0
               ? "%dh %02dm".formatted(d.toHours(), d.toMinutesPart())
               : "%dm %02ds".formatted(d.toMinutes(), d.toSecondsPart()));
     } catch (DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

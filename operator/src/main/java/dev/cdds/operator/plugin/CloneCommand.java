@@ -2,6 +2,8 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Timeframe;
+import dev.cdds.operator.api.TimeframeType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +33,20 @@ final class CloneCommand implements Callable<Integer> {
   @Option(names = "--suspend", description = "Create the copy suspended.")
   boolean suspend;
 
+  @Option(
+      names = "--start",
+      description =
+          "With --end: the copy exports this fixed window (timeframe FixedInterval), RFC 3339.")
+  String start;
+
+  @Option(names = "--end", description = "With --start: the end of the copy's window, RFC 3339.")
+  String end;
+
+  @Option(
+      names = "--start-at",
+      description = "A one-time copy runs at this time (RFC 3339) instead of the original's.")
+  String startAt;
+
   @Override
   public Integer call() {
     try (var client = parent.client()) {
@@ -47,8 +63,30 @@ final class CloneCommand implements Callable<Integer> {
       if (suspend) {
         s.suspend = true;
       }
+      if ((start == null) != (end == null)) {
+        throw new IllegalArgumentException("--start and --end go together: the copy's window");
+      }
+      if (start != null) {
+        s.timeframe = new Timeframe();
+        s.timeframe.type = TimeframeType.FixedInterval;
+        s.timeframe.start = start;
+        s.timeframe.end = end;
+      }
+      if (startAt != null) {
+        s.schedule.startAt = startAt;
+      }
       client.resources(ExportJob.class).inNamespace(namespace).resource(copy).create();
       var out = spec.commandLine().getOut();
+      if (start == null && SetSuspendCommand.startedOneTimeJob(original)) {
+        var err = spec.commandLine().getErr();
+        err.println(
+            "warning: "
+                + source
+                + " has already run: "
+                + name
+                + " exports the same window again (--start and --end choose another)");
+        err.flush();
+      }
       out.println("exportjob.cdds.dev/" + name + " created (clone of " + source + ")");
       out.flush();
       return 0;

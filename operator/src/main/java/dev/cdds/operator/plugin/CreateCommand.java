@@ -16,11 +16,6 @@ import dev.cdds.operator.api.TimeframeType;
 import dev.cdds.operator.api.Weekday;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -144,7 +139,7 @@ final class CreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    askForWhatIsMissing(System.console());
+    AddJobForm.askForWhatIsMissing(this, System.console());
     var job = new ExportJob();
     job.getMetadata().setName(name);
     job.setSpec(spec());
@@ -215,44 +210,4 @@ final class CreateCommand implements Callable<Integer> {
   }
 
   /** On a terminal, asks for the required fields no flag gave, as the page's form does. */
-  private void askForWhatIsMissing(Console console) throws IOException {
-    if (console == null) {
-      return;
-    }
-    var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    if (title == null) {
-      title = ask(console, in, "Title");
-    }
-    if (type == null) {
-      String answer = ask(console, in, "Type (Interaction, Contact, Event)");
-      type = answer.isEmpty() ? null : SourceType.valueOf(answer);
-    }
-    if (type == SourceType.Event) {
-      system = "IWD";
-    }
-    if (run == null) {
-      String answer = ask(console, in, "Run (Once, Hourly, Daily, Weekly, Monthly) [Once]");
-      run = answer.isEmpty() ? RunMode.Once : RunMode.valueOf(answer);
-    }
-    if (startAt == null && !startNow) {
-      String answer =
-          ask(console, in, "Start (now, or a date-time such as 2026-12-01T02:00:00Z) [now]");
-      if (answer.isEmpty() || answer.equals("now")) {
-        startNow = run != RunMode.Once;
-      } else {
-        startAt = answer;
-      }
-    }
-    if (run != RunMode.Once && endAt == null) {
-      String answer = ask(console, in, "End (never, or a date-time) [never]");
-      endAt = answer.isEmpty() || answer.equals("never") ? null : answer;
-    }
-  }
-
-  private static String ask(Console console, BufferedReader in, String prompt) throws IOException {
-    console.writer().print(prompt + ": ");
-    console.writer().flush();
-    String line = in.readLine();
-    return line == null ? "" : line.trim();
-  }
 }

@@ -43,10 +43,7 @@ abstract class SetSuspendCommand implements Callable<Integer> {
     if (suspend) {
       return "{\"spec\":{\"suspend\":true}}";
     }
-    var status = job.getStatus();
-    if (job.getSpec().schedule.run == RunMode.Once
-        && status != null
-        && (status.lastStartedAt != null || status.history != null || status.currentRun != null)) {
+    if (startedOneTimeJob(job)) {
       throw new IllegalArgumentException(
           job.getMetadata().getName()
               + " is a one-time job that has started: it cannot be resumed; clone it to run it"
@@ -59,6 +56,14 @@ abstract class SetSuspendCommand implements Callable<Integer> {
         + "\":\""
         + Instant.now().truncatedTo(ChronoUnit.SECONDS)
         + "\"}},\"spec\":{\"suspend\":false}}";
+  }
+
+  /** A one-time job that has started: it never runs again; clone it instead. */
+  static boolean startedOneTimeJob(ExportJob job) {
+    var status = job.getStatus();
+    return job.getSpec().schedule.run == RunMode.Once
+        && status != null
+        && (status.lastStartedAt != null || status.history != null || status.currentRun != null);
   }
 
   @Override

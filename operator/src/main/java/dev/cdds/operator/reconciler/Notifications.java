@@ -248,6 +248,11 @@ final class Notifications {
       NotifyTarget target,
       KubernetesClient client) {
     var meta = job.getMetadata();
+    Optional<RunRecord> run =
+        Stream.ofNullable(desired.history)
+            .flatMap(List::stream)
+            .filter(r -> r.id.equals(p.run))
+            .findFirst();
     var notification =
         new Notification(
             meta.getNamespace(),
@@ -255,11 +260,9 @@ final class Notifications {
             job.getSpec().title,
             p.event,
             p.run,
-            Stream.ofNullable(desired.history)
-                .flatMap(List::stream)
-                .filter(r -> r.id.equals(p.run))
-                .findFirst(),
-            Instant.parse(p.since));
+            run,
+            Instant.parse(p.since),
+            target.slack != null ? FilesLink.of(job, run, client) : Optional.empty());
     String secretName =
         target.webhook != null ? target.webhook.secretRef.name : target.slack.secretRef.name;
     Secret secret = client.secrets().inNamespace(meta.getNamespace()).withName(secretName).get();

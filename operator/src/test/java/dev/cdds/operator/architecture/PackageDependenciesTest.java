@@ -66,7 +66,7 @@ class PackageDependenciesTest {
         .whereLayer("notification")
         .mayOnlyBeAccessedByLayers("reconciler")
         .whereLayer("storage")
-        .mayOnlyBeAccessedByLayers("retention", "exporter", "plugin", "entrypoint")
+        .mayOnlyBeAccessedByLayers("retention", "reconciler", "exporter", "plugin", "entrypoint")
         .whereLayer("runcontract")
         .mayOnlyBeAccessedByLayers(
             "storage", "retention", "reconciler", "exporter", "plugin", "entrypoint")

@@ -31,6 +31,7 @@ class NotificationBodiesTest {
     run.id = "daily-29926658";
     run.result = RunResult.Failed;
     run.message = "<@channel> & more";
+    run.manifest = "s3://b/ns/daily/daily-29926658/manifest.json";
     var n =
         new Notification(
             "ns",
@@ -39,7 +40,8 @@ class NotificationBodiesTest {
             NotifyEvent.Failed,
             run.id,
             Optional.of(run),
-            Instant.parse("2026-11-26T02:03:11Z"));
+            Instant.parse("2026-11-26T02:03:11Z"),
+            Optional.empty());
 
     String slack = JSON.readTree(SlackMessage.of(n)).get("text").asText();
     var event = JSON.readTree(CloudEventBody.of(n));
@@ -49,6 +51,21 @@ class NotificationBodiesTest {
         .contains("&lt;@channel&gt; &amp; more")
         .doesNotContain("<script>");
     assertThat(event.get("time").asText()).isEqualTo("2026-11-26T02:03:11Z");
+    var linked =
+        new Notification(
+            "ns",
+            "daily",
+            "t",
+            NotifyEvent.Failed,
+            run.id,
+            Optional.of(run),
+            Instant.parse("2026-11-26T02:03:11Z"),
+            Optional.of(
+                "https://s3.example/b/ns/daily/daily-29926658/manifest.json?X-Amz-Signature=a&b=c"));
+    assertThat(JSON.readTree(SlackMessage.of(linked)).get("text").asText())
+        .contains(
+            "Files: <https://s3.example/b/ns/daily/daily-29926658/manifest.json?X-Amz-Signature=a&amp;b=c"
+                + "|s3://b/ns/daily/daily-29926658/manifest.json>");
     assertThat(event.get("data").get("title").asText()).isEqualTo("<script>alert(1)</script>");
   }
 

@@ -55,7 +55,7 @@ class NotificationsIT {
   @AfterEach
   void stop() throws Exception {
     if (operator != null) {
-      operator.close();
+      stopOperator();
     }
     Files.deleteIfExists(cluster.claim().resolve("fail"));
   }
@@ -143,6 +143,62 @@ class NotificationsIT {
   }
 
   @Test
+  void slackLinksToTheFilesOfARunInABucket() throws Exception {
+    operator = cluster.start("notify-s3");
+    int port = FreePorts.loopback();
+    try (var receiver = Receiver.on(port, () -> 200)) {
+      secret("slack-s3", "http://127.0.0.1:" + port + "/slack", null);
+      cluster
+          .client()
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("bucket-keys")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of("accessKeyId", "AKIDEXAMPLE", "secretAccessKey", "s3cr3t-k3y-value"))
+                  .build())
+          .inNamespace(cluster.namespace())
+          .create();
+      var job = ExportJobs.daily("linked", "01:00", "UTC");
+      job.getSpec().output = new dev.cdds.operator.api.Output();
+      job.getSpec().output.destination = new dev.cdds.operator.api.Destination();
+      var s3 = new dev.cdds.operator.api.S3Destination();
+      s3.bucket = "team-exports";
+      s3.endpoint = "http://127.0.0.1:9";
+      s3.pathStyle = true;
+      s3.secretRef = new dev.cdds.operator.api.SecretReference("bucket-keys");
+      job.getSpec().output.destination.s3 = s3;
+      var slack = new NotifyTarget();
+      slack.slack = new NotificationEndpoint("slack-s3");
+      slack.on = List.of(NotifyEvent.Succeeded);
+      job.getSpec().notify = List.of(slack);
+      cluster.jobs().resource(job).create();
+
+      String run =
+          cluster.awaitRun(
+                  "linked",
+                  cluster.startScheduledRun(
+                      "linked", Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(600)))
+              .id;
+      ExportJob told = awaitDelivered("linked", "slack/slack-s3", run + "-Succeeded");
+
+      String text = JSON.readTree(receiver.received("/slack").get(0).body()).get("text").asText();
+      assertThat(text)
+          .contains(
+              "Files: <http://127.0.0.1:9/team-exports/"
+                  + cluster.namespace()
+                  + "/linked/"
+                  + run
+                  + "/manifest.json?")
+          .contains("X-Amz-Signature=")
+          .contains("X-Amz-Expires=604800")
+          .doesNotContain("s3cr3t-k3y-value");
+      assertThat(Serialization.asJson(told)).doesNotContain("X-Amz-Signature");
+    }
+  }
+
+  @Test
   void aReceiverDownForThreeTriesGetsEachEventOnceAcrossAnOperatorRestart() throws Exception {
     operator = cluster.start("notify-2");
     int port = FreePorts.loopback();
@@ -161,7 +217,7 @@ class NotificationsIT {
             .id;
 
     await("patient", j -> attempts(j) >= 2);
-    operator.close();
+    stopOperator();
     operator = cluster.start("notify-2-restarted");
     var third = await("patient", j -> attempts(j) >= 3).getStatus().notifications.pending.get(0);
     assertThat(third.lastError).isEqualTo("connection refused");
@@ -242,6 +298,21 @@ class NotificationsIT {
           .contains(
               "cdds_notifications_total{outcome=\"failed\",result=\"Succeeded\",target_type=\"webhook\"} 1.0");
     }
+  }
+
+  /**
+   * Stops the operator as a pod that is replaced does, and lets the next one lead at once: the
+   * closed operator keeps its Lease until it expires, which would only make each test wait.
+   */
+  private void stopOperator() {
+    operator.close();
+    operator = null;
+    cluster
+        .client()
+        .resources(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class)
+        .inNamespace(cluster.namespace())
+        .withName(OperatorRuntime.LEASE_NAME)
+        .delete();
   }
 
   private static void awaitReceived(Receiver receiver) {

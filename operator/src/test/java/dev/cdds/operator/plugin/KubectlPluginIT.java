@@ -14,6 +14,7 @@ import dev.cdds.operator.entrypoint.Main;
 import dev.cdds.operator.plugin.InProcessPlugin.Result;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
+import dev.cdds.operator.testing.TerminalSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -250,6 +251,54 @@ class KubectlPluginIT {
   }
 
   @Test
+  void createAsksForWhatIsMissingOnATerminalWithTheChoicesShown() throws Exception {
+    Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
+    try (var terminal =
+        TerminalSession.start(
+            installed + " create typed -n " + cluster.namespace(),
+            Map.of("KUBECONFIG", cluster.controlPlane().kubeconfig().toString()))) {
+      answer(terminal, "Title: ", "Typed in a terminal");
+      answer(terminal, "Type (Interaction, Contact, Event) [Interaction]: ", "contact");
+      answer(terminal, "Run (Once, Hourly, Daily, Weekly, Monthly) [Once]: ", "weekly");
+      answer(
+          terminal,
+          "Day (Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday) [Monday]: ",
+          "Friday");
+      answer(terminal, "At time (HH:MM) [00:00]: ", "25:00");
+      // Refused, and asked again.
+      answer(terminal, "25:00\n  expected HH:MM\nAt time (HH:MM) [00:00]: ", "23:30");
+      answer(terminal, "Time zone (IANA, such as Europe/Paris) [UTC]: ", "");
+      answer(terminal, "[now]: ", "");
+      answer(terminal, "End (never, or a date-time) [never]: ", "");
+      answer(terminal, "Format (jsonl, csv) [jsonl]: ", "csv");
+      answer(terminal, "Split files at (a size such as 256Mi, or none) [none]: ", "256Mi");
+      answer(terminal, "(empty: the operator's default destination): ", "");
+      terminal.awaitScreen(
+          "the job created", WAIT, s -> s.contains("exportjob.cdds.dev/typed created"));
+    }
+
+    var spec = cluster.jobs().withName("typed").get().getSpec();
+    assertThat(spec.title).isEqualTo("Typed in a terminal");
+    assertThat(spec.source.type).isEqualTo(dev.cdds.operator.api.SourceType.Contact);
+    assertThat(spec.schedule.run).isEqualTo(RunMode.Weekly);
+    assertThat(spec.schedule.dayOfWeek).isEqualTo(dev.cdds.operator.api.Weekday.Friday);
+    assertThat(spec.schedule.time).isEqualTo("23:30");
+    assertThat(spec.schedule.timeZone).isEqualTo("UTC");
+    assertThat(spec.schedule.startImmediately).isTrue();
+    assertThat(spec.output.format).isEqualTo(dev.cdds.operator.api.OutputFormat.CSV);
+    assertThat(spec.output.fileSplitSize).hasToString("256Mi");
+  }
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** Waits for {@code prompt} at the end of the screen, then types the answer and Enter. */
+  private static void answer(TerminalSession terminal, String prompt, String text)
+      throws Exception {
+    terminal.awaitScreen(prompt, WAIT, s -> s.stripTrailing().endsWith(prompt.stripTrailing()));
+    terminal.typeLine(text);
+  }
+
+  @Test
   void aTitleWithEscapeSequencesIsShownNotObeyed() {
     String hostile = "Harmless\u001b]0;owned\u0007\u001b[2J\u001b[1A\u202eevil";
     var job = job("escapes", RunMode.Daily, hostile);
@@ -291,6 +340,46 @@ class KubectlPluginIT {
     assertThat(missing.err())
         .isEqualTo(
             "error: exportjob no-such-job not found in namespace " + cluster.namespace() + "\n");
+  }
+
+  @Test
+  void cloningARunOneTimeJobWarnsOrTakesANewWindow() {
+    var once = ExportJobs.once("clone-once");
+    once.getSpec().suspend = true;
+    cluster.jobs().resource(once).create();
+    var ran = ExportJobs.once("clone-ran");
+    cluster.jobs().resource(ran).create();
+    awaitJob("clone-ran", j -> j.getStatus() != null && j.getStatus().history != null);
+
+    Result again = cdds("clone", "clone-ran", "clone-again", "--suspend");
+    Result window =
+        cdds(
+            "clone",
+            "clone-ran",
+            "clone-window",
+            "--suspend",
+            "--start=2026-10-01T00:00:00Z",
+            "--end=2026-11-01T00:00:00Z");
+    Result later = cdds("clone", "clone-once", "clone-later", "--start-at=2099-01-01T00:00:00Z");
+    Result half = cdds("clone", "clone-ran", "clone-half", "--start=2026-10-01T00:00:00Z");
+
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(again.err())
+        .isEqualTo(
+            "warning: clone-ran has already run: clone-again exports the same window again"
+                + " (--start and --end choose another)\n");
+    assertThat(window.exit()).as(window.err()).isZero();
+    assertThat(window.err()).isEmpty();
+    var timeframe = cluster.jobs().withName("clone-window").get().getSpec().timeframe;
+    assertThat(timeframe.type).isEqualTo(dev.cdds.operator.api.TimeframeType.FixedInterval);
+    assertThat(timeframe.start).isEqualTo("2026-10-01T00:00:00Z");
+    assertThat(timeframe.end).isEqualTo("2026-11-01T00:00:00Z");
+    assertThat(later.exit()).as(later.err()).isZero();
+    assertThat(later.err()).as("the original never ran").isEmpty();
+    assertThat(cluster.jobs().withName("clone-later").get().getSpec().schedule.startAt)
+        .isEqualTo("2099-01-01T00:00:00Z");
+    assertThat(half.exit()).isEqualTo(1);
+    assertThat(half.err()).contains("--start and --end go together");
   }
 
   @Test

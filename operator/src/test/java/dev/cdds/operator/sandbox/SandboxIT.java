@@ -11,6 +11,7 @@ import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.plugin.InProcessPlugin;
+import dev.cdds.operator.testing.TerminalSession;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -178,52 +179,17 @@ class SandboxIT {
    * the command has ended.
    */
   private static void upInATerminalThenCtrlC(Path dir) throws Exception {
-    String socket = "cdds-sandbox-it-" + ProcessHandle.current().pid();
-    try {
-      tmux(
-          socket,
-          "new-session",
-          "-d",
-          "-s",
-          "sandbox",
-          "-x",
-          "180",
-          "-y",
-          "45",
-          "-e",
-          "SANDBOX_DIR=" + dir,
-          "bash " + Repository.ROOT.resolve("hack/sandbox") + " up",
-          ";",
-          "set-option",
-          "-t",
-          "sandbox",
-          "remain-on-exit",
-          "on");
-      Awaitility.await("the Jobs table in the terminal")
-          .atMost(Duration.ofMinutes(10))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> tmux(socket, "capture-pane", "-p", "-t", "sandbox"),
-              s -> s.contains("once-now") && s.contains("NAME"));
-      tmux(socket, "send-keys", "-t", "sandbox", "C-c");
-      Awaitility.await("hack/sandbox up ended by Ctrl-C")
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(200))
-          .until(
-              () -> tmux(socket, "list-panes", "-t", "sandbox", "-F", "#{pane_dead}").trim(),
-              "1"::equals);
-    } finally {
-      new ProcessBuilder("tmux", "-L", socket, "kill-server").start().waitFor();
+    try (var terminal =
+        TerminalSession.start(
+            "bash " + Repository.ROOT.resolve("hack/sandbox") + " up",
+            Map.of("SANDBOX_DIR", dir.toString()))) {
+      terminal.awaitScreen(
+          "the Jobs table in the terminal",
+          Duration.ofMinutes(10),
+          s -> s.contains("once-now") && s.contains("NAME"));
+      terminal.pressCtrlC();
+      terminal.awaitExit(Duration.ofSeconds(30));
     }
-  }
-
-  private static String tmux(String socket, String... args) throws Exception {
-    var command = new java.util.ArrayList<>(List.of("tmux", "-L", socket));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
-    return output;
   }
 
   /** Live processes whose command line names {@code dir}, as a person would look for them. */

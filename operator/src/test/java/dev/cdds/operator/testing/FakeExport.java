@@ -44,7 +44,12 @@ public final class FakeExport {
       return;
     }
     String runId = System.getenv("CDDS_RUN_ID");
-    Path output = Path.of(System.getenv("CDDS_OUTPUT_DIR"));
+    // A job whose files go to a bucket has no claim: its run succeeds, and leaves its files in a
+    // directory of its own rather than the bucket.
+    Path output =
+        System.getenv("CDDS_OUTPUT_DIR") == null
+            ? Files.createTempDirectory("fake-export-")
+            : Path.of(System.getenv("CDDS_OUTPUT_DIR"));
     Path terminationLog = Path.of(System.getenv("CDDS_TERMINATION_LOG"));
     if (System.getenv("CDDS_SOURCE_PASSWORD") == null) {
       Files.writeString(terminationLog, RunSummary.failed("no source credentials").toJson());
