@@ -44,11 +44,20 @@ import org.slf4j.MDC;
     triggerReconcilerOnAllEvents = true,
     generationAwareEventProcessing = false,
     informer =
-        @Informer(itemStore = LeanExportJobStore.class, onUpdateFilter = SpecOrResumeChanged.class),
+        @Informer(
+            itemStore = LeanExportJobStore.class,
+            onUpdateFilter = SpecOrResumeChanged.class,
+            informerListLimit = ExportJobReconciler.LIST_PAGE),
     name = ExportJobReconciler.NAME,
     fieldManager = FieldManagers.OPERATOR)
 public class ExportJobReconciler implements Reconciler<ExportJob> {
   public static final String NAME = "exportjob";
+
+  /**
+   * The informers' initial lists come in pages of this many objects: at 10,000 jobs a start never
+   * holds one response of every job (and every CronJob) beside the cache being filled from it.
+   */
+  static final long LIST_PAGE = 500;
 
   private final OperatorSettings settings;
   private final Clock clock;
@@ -93,6 +102,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     var configuration =
         InformerEventSourceConfiguration.from(type, ExportJob.class)
             .withLabelSelector(ObjectLabels.SELECTOR)
+            .withInformerListLimit(LIST_PAGE)
             .withSecondaryToPrimaryMapper(
                 (R resource) ->
                     Optional.ofNullable(resource.getMetadata().getLabels())
