@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * own ServiceAccount, a real PostgreSQL, files on the claim or in a real S3-compatible server, and
  * the run in history.
  */
+@Order(3)
 @ExtendWith(ControlPlaneExtension.class)
 class EndToEndExportIT {
   private final ControlPlane controlPlane;

@@ -26,10 +26,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator against the real control plane; export pods run as local processes. */
+@Order(2)
 class ExportJobReconcilerIT {
   @RegisterExtension
   static final OperatorExtension cluster = OperatorExtension.running("reconciler");
