@@ -20,6 +20,8 @@ import java.util.function.Predicate;
  * still validates the whole job, so its messages are the last word.
  */
 final class AddJobForm {
+  private static final String DATE_TIME = "\\d{4}-\\d\\d-\\d\\dT.+";
+
   private final Console console;
   private final BufferedReader in;
 
@@ -54,7 +56,7 @@ final class AddJobForm {
           ask(
               "Start (now, or a date-time such as 2026-12-01T02:00:00Z)",
               "now",
-              s -> s.equals("now") || s.matches("\\d{4}-\\d\\d-\\d\\dT.+"),
+              s -> s.equals("now") || s.matches(DATE_TIME),
               "now or an RFC 3339 date-time");
       if (answer.equals("now")) {
         c.startNow = c.run != RunMode.Once;
@@ -63,34 +65,26 @@ final class AddJobForm {
       }
     }
     if (c.run != RunMode.Once && c.endAt == null) {
-      String answer =
-          ask(
-              "End (never, or a date-time)",
-              "never",
-              s -> s.equals("never") || s.matches("\\d{4}-\\d\\d-\\d\\dT.+"),
-              "never or an RFC 3339 date-time");
-      c.endAt = answer.equals("never") ? null : answer;
+      c.endAt = orNone("End (never, or a date-time)", "never", DATE_TIME, "an RFC 3339 date-time");
     }
     if (c.format == null) {
       c.format = ask("Format (jsonl, csv)", "jsonl", s -> s.matches("jsonl|csv"), "jsonl or csv");
     }
     if (c.fileSplitSize == null) {
-      String answer =
-          ask(
+      c.fileSplitSize =
+          orNone(
               "Split files at (a size such as 256Mi, or none)",
               "none",
-              s -> s.equals("none") || s.matches("[0-9]+(Ki|Mi|Gi|Ti)?"),
-              "none or a size such as 256Mi or 1Gi");
-      c.fileSplitSize = answer.equals("none") ? null : answer;
+              "[0-9]+(Ki|Mi|Gi|Ti)?",
+              "a size such as 256Mi or 1Gi");
     }
     if (c.pvc == null) {
-      String answer =
-          ask(
+      c.pvc =
+          orNone(
               "Destination PersistentVolumeClaim (empty: the operator's default destination)",
               "",
-              s -> s.isEmpty() || s.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"),
+              "[a-z0-9]([-a-z0-9.]*[a-z0-9])?",
               "a claim name such as exports");
-      c.pvc = answer.isEmpty() ? null : answer;
     }
   }
 
@@ -170,6 +164,21 @@ final class AddJobForm {
             s -> parse.apply(s) != null,
             "one of " + String.join(", ", names));
     return parse.apply(answer);
+  }
+
+  /**
+   * An answer matching {@code pattern}, or null for {@code none} (also the default: an empty
+   * answer).
+   */
+  private String orNone(String prompt, String none, String pattern, String expected)
+      throws IOException {
+    String answer =
+        ask(
+            prompt,
+            none,
+            s -> s.equals(none) || s.matches(pattern),
+            (none.isEmpty() ? "" : none + " or ") + expected);
+    return answer.equals(none) ? null : answer;
   }
 
   /** The answer, or the default for an empty one; asked again until {@code valid}. */

@@ -1,6 +1,7 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.runcontract.SecretValues;
 import dev.cdds.operator.storage.ClaimFolders;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
@@ -9,9 +10,7 @@ import dev.cdds.operator.storage.S3Archive;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -84,11 +83,10 @@ final class RunArchives {
   }
 
   private static String decoded(Secret secret, String key) {
-    String value = secret.getData().get(key);
-    if (value == null) {
-      throw new IllegalArgumentException(
-          "Secret " + secret.getMetadata().getName() + " lacks the key " + key);
-    }
-    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+    return SecretValues.of(secret, key)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Secret " + secret.getMetadata().getName() + " lacks the key " + key));
   }
 }

@@ -3,13 +3,12 @@ package dev.cdds.operator.reconciler;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.runcontract.SecretValues;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.S3Archive;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -36,21 +35,14 @@ final class FilesLink {
     var meta = job.getMetadata();
     Secret secret =
         client.secrets().inNamespace(meta.getNamespace()).withName(s3.secretRef.name).get();
-    if (secret == null || secret.getData() == null) {
-      return Optional.empty();
-    }
-    String keyId = secret.getData().get("accessKeyId");
-    String key = secret.getData().get("secretAccessKey");
-    if (keyId == null || key == null) {
+    Optional<String> keyId = SecretValues.of(secret, "accessKeyId");
+    Optional<String> key = SecretValues.of(secret, "secretAccessKey");
+    if (keyId.isEmpty() || key.isEmpty()) {
       return Optional.empty();
     }
     try (var archive =
-        S3Archive.connect(s3, decoded(keyId), decoded(key), meta.getNamespace(), meta.getName())) {
+        S3Archive.connect(s3, keyId.get(), key.get(), meta.getNamespace(), meta.getName())) {
       return Optional.of(archive.presignedUrl(run.get().id, Manifest.FILE, VALID_FOR).toString());
     }
-  }
-
-  private static String decoded(String base64) {
-    return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 }

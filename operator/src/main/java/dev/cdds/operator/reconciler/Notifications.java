@@ -13,17 +13,16 @@ import dev.cdds.operator.notification.CloudEventBody;
 import dev.cdds.operator.notification.Delivery;
 import dev.cdds.operator.notification.Notification;
 import dev.cdds.operator.notification.SlackMessage;
+import dev.cdds.operator.runcontract.SecretValues;
 import dev.cdds.operator.runcontract.StatusConditions;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +105,6 @@ final class Notifications {
     }
     while (pending.size() > MAX_PENDING) {
       var oldest = pending.get(0);
-      oldest.attempts = oldest.attempts == null ? 0 : oldest.attempts;
       giveUp(oldest, "more than " + MAX_PENDING + " notifications waited", now, pending, last);
     }
     for (PendingNotification p : List.copyOf(pending)) {
@@ -248,6 +246,16 @@ final class Notifications {
       NotifyTarget target,
       KubernetesClient client) {
     var meta = job.getMetadata();
+    String secretName =
+        target.webhook != null ? target.webhook.secretRef.name : target.slack.secretRef.name;
+    Secret secret = client.secrets().inNamespace(meta.getNamespace()).withName(secretName).get();
+    if (secret == null) {
+      throw new IllegalArgumentException("Secret " + secretName + " not found");
+    }
+    String url =
+        SecretValues.of(secret, "url")
+            .orElseThrow(
+                () -> new IllegalArgumentException("Secret " + secretName + " lacks the key url"));
     Optional<RunRecord> run =
         Stream.ofNullable(desired.history)
             .flatMap(List::stream)
@@ -263,34 +271,16 @@ final class Notifications {
             run,
             Instant.parse(p.since),
             target.slack != null ? FilesLink.of(job, run, client) : Optional.empty());
-    String secretName =
-        target.webhook != null ? target.webhook.secretRef.name : target.slack.secretRef.name;
-    Secret secret = client.secrets().inNamespace(meta.getNamespace()).withName(secretName).get();
-    if (secret == null) {
-      throw new IllegalArgumentException("Secret " + secretName + " not found");
-    }
-    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-    String url = decoded(data.get("url"));
-    if (url == null) {
-      throw new IllegalArgumentException("Secret " + secretName + " lacks the key url");
-    }
+    byte[] body =
+        target.webhook != null ? CloudEventBody.of(notification) : SlackMessage.of(notification);
     try {
       return target.webhook != null
           ? Delivery.to(
-              url,
-              Optional.ofNullable(decoded(data.get("authorization"))),
-              CloudEventBody.CONTENT_TYPE,
-              CloudEventBody.of(notification))
-          : Delivery.to(url, Optional.empty(), "application/json", SlackMessage.of(notification));
+              url, SecretValues.of(secret, "authorization"), CloudEventBody.CONTENT_TYPE, body)
+          : Delivery.to(url, Optional.empty(), "application/json", body);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Secret " + secretName + ": " + e.getMessage());
     }
-  }
-
-  private static String decoded(String base64) {
-    return base64 == null
-        ? null
-        : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
   private static ExportJobCondition condition(

@@ -148,18 +148,9 @@ class NotificationsIT {
     int port = FreePorts.loopback();
     try (var receiver = Receiver.on(port, () -> 200)) {
       secret("slack-s3", "http://127.0.0.1:" + port + "/slack", null);
-      cluster
-          .client()
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("bucket-keys")
-                  .endMetadata()
-                  .withStringData(
-                      Map.of("accessKeyId", "AKIDEXAMPLE", "secretAccessKey", "s3cr3t-k3y-value"))
-                  .build())
-          .inNamespace(cluster.namespace())
-          .create();
+      secret(
+          "bucket-keys",
+          Map.of("accessKeyId", "AKIDEXAMPLE", "secretAccessKey", "s3cr3t-k3y-value"));
       var job = ExportJobs.daily("linked", "01:00", "UTC");
       job.getSpec().output = new dev.cdds.operator.api.Output();
       job.getSpec().output.destination = new dev.cdds.operator.api.Destination();
@@ -353,6 +344,10 @@ class NotificationsIT {
     if (authorization != null) {
       data.put("authorization", authorization);
     }
+    secret(name, data);
+  }
+
+  private static void secret(String name, Map<String, String> data) {
     cluster
         .client()
         .resource(
