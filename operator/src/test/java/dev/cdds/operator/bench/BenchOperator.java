@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The operator as the benchmarks run it: the built jar in a process of its own, with a given heap
@@ -32,19 +34,30 @@ final class BenchOperator implements AutoCloseable {
   static BenchOperator start(
       Path jar, String heapLimit, String namespace, String exportImage, Path kubeconfig, Path log)
       throws IOException {
+    return start(jar, heapLimit, namespace, exportImage, kubeconfig, log, List.of());
+  }
+
+  static BenchOperator start(
+      Path jar,
+      String heapLimit,
+      String namespace,
+      String exportImage,
+      Path kubeconfig,
+      Path log,
+      List<String> moreArguments)
+      throws IOException {
     int metricsPort = FreePorts.loopback();
-    var operator =
-        OperatorProcess.start(
-            jar,
-            List.of("-Xmx" + heapLimit),
+    var arguments =
+        new ArrayList<>(
             List.of(
                 "--export-image=" + exportImage,
                 "--namespaces=" + namespace,
                 "--no-leader-election",
                 "--default-claim=" + OperatorUnderTest.CLAIM,
-                "--http-port=" + metricsPort),
-            kubeconfig,
-            log);
+                "--http-port=" + metricsPort));
+    arguments.addAll(moreArguments);
+    var operator =
+        OperatorProcess.start(jar, List.of("-Xmx" + heapLimit), arguments, kubeconfig, log);
     return new BenchOperator(operator, metricsPort);
   }
 
@@ -88,31 +101,44 @@ final class BenchOperator implements AutoCloseable {
   }
 
   /**
-   * Heap in use now, from the operator's /metrics; 0 while it is not up yet. Asked up to three
-   * times: a connection kept alive through a quiet period may have been closed by the other end.
+   * Reconciliations the operator finished (java-operator-sdk's success counter, all controllers); 0
+   * while it is not up yet.
    */
-  private long heap() {
-    for (int attempt = 1; attempt < 3; attempt++) {
-      long heap = heapOnce();
-      if (heap > 0) {
-        return heap;
-      }
-    }
-    return heapOnce();
+  long reconciliations() {
+    return sum(line -> line.startsWith("operator_sdk_reconciliations_success_total"));
   }
 
-  private long heapOnce() {
+  /** Heap in use now, from the operator's /metrics; 0 while it is not up yet. */
+  private long heap() {
+    return sum(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""));
+  }
+
+  /**
+   * The sum of the /metrics samples on the lines chosen. Asked up to three times: a connection kept
+   * alive through a quiet period may have been closed by the other end.
+   */
+  private long sum(Predicate<String> lines) {
+    for (int attempt = 1; attempt < 3; attempt++) {
+      long sum = sumOnce(lines);
+      if (sum > 0) {
+        return sum;
+      }
+    }
+    return sumOnce(lines);
+  }
+
+  private long sumOnce(Predicate<String> lines) {
     try {
       String body =
           http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
               .body();
-      long heap = 0;
+      long sum = 0;
       for (String line : body.split("\n")) {
-        if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-          heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        if (lines.test(line)) {
+          sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
       }
-      return heap;
+      return sum;
     } catch (IOException e) {
       return 0;
     } catch (InterruptedException e) {

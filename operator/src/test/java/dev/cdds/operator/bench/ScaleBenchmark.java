@@ -10,9 +10,7 @@ import dev.cdds.operator.api.Weekday;
 import dev.cdds.operator.testing.ExportJobs;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -26,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code hack/bench/scale.sh}: N ExportJobs applied at once to a real control plane, reconciled by
@@ -51,47 +48,126 @@ public final class ScaleBenchmark {
     try (var plane = LoopbackControlPlane.start(binaries, dir, new ImageLaunchers())) {
       KubernetesClient client = plane.client();
       BenchNamespace.prepare(client);
-      try (var operator =
-          BenchOperator.start(
+      var launch =
+          new Launch(
               jar,
               heapLimit,
-              NAMESPACE,
               ControlPlane.OPERATOR_IMAGE + ":bench",
               plane.kubeconfig(),
-              dir.resolve("logs/operator.log"))) {
+              dir.resolve("logs"));
+      double reconciled;
+      Map<String, Double> requests;
+      double perMinute;
+      long liveHeap;
+      long peakHeap;
+      long peakRss;
+      String mostWritten;
+      try (var operator = launch.start("operator.log", List.of())) {
         Map<String, Double> requestsBefore = ApiRequests.byKind(client);
         long began = System.nanoTime();
         create(client, jobs);
         waitUntilReady(client, jobs, operator);
-        double reconciled = (System.nanoTime() - began) / 1e9;
+        reconciled = (System.nanoTime() - began) / 1e9;
+        requests = ApiRequests.since(requestsBefore, ApiRequests.byKind(client));
+        long writes;
+        try (var counter = WriteCounter.watching(client, NAMESPACE)) {
+          sampleFor(quiet, operator);
+          writes = counter.writes();
+          mostWritten = counter.mostWritten();
+        }
+        perMinute = writes * 60.0 / Math.max(1, quiet.toSeconds());
+        liveHeap = operator.liveHeap();
+        peakHeap = operator.peakHeap();
+        peakRss = operator.peakRss();
+      }
+      Restart restart = restart(client, jobs, launch, List.of());
+      Restart streamed = restart(client, jobs, launch, List.of("--watch-list"));
+      System.out.printf(
+          Locale.ROOT,
+          "scale-detail: jobs=%d requests_per_job=%.1f live_heap_mib=%d heap_limit=%s"
+              + " restart_s=%.1f restart_heap_mib=%d restart_live_heap_mib=%d restart_writes=%d"
+              + " watchlist_restart_s=%.1f watchlist_restart_heap_mib=%d"
+              + " watchlist_restart_live_heap_mib=%d watchlist_restart_writes=%d"
+              + " restart_requests=%s watchlist_restart_requests=%s"
+              + " quiet_most_written=%s requests=%s%n",
+          jobs,
+          ApiRequests.total(requests) / jobs,
+          liveHeap / (1 << 20),
+          heapLimit,
+          restart.seconds(),
+          restart.peakHeap() / (1 << 20),
+          restart.liveHeap() / (1 << 20),
+          restart.writes(),
+          streamed.seconds(),
+          streamed.peakHeap() / (1 << 20),
+          streamed.liveHeap() / (1 << 20),
+          streamed.writes(),
+          restart.requests(),
+          streamed.requests(),
+          mostWritten.isEmpty() ? "none" : mostWritten,
+          ApiRequests.per(requests, jobs));
+      System.out.printf(
+          Locale.ROOT,
+          "scale: jobs=%d reconciled_s=%.1f heap_mib=%d rss_mib=%d steady_writes_per_min=%d%n",
+          jobs,
+          reconciled,
+          peakHeap / (1 << 20),
+          peakRss / (1 << 20),
+          Math.round(perMinute));
+    }
+  }
+
+  /** How this benchmark starts an operator: the built jar, with the heap limit given. */
+  private record Launch(Path jar, String heapLimit, String image, Path kubeconfig, Path logs) {
+    BenchOperator start(String log, List<String> arguments) throws IOException {
+      return BenchOperator.start(
+          jar, heapLimit, NAMESPACE, image, kubeconfig, logs.resolve(log), arguments);
+    }
+  }
+
+  /** What a restart of the operator with every job already in place costs. */
+  private record Restart(
+      double seconds, long peakHeap, long liveHeap, long writes, String requests) {}
+
+  /**
+   * A new operator process over the jobs the first one reconciled: the time until it has reconciled
+   * each of them once (its reconciliations counter), its peak and live heap, and what it wrote
+   * meanwhile — nothing, when reconciliation is level-based. {@code arguments}: more operator
+   * arguments ({@code --watch-list}).
+   */
+  private static Restart restart(
+      KubernetesClient client, int jobs, Launch launch, List<String> arguments) throws Exception {
+    try (var counter = WriteCounter.watching(client, NAMESPACE)) {
+      Map<String, Double> requestsBefore = ApiRequests.byKind(client);
+      long began = System.nanoTime();
+      try (var operator =
+          launch.start("restart" + String.join("", arguments) + ".log", arguments)) {
+        while (operator.reconciliations() < jobs) {
+          operator.sample();
+          Thread.sleep(500);
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        // Whatever a late reconciliation would still write, within a few seconds.
+        sampleFor(Duration.ofSeconds(10), operator);
         Map<String, Double> requests =
             ApiRequests.since(requestsBefore, ApiRequests.byKind(client));
-        long writes = writesDuring(client, quiet, operator);
-        double perMinute = writes * 60.0 / Math.max(1, quiet.toSeconds());
-        System.out.printf(
-            Locale.ROOT,
-            "scale-detail: jobs=%d requests_per_job=%.1f live_heap_mib=%d heap_limit=%s"
-                + " requests=%s%n",
-            jobs,
-            ApiRequests.total(requests) / jobs,
-            operator.liveHeap() / (1 << 20),
-            heapLimit,
-            ApiRequests.per(requests, jobs));
-        System.out.printf(
-            Locale.ROOT,
-            "scale: jobs=%d reconciled_s=%.1f heap_mib=%d rss_mib=%d steady_writes_per_min=%d%n",
-            jobs,
-            reconciled,
-            operator.peakHeap() / (1 << 20),
-            operator.peakRss() / (1 << 20),
-            Math.round(perMinute));
+        return new Restart(
+            seconds,
+            operator.peakHeap(),
+            operator.liveHeap(),
+            counter.writes(),
+            ApiRequests.per(requests, 1));
       }
     }
   }
 
-  /** Hourly, daily, weekly and monthly jobs, all due at least three hours from now. */
+  /**
+   * Hourly, daily, weekly and monthly jobs, all due at least three hours from now: the hourly ones
+   * run every 12 hours in a time zone where it is about 06:00 now.
+   */
   private static void create(KubernetesClient client, int jobs) throws Exception {
     int hour = ZonedDateTime.now(ZoneOffset.UTC).plusHours(3).getHour();
+    String sixInTheMorning = zoneAtSix(ZonedDateTime.now(ZoneOffset.UTC).getHour());
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> created = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
@@ -119,6 +195,7 @@ public final class ScaleBenchmark {
                     schedule.run = RunMode.Hourly;
                     schedule.everyHours = 12;
                     schedule.minute = n % 60;
+                    schedule.timeZone = sixInTheMorning;
                   }
                 }
                 client
@@ -133,6 +210,12 @@ public final class ScaleBenchmark {
       f.get();
     }
     pool.shutdown();
+  }
+
+  /** A time zone where the hour is 6 when it is {@code utcHour} in UTC ("Etc/GMT-5" is UTC+5). */
+  static String zoneAtSix(int utcHour) {
+    int offset = Math.floorMod(6 - utcHour + 12, 24) - 12;
+    return offset == 0 ? "UTC" : "Etc/GMT" + (offset > 0 ? "-" : "+") + Math.abs(offset);
   }
 
   /**
@@ -168,47 +251,12 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** Changes to every kind of object the operator writes, while nothing else changes. */
-  private static long writesDuring(KubernetesClient client, Duration quiet, BenchOperator sampler)
+  private static void sampleFor(Duration period, BenchOperator sampler)
       throws InterruptedException {
-    var writes = new AtomicLong();
-    List<Watch> watches = new ArrayList<>();
-    String rv =
-        client
-            .resources(ExportJob.class)
-            .inNamespace(NAMESPACE)
-            .list()
-            .getMetadata()
-            .getResourceVersion();
-    var options =
-        new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(rv).build();
-    watches.add(
-        client.resources(ExportJob.class).inNamespace(NAMESPACE).watch(options, counting(writes)));
-    watches.add(client.batch().v1().cronjobs().inNamespace(NAMESPACE).watch(counting(writes)));
-    watches.add(client.serviceAccounts().inNamespace(NAMESPACE).watch(counting(writes)));
-    watches.add(client.rbac().roles().inNamespace(NAMESPACE).watch(counting(writes)));
-    watches.add(client.rbac().roleBindings().inNamespace(NAMESPACE).watch(counting(writes)));
-    long end = System.nanoTime() + quiet.toNanos();
+    long end = System.nanoTime() + period.toNanos();
     while (System.nanoTime() < end) {
       sampler.sample();
       Thread.sleep(1000);
     }
-    watches.forEach(Watch::close);
-    return writes.get();
-  }
-
-  /** Counts changes; the ADDED events a watch without a resourceVersion replays are not. */
-  private static <T> Watcher<T> counting(AtomicLong writes) {
-    return new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, T resource) {
-        if (action == Action.MODIFIED || action == Action.DELETED) {
-          writes.incrementAndGet();
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    };
   }
 }

@@ -94,6 +94,7 @@ class HelmChartIT {
     assertThat(full)
         .contains("--namespaces=exports-a,exports-b")
         .contains("--source-names=/etc/cdds/source-names.yaml")
+        .contains("- --watch-list")
         .contains(
             "resourceNames: [\"cdds-source-contacthistory\",\"cdds-source-iwd\",\"export-bucket\"]")
         .contains("readOnlyRootFilesystem: true");
@@ -151,7 +152,10 @@ class HelmChartIT {
               "--set",
               "metrics.port=" + port,
               "--set",
-              "export.defaultClaim=" + OperatorUnderTest.CLAIM));
+              "export.defaultClaim=" + OperatorUnderTest.CLAIM,
+              // The other tests' operators fill their caches from paged lists; this one streams.
+              "--set",
+              "watchList=true"));
 
       assertThat(admin.apps().deployments().inNamespace(release).withName(SERVICE_ACCOUNT).get())
           .isNotNull();
