@@ -3,6 +3,7 @@ package dev.cdds.localcluster;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,13 @@ public final class Kubectl {
             dir + ":" + System.getenv("PATH"),
             "KUBECONFIG",
             controlPlane.kubeconfig().toString()));
+  }
+
+  /** This kubectl with these environment variables too (for its plugins). */
+  public Kubectl withEnvironment(Map<String, String> more) {
+    Map<String, String> merged = new HashMap<>(env);
+    merged.putAll(more);
+    return new Kubectl(controlPlane, Map.copyOf(merged));
   }
 
   public CommandResult run(String... args) throws IOException, InterruptedException {

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -20,26 +23,32 @@ import picocli.CommandLine.ScopeType;
 @Command(
     name = "cdds",
     mixinStandardHelpOptions = true,
-    subcommands = {
-      ListCommand.class,
-      CreateCommand.class,
-      CloneCommand.class,
-      SuspendCommand.class,
-      ResumeCommand.class,
-      RunCommand.class,
-      RerunCommand.class,
-      HistoryCommand.class,
-      DescribeCommand.class,
-      DeleteCommand.class,
-      FilesCommand.class,
-      DownloadCommand.class,
-      PresignCommand.class,
-      DecryptCommand.class,
-      CompletionCommand.class,
-      CompleteCommand.class
-    },
     description = "The ExportJobs of the cluster: list, create, clone, suspend, resume, run.")
 public final class KubectlCdds {
+  /** The subcommands, in the order the help lists them. */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          ListCommand.class,
+          CreateCommand.class,
+          CloneCommand.class,
+          SuspendCommand.class,
+          ResumeCommand.class,
+          RunCommand.class,
+          RerunCommand.class,
+          HistoryCommand.class,
+          DescribeCommand.class,
+          DeleteCommand.class,
+          FilesCommand.class,
+          DownloadCommand.class,
+          PresignCommand.class,
+          DecryptCommand.class,
+          CompletionCommand.class,
+          CompleteCommand.class);
+
+  /** The global options that take a value as the next word. */
+  private static final Set<String> OPTIONS_WITH_VALUES =
+      Set.of("-n", "--namespace", "--context", "--kubeconfig");
+
   @Option(
       names = {"-n", "--namespace"},
       scope = ScopeType.INHERIT,
@@ -63,6 +72,44 @@ public final class KubectlCdds {
       scope = ScopeType.INHERIT,
       description = "kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.")
   String kubeconfig;
+
+  /**
+   * The command line for these arguments, with only the subcommand they name: picocli reads every
+   * option of every subcommand it is given, which was a fifth of the start-up of {@code list}
+   * (docs/benchmarks.md). Help, a word that names no subcommand and completion (which lists them)
+   * get all of them.
+   */
+  public static CommandLine commandLine(String... args) {
+    var line = new CommandLine(new KubectlCdds());
+    Optional<Class<?>> named = firstWord(args).flatMap(KubectlCdds::subcommandNamed);
+    if (named.isPresent() && named.get() != CompleteCommand.class) {
+      line.addSubcommand(named.get());
+    } else {
+      SUBCOMMANDS.forEach(line::addSubcommand);
+    }
+    return line;
+  }
+
+  private static Optional<String> firstWord(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (OPTIONS_WITH_VALUES.contains(args[i])) {
+        i++;
+      } else if (!args[i].startsWith("-")) {
+        return Optional.of(args[i]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Class<?>> subcommandNamed(String word) {
+    return SUBCOMMANDS.stream()
+        .filter(
+            c -> {
+              Command command = c.getAnnotation(Command.class);
+              return command.name().equals(word) || List.of(command.aliases()).contains(word);
+            })
+        .findFirst();
+  }
 
   /** The API server the last client was made for, to name it when it cannot be reached. */
   private static volatile String server;

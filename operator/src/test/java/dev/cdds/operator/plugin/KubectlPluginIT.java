@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kubectl cdds} against the real control plane, with the operator and the process node
@@ -51,6 +52,65 @@ class KubectlPluginIT {
     assertThat(plugins.stdout()).contains(installed.toString());
     assertThat(listed.exitCode()).as(listed.stderr()).isZero();
     assertThat(listed.stdout()).startsWith("NAME ").contains("via-kubectl");
+  }
+
+  /**
+   * The launcher's start-up, as a person meets it through kubectl: help makes no class archive, the
+   * first list makes one in the person's cache, the next list runs from it, and a list loads none
+   * of the operator's, exporter's, storage's, metrics' or S3 classes.
+   */
+  @Test
+  void listKeepsAClassArchiveForNextTimeAndLoadsOnlyWhatItNeeds(@TempDir Path cache)
+      throws Exception {
+    cluster.jobs().resource(job("quick-start", RunMode.Daily, "Quick start")).create();
+    Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
+    Path loaded = cache.resolve("classes.log");
+    var kubectl =
+        new Kubectl(cluster.controlPlane())
+            .withPluginsFrom(installed.getParent())
+            .withEnvironment(Map.of("XDG_CACHE_HOME", cache.toString()));
+    var logged =
+        kubectl.withEnvironment(
+            Map.of(
+                "CDDS_JAVA_OPTS",
+                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:class+load:file=" + loaded));
+
+    CommandResult help = kubectl.run("cdds", "--help");
+    List<Path> afterHelp = archives(cache);
+    CommandResult first = kubectl.run("cdds", "list", "-n", cluster.namespace());
+    List<Path> afterList = archives(cache);
+    CommandResult second = logged.run("cdds", "list", "-n", cluster.namespace());
+
+    assertThat(help.exitCode()).isZero();
+    assertThat(afterHelp).as("help makes no archive").isEmpty();
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    assertThat(afterList).as("the first list makes one").hasSize(1);
+    assertThat(second.exitCode()).as(second.stderr()).isZero();
+    assertThat(second.stdout()).contains("quick-start");
+    List<String> classes = Files.readAllLines(loaded);
+    assertThat(classes)
+        .as("the second list runs from the archive")
+        .filteredOn(line -> line.contains(" dev.cdds.operator.plugin.ListCommand "))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains("shared objects file");
+    assertThat(classes)
+        .as("classes a list has no use for")
+        .noneMatch(
+            line ->
+                line.matches(
+                    ".* (dev\\.cdds\\.operator\\.(entrypoint|reconciler|exporter|storage|retention"
+                        + "|notification)|io\\.micrometer|io\\.javaoperatorsdk|software\\.amazon"
+                        + "|org\\.postgresql|org\\.bouncycastle)\\..*"));
+  }
+
+  private static List<Path> archives(Path cache) throws IOException {
+    Path dir = cache.resolve("cdds");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith("jsa")).toList();
+    }
   }
 
   @Test
