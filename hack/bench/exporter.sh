@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Exporter benchmark: exports N generated interactions to csv.gz and jsonl.gz on local disk and,
-# side by side, the same rows with `psql \copy ... | gzip`. Measures wall time, records/s, MB/s
+# Exporter benchmark: exports N generated interactions to csv.gz, jsonl.gz and csv.zst on local
+# disk and, side by side, the same rows with `psql \copy ...` to /dev/null (the read ceiling: one
+# backend's single ordered COPY), `| gzip` and `| zstd -3`. Measures wall time, records/s, MB/s
 # written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
 #
 #   hack/bench/exporter.sh [--rows N]... [--encrypt]    default: --rows 1000000 --rows 10000000
 #
 # --encrypt writes every file encrypted to a throw-away RSA 2048 certificate (CMS, .p7m), and checks
-# that the first part decrypts with openssl into gzip that reads to the end.
+# that the first part decrypts with openssl into gzip (or zstd) that reads to the end.
 #
 # Last line: exporter: rows=N csv.gz ratio_vs_psql_gzip=X.XX jsonl.gz records_per_s=N peak_rss_mib=N
+#   csv_zst_ratio_vs_read=X.XX
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -55,20 +57,20 @@ COLUMNS="id, contact_id, media_type, direction, status, subject, queue, agent_id
 # Runs a command under GNU time; prints "wall user sys maxrss_kib".
 measure() { /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" "$@" >/dev/null; cat "$WORK/time"; }
 
-export_run() { # format -> "wall user sys rss bytes"
-  local format=$1 out="$WORK/out-$1"
+export_run() { # format [compression] -> "wall user sys rss bytes"
+  local format=$1 compression=${2:-gzip} out="$WORK/out-$1-${2:-gzip}"
   rm -rf "$out"; mkdir -p "$out"
   # Interactions only, as the psql side exports them: attachments are a file set of their own.
-  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\",\"includeAttachments\":false},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"$format\",\"compression\":\"gzip\"$encryption}}"
+  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\",\"includeAttachments\":false},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"$format\",\"compression\":\"$compression\"$encryption}}"
   local t
   t=$(CDDS_SPEC="$spec" CDDS_RUN_ID=bench-29924000 CDDS_NAMESPACE=bench CDDS_EXPORTJOB=bench \
     CDDS_SOURCE_URL="$URL" CDDS_SOURCE_USER=bench CDDS_SOURCE_PASSWORD="$PGPASSWORD" \
-    CDDS_OUTPUT_DIR="$out" CDDS_TERMINATION_LOG="$WORK/termination-$format" \
+    CDDS_OUTPUT_DIR="$out" CDDS_TERMINATION_LOG="$WORK/termination-$format-$compression" \
     measure java "${JAVA_OPTS[@]}" -jar "$JAR" export --progress=log)
-  grep -q '"result":"Succeeded"' "$WORK/termination-$format" || { cat "$WORK/termination-$format" >&2; exit 1; }
+  grep -q '"result":"Succeeded"' "$WORK/termination-$format-$compression" || { cat "$WORK/termination-$format-$compression" >&2; exit 1; }
   if $encrypt; then
-    openssl cms -decrypt -inform DER -in "$(ls "$out"/bench/bench/*/part-00000.*)" -recip "$WORK/cert.pem" -inkey "$WORK/key.pem" | gzip -t \
-      || { echo "[bench] $format: the first part does not decrypt to valid gzip" >&2; exit 1; }
+    openssl cms -decrypt -inform DER -in "$(ls "$out"/bench/bench/*/part-00000.*)" -recip "$WORK/cert.pem" -inkey "$WORK/key.pem" | "$compression" -t \
+      || { echo "[bench] $format: the first part does not decrypt to valid $compression" >&2; exit 1; }
   fi
   echo "$t $(du -cb "$out"/bench/bench/*/part-* | tail -1 | cut -f1)"
 }
@@ -80,14 +82,19 @@ for n in "${rows[@]}"; do
   java -cp "$SAMPLE_CP" dev.cdds.localcluster.GenerateSample --url "$URL" --user bench --rows "$n" --seed 1 >&2
   read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
   read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"
-  read -r psql_wall psql_user psql_sys psql_rss <<<"$(measure bash -c "psql -h 127.0.0.1 -p $PORT -U bench -d postgres -c \"\\copy (SELECT $COLUMNS FROM interactions ORDER BY started_at, id) TO STDOUT WITH CSV HEADER\" | gzip >'$WORK/psql.csv.gz'")"
+  read -r zst_wall zst_user zst_sys zst_rss zst_bytes <<<"$(export_run csv zstd)"
+  copy="psql -h 127.0.0.1 -p $PORT -U bench -d postgres -c \"\\copy (SELECT $COLUMNS FROM interactions ORDER BY started_at, id) TO STDOUT WITH CSV HEADER\""
+  read -r read_wall _ <<<"$(measure bash -c "$copy >/dev/null")"
+  read -r psql_wall psql_user psql_sys psql_rss <<<"$(measure bash -c "$copy | gzip >'$WORK/psql.csv.gz'")"
   psql_bytes=$(stat -c %s "$WORK/psql.csv.gz")
-  line=$(awk -v n="$n" -v cw="$csv_wall" -v pw="$psql_wall" -v jw="$json_wall" -v cr="$csv_rss" -v jr="$json_rss" \
-    'BEGIN { rss = (cr > jr ? cr : jr) / 1024; printf "exporter: rows=%d csv.gz ratio_vs_psql_gzip=%.2f jsonl.gz records_per_s=%d peak_rss_mib=%d", n, pw / cw, n / jw, rss }')
+  read -r pzst_wall _ <<<"$(measure bash -c "$copy | zstd -q -3 >'$WORK/psql.csv.zst'")"
+  line=$(awk -v n="$n" -v cw="$csv_wall" -v pw="$psql_wall" -v jw="$json_wall" -v cr="$csv_rss" -v jr="$json_rss" -v zr="$zst_rss" -v zw="$zst_wall" -v rw="$read_wall" \
+    'BEGIN { rss = (cr > jr ? cr : jr); rss = (rss > zr ? rss : zr) / 1024; printf "exporter: rows=%d csv.gz ratio_vs_psql_gzip=%.2f jsonl.gz records_per_s=%d peak_rss_mib=%d csv_zst_ratio_vs_read=%.2f", n, pw / cw, n / jw, rss, rw / zw }')
   row=$(awk -v n="$n" -v cw="$csv_wall" -v cu="$csv_user" -v cs="$csv_sys" -v cr="$csv_rss" -v cb="$csv_bytes" \
     -v jw="$json_wall" -v ju="$json_user" -v js="$json_sys" -v jr="$json_rss" -v jb="$json_bytes" \
     -v pw="$psql_wall" -v pb="$psql_bytes" \
-    'BEGIN { printf "| %d | csv.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | jsonl.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | psql+gzip %.1f s, %.1f MB/s | %.2f |", n, cw, n/cw, cb/cw/1e6, cu+cs, cr/1024, jw, n/jw, jb/jw/1e6, ju+js, jr/1024, pw, pb/pw/1e6, pw/cw }')
+    -v zw="$zst_wall" -v zu="$zst_user" -v zs="$zst_sys" -v zr="$zst_rss" -v zb="$zst_bytes" -v rw="$read_wall" -v qw="$pzst_wall" \
+    'BEGIN { printf "| %d | csv.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | jsonl.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | csv.zst %.1f s, %d rec/s, %.1f MB, CPU %.1f s, RSS %d MiB | %.1f s | psql+gzip %.1f s, %.1f MB/s | %.1f s | %.2f | %.2f |", n, cw, n/cw, cb/cw/1e6, cu+cs, cr/1024, jw, n/jw, jb/jw/1e6, ju+js, jr/1024, zw, n/zw, zb/1e6, zu+zs, zr/1024, rw, pw, pb/pw/1e6, qw, pw/cw, rw/zw }')
   results+=("$row")
   echo "$line"
 done
@@ -98,10 +105,10 @@ done
   echo
   echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
   $encrypt && echo "Files encrypted to an RSA 2048 certificate (CMS enveloped-data, AES-256-CBC); the psql side is not."
-  echo "MB/s is compressed output written; ratio is psql+gzip wall time over csv.gz wall time (≥ 1 means faster than psql+gzip)."
+  echo "MB/s is compressed output written (csv.zst: its total size); read ceiling is \`psql \\copy\` of the same rows to /dev/null. Ratios: psql+gzip wall time over csv.gz's, and the read ceiling's over csv.zst's (≥ 1 means faster)."
   echo
-  echo "| rows | csv.gz | jsonl.gz | psql \\copy \\| gzip | ratio |"
-  echo "| --- | --- | --- | --- | --- |"
+  echo "| rows | csv.gz | jsonl.gz | csv.zst | read ceiling | psql \\copy \\| gzip | psql \\copy \\| zstd -3 | csv.gz vs psql+gzip | csv.zst vs read |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${results[@]}"
 } >>docs/benchmarks.md
 echo "$line"

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public enum Compression {
   @JsonProperty("gzip")
   GZIP,
+  @JsonProperty("zstd")
+  ZSTD,
   @JsonProperty("none")
   NONE
 }

@@ -4,6 +4,7 @@ import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
 import dev.cdds.operator.exporter.files.FileEnvelope;
+import dev.cdds.operator.exporter.files.PartCompression;
 import dev.cdds.operator.exporter.progress.ProgressListener;
 import dev.cdds.operator.exporter.source.BadRecords;
 import dev.cdds.operator.exporter.source.RecordCount;
@@ -191,7 +192,7 @@ public final class ExportRun {
         .source(table.recordType(), table.table(), table.filterValues(spec.source).orElse(null))
         .format(
             FileSetWriter.csv(output) ? "csv" : "jsonl",
-            FileSetWriter.gzip(output) ? "gzip" : "none",
+            PartCompression.of(output).describe(),
             envelope.describe())
         .records(records)
         .attachments(attachmentFiles)

@@ -1,9 +1,9 @@
 package dev.cdds.operator.exporter;
 
-import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.OutputFormat;
 import dev.cdds.operator.exporter.files.FileEnvelope;
+import dev.cdds.operator.exporter.files.PartCompression;
 import dev.cdds.operator.exporter.files.PartFiles;
 import dev.cdds.operator.exporter.source.BadRecords;
 import dev.cdds.operator.exporter.source.RecordReader;
@@ -50,11 +50,9 @@ final class FileSetWriter {
     return output.format == OutputFormat.CSV;
   }
 
-  static boolean gzip(Output output) {
-    return output.compression != Compression.NONE;
-  }
-
-  /** One set of part files, {@code <baseName>-00000.<ext>[.gz]}…, with the selected records. */
+  /**
+   * One set of part files, {@code <baseName>-00000.<ext>[.gz|.zst]}…, with the selected records.
+   */
   Manifest.FileSet write(Connection db, String baseName, Selection selection)
       throws SQLException, IOException {
     SourceTable table = selection.table();
@@ -69,7 +67,13 @@ final class FileSetWriter {
             : new byte[0];
     try (var parts =
         new PartFiles(
-            store, baseName, csv ? "csv" : "jsonl", gzip(output), envelope, split, header)) {
+            store,
+            baseName,
+            csv ? "csv" : "jsonl",
+            PartCompression.of(output),
+            envelope,
+            split,
+            header)) {
       var sink = new CheckedSink(table.recordType(), parts);
       RecordReader.read(db, selection, csv, sqlAscii, bad, sink);
       List<PartFile> files = parts.finish();

@@ -115,7 +115,7 @@ final class CreateCommand implements Callable<Integer> {
   @Option(names = "--format", description = "jsonl or csv. Default: jsonl.")
   String format;
 
-  @Option(names = "--compression", description = "gzip or none. Default: gzip.")
+  @Option(names = "--compression", description = "gzip, zstd or none. Default: gzip.")
   String compression;
 
   @Option(names = "--file-split-size", description = "Largest file, e.g. 256Mi.")

@@ -3,6 +3,7 @@ package dev.cdds.operator.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.luben.zstd.ZstdInputStream;
 import dev.cdds.localcluster.ControlPlane;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
@@ -10,6 +11,7 @@ import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.BadRecordAction;
+import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
@@ -35,6 +37,7 @@ import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,6 +200,8 @@ class EndToEndExportIT {
       job.getSpec().timeframe.type = TimeframeType.All;
       job.getSpec().output = new Output();
       job.getSpec().output.format = OutputFormat.CSV;
+      // zstd in a real export pod: its native library loads with a read-only root filesystem.
+      job.getSpec().output.compression = Compression.ZSTD;
       job.getSpec().output.destination = new Destination();
       job.getSpec().output.destination.s3 =
           S3Destinations.of(s3, "exports", "cdds/", "export-bucket");
@@ -210,8 +215,15 @@ class EndToEndExportIT {
         assertThat(run.manifest).isEqualTo("s3://exports/" + folder + Manifest.FILE);
         Manifest manifest = Manifest.parse(s3.read("exports", folder + Manifest.FILE));
         assertThat(manifest.records()).isEqualTo(expected);
+        assertThat(manifest.compression()).isEqualTo("zstd");
         assertThat(s3.keys("exports", folder))
-            .containsExactlyInAnyOrder(folder + "part-00000.csv.gz", folder + Manifest.FILE);
+            .containsExactlyInAnyOrder(folder + "part-00000.csv.zst", folder + Manifest.FILE);
+        byte[] part = s3.read("exports", folder + "part-00000.csv.zst");
+        try (var csv = new ZstdInputStream(new ByteArrayInputStream(part))) {
+          assertThat(new String(csv.readAllBytes(), StandardCharsets.UTF_8))
+              .startsWith("id,")
+              .hasLineCount((int) expected + 1);
+        }
         assertThat(
                 Files.readString(
                     controlPlane

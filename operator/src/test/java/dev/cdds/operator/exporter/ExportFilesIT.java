@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +48,7 @@ class ExportFilesIT {
 
       Manifest manifest = fixture.manifest(fixture.run(spec, (done, total, bytes, files) -> {}));
 
+      assertThat(manifest.compression()).isEqualTo(compression.name().toLowerCase(Locale.ROOT));
       assertThat(manifest.files()).as(compression.name()).hasSizeGreaterThan(1);
       assertThat(manifest.files())
           .allSatisfy(f -> assertThat(f.bytes()).isLessThanOrEqualTo(limit));

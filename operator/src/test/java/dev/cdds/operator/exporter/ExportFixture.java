@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdInputStream;
 import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.SampleData;
@@ -301,7 +302,10 @@ final class ExportFixture implements BeforeAllCallback {
     List<String> contents = new ArrayList<>();
     for (PartFile file : manifest.files()) {
       InputStream in = new ByteArrayInputStream(stored(manifest, file));
-      try (InputStream content = file.name().endsWith(".gz") ? new GZIPInputStream(in) : in) {
+      try (InputStream content =
+          file.name().endsWith(".gz")
+              ? new GZIPInputStream(in)
+              : file.name().endsWith(".zst") ? new ZstdInputStream(in) : in) {
         contents.add(new String(content.readAllBytes(), StandardCharsets.UTF_8));
       }
     }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * One part file being written: compressed, enveloped, hashed and counted on its way to the store.
@@ -21,19 +20,16 @@ final class OpenPart {
   final StoreOutput file;
   final Counter counter;
   final OutputStream out;
-  final GZIPOutputStream gzip;
   long records;
 
-  OpenPart(String name, StoreOutput file, boolean compress, FileEnvelope envelope)
+  OpenPart(String name, StoreOutput file, PartCompression compression, FileEnvelope envelope)
       throws IOException {
     this.name = name;
     this.file = file;
     this.sha256 = Sha256.digest();
     OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
     this.counter = new Counter(sink);
-    OutputStream plain = envelope.open(counter);
-    this.gzip = compress ? new GZIPOutputStream(plain, 1 << 16, true) : null;
-    this.out = compress ? gzip : plain;
+    this.out = compression.open(envelope.open(counter));
   }
 
   public void write(byte[] bytes, int length) throws IOException {

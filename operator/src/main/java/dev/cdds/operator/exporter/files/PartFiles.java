@@ -7,26 +7,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes records into part files {@code part-00000.<ext>[.gz]}, …, starting a new part when the
- * next record would take the current one past the split size, measured on the bytes written to the
- * destination; a record larger than the split size gets a part of its own.
+ * Writes records into part files {@code part-00000.<ext>[.gz|.zst]}, …, starting a new part when
+ * the next record would take the current one past the split size, measured on the bytes written to
+ * the destination; a record larger than the split size gets a part of its own.
  *
- * <p>Compression runs on a thread of its own, fed through a small queue, so that reading and
- * encoding rows overlaps with deflate as in {@code psql | gzip}. The size of a part is tracked as
- * an upper bound (compressed so far plus everything not yet flushed, uncompressed); only when that
- * bound crosses the limit does the writer wait for an exact flush and decide.
+ * <p>Compression runs on a thread of its own (zstd on more), fed through a small queue, so that
+ * reading and encoding rows overlaps with compressing as in {@code psql | gzip}. The size of a part
+ * is tracked as an upper bound (compressed so far plus everything not yet flushed, uncompressed);
+ * only when that bound crosses the limit does the writer wait for an exact flush and decide.
  */
 public final class PartFiles implements AutoCloseable {
   private static final int CHUNK = 256 * 1024;
   private static final int QUEUED_CHUNKS = 4;
 
-  /** gzip trailer, a sync block and deflate's worst-case growth on incompressible input. */
-  private static final int GZIP_MARGIN = 64;
-
   private final RunStore store;
   private final String baseName;
   private final String suffix;
-  private final boolean gzip;
+  private final PartCompression compression;
   private final FileEnvelope envelope;
   private final long splitBytes;
   private final byte[] header;
@@ -43,19 +40,19 @@ public final class PartFiles implements AutoCloseable {
   /** Input bytes of the current part handed over since its last exact flush. */
   private long unflushed;
 
-  /** Files {@code <baseName>-00000.<extension>[.gz][.p7m]}, … in {@code store}. */
+  /** Files {@code <baseName>-00000.<extension>[.gz|.zst][.p7m]}, … in {@code store}. */
   public PartFiles(
       RunStore store,
       String baseName,
       String extension,
-      boolean gzip,
+      PartCompression compression,
       FileEnvelope envelope,
       long splitBytes,
       byte[] header) {
     this.store = store;
     this.baseName = baseName;
-    this.suffix = "." + extension + (gzip ? ".gz" : "") + envelope.suffix();
-    this.gzip = gzip;
+    this.suffix = "." + extension + compression.suffix() + envelope.suffix();
+    this.compression = compression;
     this.envelope = envelope;
     this.splitBytes = splitBytes;
     this.header = header;
@@ -121,12 +118,12 @@ public final class PartFiles implements AutoCloseable {
   }
 
   private long margin() {
-    return (gzip ? GZIP_MARGIN : 0) + envelope.margin();
+    return compression.margin() + envelope.margin();
   }
 
   private void open() throws IOException {
     String name = String.format("%s-%05d%s", baseName, done.size(), suffix);
-    current = new OpenPart(name, store.create(name), gzip, envelope);
+    current = new OpenPart(name, store.create(name), compression, envelope);
     unflushed = 0;
     append(header, header.length);
   }

@@ -3,6 +3,7 @@ package dev.cdds.operator.exporter.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.storage.DirectoryStore;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
@@ -20,9 +21,12 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PartFilesTest {
   private static final long LIMIT = 64 * 1024;
+  private static final PartCompression GZIP = new PartCompression(Compression.GZIP, 6, 1);
 
   @Test
   void gzipPartsStayWithinTheLimitAndKeepEveryRecord(@TempDir Path root) throws Exception {
@@ -32,7 +36,7 @@ class PartFilesTest {
     List<PartFile> parts;
     try (var files =
         new PartFiles(
-            storeIn(root), "part", "jsonl", true, FileEnvelope.NONE, LIMIT, new byte[0])) {
+            storeIn(root), "part", "jsonl", GZIP, FileEnvelope.NONE, LIMIT, new byte[0])) {
       for (int i = 0; i < 20_000; i++) {
         byte[] record =
             ("{\"id\":" + i + ",\"v\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
@@ -57,13 +61,62 @@ class PartFilesTest {
     assertThat(parts.stream().mapToLong(PartFile::records).sum()).isEqualTo(20_000);
   }
 
+  /**
+   * zstd parts, compressed on one thread and on two, and gzip at a chosen level: each part is a
+   * standard file that {@code zstd -d} or {@code gzip -d} reads, and together they give back
+   * exactly what was written, within the split size.
+   */
+  @ParameterizedTest
+  @CsvSource({"ZSTD, 3, 1, .zst, zstd", "ZSTD, 19, 2, .zst, zstd", "GZIP, 1, 1, .gz, gzip"})
+  void partsAreReadByTheStandardToolsBackToExactlyWhatWasWritten(
+      Compression kind, int level, int threads, String suffix, String tool, @TempDir Path root)
+      throws Exception {
+    Path dir = storeIn(root).directory();
+    var random = new SplittableRandom(7);
+    var written = new ByteArrayOutputStream();
+    List<PartFile> parts;
+    try (var files =
+        new PartFiles(
+            storeIn(root),
+            "part",
+            "jsonl",
+            new PartCompression(kind, level, threads),
+            FileEnvelope.NONE,
+            LIMIT,
+            new byte[0])) {
+      for (int i = 0; i < 20_000; i++) {
+        byte[] record =
+            ("{\"id\":" + i + ",\"v\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        written.write(record);
+        files.write(record, record.length);
+      }
+      parts = files.finish();
+    }
+
+    assertThat(parts).hasSizeGreaterThan(3).allMatch(p -> p.name().endsWith(".jsonl" + suffix));
+    var read = new ByteArrayOutputStream();
+    for (PartFile part : parts) {
+      Path file = dir.resolve(part.name());
+      assertThat(Files.size(file)).isEqualTo(part.bytes()).isLessThanOrEqualTo(LIMIT);
+      Process decompress =
+          new ProcessBuilder(tool, "-d", "-c", file.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      decompress.getInputStream().transferTo(read);
+      assertThat(decompress.waitFor()).as(tool + " -d " + part.name()).isZero();
+    }
+    assertThat(read.toByteArray()).isEqualTo(written.toByteArray());
+  }
+
   @Test
   void csvHeaderStartsEveryPartAndIsNotARecord(@TempDir Path root) throws Exception {
     Path dir = storeIn(root).directory();
     byte[] header = "id\r\n".getBytes(StandardCharsets.UTF_8);
     List<PartFile> parts;
     try (var files =
-        new PartFiles(storeIn(root), "part", "csv", false, FileEnvelope.NONE, 100, header)) {
+        new PartFiles(
+            storeIn(root), "part", "csv", PartCompression.NONE, FileEnvelope.NONE, 100, header)) {
       for (int i = 0; i < 50; i++) {
         byte[] record = (i + "\r\n").getBytes(StandardCharsets.UTF_8);
         files.write(record, record.length);
@@ -92,7 +145,7 @@ class PartFilesTest {
                       full,
                       "part",
                       "jsonl",
-                      false,
+                      PartCompression.NONE,
                       FileEnvelope.NONE,
                       Long.MAX_VALUE,
                       new byte[0])) {

@@ -1,0 +1,80 @@
+package dev.cdds.operator.exporter.files;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.cdds.operator.api.Compression;
+import dev.cdds.operator.api.Output;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * How part files are compressed, each into one standard file its usual tool reads: a gzip member
+ * ({@code gzip -d}), a zstd frame ({@code zstd -d}), or not at all.
+ *
+ * @param level the compression level, within what {@code kind} takes
+ * @param threads zstd's compression threads: with more than one, the frame is compressed in
+ *     parallel and is still one standard frame
+ */
+public record PartCompression(Compression kind, int level, int threads) {
+  static final int GZIP_LEVEL = 6;
+  static final int ZSTD_LEVEL = 3;
+
+  /** Trailer, flush markers and the growth of incompressible input, beyond an exact flush. */
+  private static final int MARGIN = 64;
+
+  public static final PartCompression NONE = new PartCompression(Compression.NONE, 0, 1);
+
+  /** What {@code output} asks for, on as many threads as this process has processors. */
+  public static PartCompression of(Output output) {
+    Compression kind = output.compression == null ? Compression.GZIP : output.compression;
+    int level =
+        output.compressionLevel != null
+            ? output.compressionLevel
+            : kind == Compression.ZSTD ? ZSTD_LEVEL : GZIP_LEVEL;
+    return new PartCompression(kind, level, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The manifest's word for it. */
+  public String describe() {
+    return switch (kind) {
+      case GZIP -> "gzip";
+      case ZSTD -> "zstd";
+      case NONE -> "none";
+    };
+  }
+
+  String suffix() {
+    return switch (kind) {
+      case GZIP -> ".gz";
+      case ZSTD -> ".zst";
+      case NONE -> "";
+    };
+  }
+
+  int margin() {
+    return kind == Compression.NONE ? 0 : MARGIN;
+  }
+
+  /** A stream that compresses into {@code plain}; its flush writes out all it was given. */
+  OutputStream open(OutputStream plain) throws IOException {
+    return switch (kind) {
+      case GZIP -> new LeveledGzip(plain, level);
+      case ZSTD -> {
+        var zstd = new ZstdOutputStream(plain, level);
+        if (threads > 1) {
+          zstd.setWorkers(threads);
+        }
+        yield zstd;
+      }
+      case NONE -> plain;
+    };
+  }
+
+  /** gzip at a chosen level, flushing with a sync block so that a flush is exact. */
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, 1 << 16, true);
+      def.setLevel(level);
+    }
+  }
+}
