@@ -30,9 +30,7 @@ import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.storage.S3Store;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Quantity;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +44,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -251,12 +248,9 @@ class EncryptedExportIT {
           file.name().endsWith(".p7m")
               ? file.name().substring(0, file.name().length() - ".p7m".length())
               : file.name();
-      InputStream in = new ByteArrayInputStream(stored.files().get(name));
-      try (InputStream content = name.endsWith(".gz") ? new GZIPInputStream(in) : in) {
-        List<String> fileLines =
-            new String(content.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        lines.addAll(name.contains(".csv") ? fileLines.subList(1, fileLines.size()) : fileLines);
-      }
+      List<String> fileLines =
+          ExportFixture.uncompressed(name, stored.files().get(name)).lines().toList();
+      lines.addAll(name.contains(".csv") ? fileLines.subList(1, fileLines.size()) : fileLines);
     }
     return lines;
   }

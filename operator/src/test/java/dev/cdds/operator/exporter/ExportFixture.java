@@ -301,15 +301,20 @@ final class ExportFixture implements BeforeAllCallback {
   List<String> rawFiles(Manifest manifest) throws IOException {
     List<String> contents = new ArrayList<>();
     for (PartFile file : manifest.files()) {
-      InputStream in = new ByteArrayInputStream(stored(manifest, file));
-      try (InputStream content =
-          file.name().endsWith(".gz")
-              ? new GZIPInputStream(in)
-              : file.name().endsWith(".zst") ? new ZstdInputStream(in) : in) {
-        contents.add(new String(content.readAllBytes(), StandardCharsets.UTF_8));
-      }
+      contents.add(uncompressed(file.name(), stored(manifest, file)));
     }
     return contents;
+  }
+
+  /** The text of a part, decompressed as its name says (.gz, .zst or neither). */
+  static String uncompressed(String name, byte[] stored) throws IOException {
+    InputStream in = new ByteArrayInputStream(stored);
+    try (InputStream content =
+        name.endsWith(".gz")
+            ? new GZIPInputStream(in)
+            : name.endsWith(".zst") ? new ZstdInputStream(in) : in) {
+      return new String(content.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   List<String> lines(Manifest manifest) throws IOException {
