@@ -49,9 +49,9 @@ public class Output {
 
   @Default("gzip")
   @JsonPropertyDescription(
-      "Compression of each file: gzip (.gz), zstd (.zst: one standard zstd frame per file,"
-          + " compressed on as many threads as the export pod has CPUs; faster and smaller than"
-          + " gzip, read by zstd -d) or none.")
+      "Compression of each file: gzip (.gz) or zstd (.zst: faster and smaller than gzip, read"
+          + " by zstd -d), each compressed on as many threads as the export pod has CPUs into one"
+          + " standard file; or none.")
   public Compression compression;
 
   @Min(1)

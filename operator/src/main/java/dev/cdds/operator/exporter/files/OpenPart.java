@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One part file being written: compressed, enveloped, hashed and counted on its way to the store.
@@ -22,14 +23,19 @@ final class OpenPart {
   final OutputStream out;
   long records;
 
-  OpenPart(String name, StoreOutput file, PartCompression compression, FileEnvelope envelope)
+  OpenPart(
+      String name,
+      StoreOutput file,
+      PartCompression compression,
+      ExecutorService deflaters,
+      FileEnvelope envelope)
       throws IOException {
     this.name = name;
     this.file = file;
     this.sha256 = Sha256.digest();
     OutputStream sink = new BufferedOutputStream(new DigestOutputStream(file, sha256), 1 << 16);
     this.counter = new Counter(sink);
-    this.out = compression.open(envelope.open(counter));
+    this.out = compression.open(envelope.open(counter), deflaters);
   }
 
   public void write(byte[] bytes, int length) throws IOException {
@@ -67,6 +73,16 @@ final class OpenPart {
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
       count += len;
+    }
+
+    /**
+     * A flush that fails is the failure: the file is not closed after it (FilterOutputStream would
+     * try, fail the same way, and report the failure twice); the part is then aborted.
+     */
+    @Override
+    public void close() throws IOException {
+      flush();
+      out.close();
     }
   }
 }

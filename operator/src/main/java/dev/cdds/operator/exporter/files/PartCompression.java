@@ -5,15 +5,16 @@ import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.Output;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.zip.GZIPOutputStream;
+import java.util.concurrent.ExecutorService;
 
 /**
- * How part files are compressed, each into one standard file its usual tool reads: a gzip member
- * ({@code gzip -d}), a zstd frame ({@code zstd -d}), or not at all.
+ * How part files are compressed, each into one standard file its usual tool reads: gzip ({@code
+ * gzip -d}), a zstd frame ({@code zstd -d}), or not at all.
  *
  * @param level the compression level, within what {@code kind} takes
- * @param threads zstd's compression threads: with more than one, the frame is compressed in
- *     parallel and is still one standard frame
+ * @param threads compression threads: with more than one, gzip is compressed in blocks by a pool
+ *     ({@link ParallelGzipOutputStream}) and zstd by its own workers; each file stays one standard
+ *     file
  */
 public record PartCompression(Compression kind, int level, int threads) {
   static final int GZIP_LEVEL = 6;
@@ -55,10 +56,21 @@ public record PartCompression(Compression kind, int level, int threads) {
     return kind == Compression.NONE ? 0 : MARGIN;
   }
 
-  /** A stream that compresses into {@code plain}; its flush writes out all it was given. */
-  OutputStream open(OutputStream plain) throws IOException {
+  /** Whether gzip is compressed by a pool of {@link #threads} (see {@link #open}). */
+  boolean pooled() {
+    return kind == Compression.GZIP && threads > 1;
+  }
+
+  /**
+   * A stream that compresses into {@code plain}; its flush writes out all it was given. {@code
+   * deflaters}: the pool of {@link #threads} threads when {@link #pooled}, else unused.
+   */
+  OutputStream open(OutputStream plain, ExecutorService deflaters) throws IOException {
     return switch (kind) {
-      case GZIP -> new LeveledGzip(plain, level);
+      case GZIP ->
+          pooled()
+              ? new ParallelGzipOutputStream(plain, level, deflaters, threads)
+              : new LeveledGzip(plain, level);
       case ZSTD -> {
         var zstd = new ZstdOutputStream(plain, level);
         if (threads > 1) {
@@ -68,13 +80,5 @@ public record PartCompression(Compression kind, int level, int threads) {
       }
       case NONE -> plain;
     };
-  }
-
-  /** gzip at a chosen level, flushing with a sync block so that a flush is exact. */
-  private static final class LeveledGzip extends GZIPOutputStream {
-    LeveledGzip(OutputStream out, int level) throws IOException {
-      super(out, 1 << 16, true);
-      def.setLevel(level);
-    }
   }
 }

@@ -5,6 +5,8 @@ import dev.cdds.operator.storage.RunStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Writes records into part files {@code part-00000.<ext>[.gz|.zst]}, …, starting a new part when
@@ -33,6 +35,10 @@ public final class PartFiles implements AutoCloseable {
   private long doneBytes;
 
   private final CompressorThread compressor;
+
+  /** The gzip pool of a compression on several threads, or null. */
+  private final ExecutorService deflaters;
+
   private OpenPart current;
   private byte[] chunk = new byte[CHUNK];
   private int chunkLength;
@@ -57,6 +63,16 @@ public final class PartFiles implements AutoCloseable {
     this.splitBytes = splitBytes;
     this.header = header;
     this.compressor = new CompressorThread(QUEUED_CHUNKS, store);
+    this.deflaters =
+        compression.pooled()
+            ? Executors.newFixedThreadPool(compression.threads(), PartFiles::deflater)
+            : null;
+  }
+
+  private static Thread deflater(Runnable task) {
+    var thread = new Thread(task, "gzip-deflater");
+    thread.setDaemon(true);
+    return thread;
   }
 
   public void write(byte[] record, int length) throws IOException {
@@ -98,15 +114,22 @@ public final class PartFiles implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!compressor.isAlive()) {
-      return;
+    try {
+      if (!compressor.isAlive()) {
+        return;
+      }
+      if (current != null) {
+        OpenPart part = current;
+        current = null;
+        compressor.putQuietly(part::abort);
+      }
+      compressor.stop();
+    } finally {
+      // Only once the compressor has ended: it may be waiting for a block the pool compresses.
+      if (deflaters != null) {
+        deflaters.shutdownNow();
+      }
     }
-    if (current != null) {
-      OpenPart part = current;
-      current = null;
-      compressor.putQuietly(part::abort);
-    }
-    compressor.stop();
   }
 
   private long upperBound(int length) {
@@ -123,7 +146,7 @@ public final class PartFiles implements AutoCloseable {
 
   private void open() throws IOException {
     String name = String.format("%s-%05d%s", baseName, done.size(), suffix);
-    current = new OpenPart(name, store.create(name), compression, envelope);
+    current = new OpenPart(name, store.create(name), compression, deflaters, envelope);
     unflushed = 0;
     append(header, header.length);
   }

@@ -26,14 +26,15 @@ class PartFilesTest {
   private static final long LIMIT = 64 * 1024;
 
   /**
-   * gzip parts, and zstd parts compressed on one thread and on two: each part is a standard file
-   * that {@code gzip -d} or {@code zstd -d} reads, within the split size, and together they give
-   * back exactly what was written, every record counted.
+   * gzip and zstd parts, compressed on one thread and on two: each part is a standard file that
+   * {@code gzip -d} or {@code zstd -d} reads, within the split size, and together they give back
+   * exactly what was written, every record counted.
    */
   @ParameterizedTest
   @CsvSource({
     "GZIP, 6, 1, .gz, gzip",
     "GZIP, 1, 1, .gz, gzip",
+    "GZIP, 6, 2, .gz, gzip",
     "ZSTD, 3, 1, .zst, zstd",
     "ZSTD, 19, 2, .zst, zstd"
   })
@@ -102,8 +103,10 @@ class PartFilesTest {
     assertThat(parts.stream().mapToLong(PartFile::records).sum()).isEqualTo(50);
   }
 
-  @Test
-  void aDestinationFailureReachesTheWriterOnceAndTheOpenPartIsGivenUp() {
+  @ParameterizedTest
+  @CsvSource({"NONE, 1", "GZIP, 2"})
+  void aDestinationFailureReachesTheWriterOnceAndTheOpenPartIsGivenUp(
+      Compression kind, int threads) {
     var aborted = new java.util.concurrent.atomic.AtomicBoolean();
     RunStore full = new FailingStore(aborted);
     byte[] record = new byte[1024];
@@ -115,7 +118,7 @@ class PartFilesTest {
                       full,
                       "part",
                       "jsonl",
-                      PartCompression.NONE,
+                      new PartCompression(kind, 6, threads),
                       FileEnvelope.NONE,
                       Long.MAX_VALUE,
                       new byte[0])) {
