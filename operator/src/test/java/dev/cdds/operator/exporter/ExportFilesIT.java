@@ -106,7 +106,7 @@ class ExportFilesIT {
       var interactionIds = new java.util.HashSet<>(fixture.exportedIds(manifest, format));
       Map<Long, String> exported = new HashMap<>();
       for (PartFile file : attachments.files()) {
-        String content = fixture.decompressed(fixture.stored(manifest, file));
+        String content = ExportFixture.uncompressed(file.name(), fixture.stored(manifest, file));
         List<Map<String, String>> records = new ArrayList<>();
         if (format == OutputFormat.JSONL) {
           for (String line : content.lines().toList()) {

@@ -292,12 +292,6 @@ final class ExportFixture implements BeforeAllCallback {
     return read(runFolders.get(manifest.runId()) + file.name());
   }
 
-  static String decompressed(byte[] stored) throws IOException {
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
   List<String> rawFiles(Manifest manifest) throws IOException {
     List<String> contents = new ArrayList<>();
     for (PartFile file : manifest.files()) {

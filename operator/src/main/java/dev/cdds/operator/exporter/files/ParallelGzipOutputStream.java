@@ -62,10 +62,7 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   @Override
   public void flush() throws IOException {
-    submitBlock();
-    while (!pending.isEmpty()) {
-      writeOldest();
-    }
+    writeAllGiven();
     out.flush();
   }
 
@@ -79,15 +76,20 @@ final class ParallelGzipOutputStream extends OutputStream {
     if (closed) {
       return;
     }
-    submitBlock();
-    while (!pending.isEmpty()) {
-      writeOldest();
-    }
+    writeAllGiven();
     if (!written) {
       out.write(member(new byte[0], 0, level));
     }
     closed = true;
     out.close();
+  }
+
+  /** Compresses the block being filled, and writes every member still pending. */
+  private void writeAllGiven() throws IOException {
+    submitBlock();
+    while (!pending.isEmpty()) {
+      writeOldest();
+    }
   }
 
   private void submitBlock() throws IOException {
