@@ -97,6 +97,11 @@ public class RunRecord {
           + " were older than spec.output.retentionDays.")
   public Boolean expired;
 
+  @JsonPropertyDescription(
+      "True once the run's files and manifest were deleted from the destination at a person's"
+          + " request (kubectl cdds files delete, annotation cdds.dev/delete-runs).")
+  public Boolean deleted;
+
   @Size(max = 512)
   @JsonPropertyDescription(
       "Why the run failed, was missed or cancelled; on success, what a user should know (bad"

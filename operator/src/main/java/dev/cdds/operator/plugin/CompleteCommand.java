@@ -44,6 +44,14 @@ final class CompleteCommand implements Callable<Integer> {
               .map(e -> e.getKey());
     } else {
       CommandLine command = root.getSubcommands().get(before.get(0));
+      // `files delete`: a command of a command.
+      int named = 1;
+      if (command != null
+          && before.size() > 1
+          && command.getSubcommands().containsKey(before.get(1))) {
+        command = command.getSubcommands().get(before.get(1));
+        named = 2;
+      }
       if (command == null) {
         candidates = Stream.empty();
       } else if (partial.startsWith("-")) {
@@ -51,8 +59,8 @@ final class CompleteCommand implements Callable<Integer> {
             command.getCommandSpec().options().stream()
                 .filter(o -> !o.hidden())
                 .flatMap(o -> Stream.of(o.names()));
-      } else if (takesAJobHere(command.getCommandSpec().userObject(), before.size() - 1)) {
-        candidates = jobNames();
+      } else if (takesAJobHere(command.getCommandSpec().userObject(), before.size() - named)) {
+        candidates = Stream.concat(command.getSubcommands().keySet().stream(), jobNames());
       } else {
         candidates = Stream.empty();
       }
@@ -72,7 +80,9 @@ final class CompleteCommand implements Callable<Integer> {
     return command instanceof SetSuspendCommand
         || ((command instanceof NamedExportJobCommand
                 || command instanceof CloneCommand
-                || command instanceof HistoryCommand)
+                || command instanceof HistoryCommand
+                || command instanceof FilesCommand
+                || command instanceof FilesDeleteCommand)
             && wordsAfterIt == 0);
   }
 

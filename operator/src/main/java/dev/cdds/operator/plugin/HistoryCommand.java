@@ -143,7 +143,7 @@ final class HistoryCommand implements Callable<Integer> {
       cells.addAll(
           List.of(
               r.id,
-              result + (Boolean.TRUE.equals(r.expired) ? " (expired)" : ""),
+              result + RunDetails.filesGone(r, " (expired)", " (deleted)"),
               trigger(r),
               Describe.minute(r.startedAt),
               Describe.duration(r.startedAt, r.finishedAt),

@@ -17,7 +17,10 @@ final class RunDetails {
         "Result",
         (r.result == null ? "" : r.result.name())
             + (r.reason == null ? "" : " (" + r.reason + ")")
-            + (Boolean.TRUE.equals(r.expired) ? ", expired: its files were deleted" : ""));
+            + filesGone(
+                r,
+                ", expired: its files were deleted",
+                ", deleted: its files were deleted as asked"));
     line(out, "Trigger", HistoryCommand.trigger(r));
     line(out, "Scheduled", Describe.minute(r.scheduledAt));
     line(out, "Started", Describe.minute(r.startedAt));
@@ -40,5 +43,13 @@ final class RunDetails {
           .append(PrintableText.line(value))
           .append('\n');
     }
+  }
+
+  /** What tells that a run's files are gone: {@code expired} or {@code deleted} on request. */
+  static String filesGone(RunRecord r, String expired, String deleted) {
+    if (Boolean.TRUE.equals(r.deleted)) {
+      return deleted;
+    }
+    return Boolean.TRUE.equals(r.expired) ? expired : "";
   }
 }

@@ -7,13 +7,15 @@ import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.runcontract.StatusConditions;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The reconcile step that tells people what changed, as Events on the ExportJob: a run started or
- * ended, the job was suspended or resumed, runs expired, retention or readiness failed. Each is
- * said once, on the change between the stored status and the new one; and a notification given up.
+ * ended, the job was suspended or resumed, runs expired or were deleted on request, retention or
+ * readiness failed. Each is said once, on the change between the stored status and the new one; and
+ * a notification given up.
  */
 final class Announcer {
   private Announcer() {}
@@ -66,7 +68,22 @@ final class Announcer {
         && !endedBefore.map(c -> "True".equals(c.status)).orElse(false)) {
       events.normal(job, "Ended", endedAfter.get().message);
     }
-    announceExpiry(job, before, after, events);
+    announceMarked(
+        job,
+        before,
+        after,
+        events,
+        r -> Boolean.TRUE.equals(r.expired),
+        "RunExpired",
+        "expired: its files and manifest were deleted from the destination");
+    announceMarked(
+        job,
+        before,
+        after,
+        events,
+        r -> Boolean.TRUE.equals(r.deleted),
+        "RunFilesDeleted",
+        "was deleted as asked: its files and manifest are gone from the destination");
     announceGivenUpNotifications(job, before, after, events);
     var retentionBefore = StatusConditions.find(before, StatusConditions.RETENTION);
     var retentionAfter = StatusConditions.find(after, StatusConditions.RETENTION).orElseThrow();
@@ -111,24 +128,24 @@ final class Announcer {
         .filter(d -> Notifications.FAILED.equals(d.outcome));
   }
 
-  private static void announceExpiry(
-      ExportJob job, ExportJobStatus before, ExportJobStatus after, EventRecorder events) {
-    Set<String> expiredBefore =
+  /** A run newly marked {@code marked} (expired, deleted on request) in history. */
+  private static void announceMarked(
+      ExportJob job,
+      ExportJobStatus before,
+      ExportJobStatus after,
+      EventRecorder events,
+      Predicate<RunRecord> marked,
+      String reason,
+      String what) {
+    Set<String> markedBefore =
         Stream.ofNullable(before.history)
             .flatMap(List::stream)
-            .filter(r -> Boolean.TRUE.equals(r.expired))
+            .filter(marked)
             .map(r -> r.id)
             .collect(Collectors.toSet());
     Stream.ofNullable(after.history)
         .flatMap(List::stream)
-        .filter(r -> Boolean.TRUE.equals(r.expired) && !expiredBefore.contains(r.id))
-        .forEach(
-            r ->
-                events.normal(
-                    job,
-                    "RunExpired",
-                    "run "
-                        + r.id
-                        + " expired: its files and manifest were deleted from the destination"));
+        .filter(r -> marked.test(r) && !markedBefore.contains(r.id))
+        .forEach(r -> events.normal(job, reason, "run " + r.id + " " + what));
   }
 }

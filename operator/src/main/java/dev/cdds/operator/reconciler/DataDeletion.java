@@ -98,7 +98,8 @@ final class DataDeletion {
       return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(settings.preconditionRecheck());
     }
     if (exportsStopped(job, context, events)) {
-      PruneJobs.start(job, check.connections().get(), settings, now, client, true);
+      PruneJobs.start(
+          job, check.connections().get(), settings, now, client, PruneJobs.Purpose.ALL_RUNS);
       return UpdateControl.noUpdate();
     }
     return UpdateControl.<ExportJob>noUpdate().rescheduleAfter(EXPORT_STOP_RECHECK);

@@ -46,7 +46,7 @@ import org.slf4j.MDC;
     informer =
         @Informer(
             itemStore = LeanExportJobStore.class,
-            onUpdateFilter = SpecOrResumeChanged.class,
+            onUpdateFilter = SpecOrRequestChanged.class,
             informerListLimit = ExportJobReconciler.LIST_PAGE),
     name = ExportJobReconciler.NAME,
     fieldManager = FieldManagers.OPERATOR)

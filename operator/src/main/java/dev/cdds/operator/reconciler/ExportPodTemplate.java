@@ -52,11 +52,10 @@ final class ExportPodTemplate {
     return template(job, connections, settings, "export", List.of("export"));
   }
 
-  /** A pod deleting the job's expired runs, or with {@code all} every run. */
+  /** A pod deleting runs of the job: which ones, its {@code args} say ({@link PruneJobs}). */
   static PodTemplateSpec prune(
-      ExportJob job, Connections connections, OperatorSettings settings, boolean all) {
-    return template(
-        job, connections, settings, "prune", all ? List.of("prune", "--all") : List.of("prune"));
+      ExportJob job, Connections connections, OperatorSettings settings, List<String> args) {
+    return template(job, connections, settings, "prune", args);
   }
 
   private static PodTemplateSpec template(

@@ -50,15 +50,29 @@ public final class Retention {
         retentionDays == 0
             ? Optional.empty()
             : Optional.of(now.minus(Duration.ofDays(retentionDays)));
-    return delete(archive, deletedUpTo, inUse);
+    return delete(
+        archive,
+        deletedUpTo,
+        (id, at) -> deletedUpTo.map(t -> !at.isAfter(t)).orElse(false) && !inUse.contains(id),
+        "expired run deleted");
   }
 
   /** Deletes every run of the job: its data goes with the ExportJob. */
   public static Result deleteAll(ExportJobArchive archive) throws IOException {
-    return delete(archive, Optional.of(Instant.MAX), Set.of());
+    return delete(archive, Optional.of(Instant.MAX), (id, at) -> true, "run deleted");
   }
 
-  private static Result delete(ExportJobArchive archive, Optional<Instant> upTo, Set<String> inUse)
+  /**
+   * Deletes the runs {@code runIds} a person asked to delete ({@code kubectl cdds files delete});
+   * {@link Result#refused()} names those whose manifest says they are another job's.
+   */
+  public static Result deleteRuns(ExportJobArchive archive, Set<String> runIds) throws IOException {
+    return delete(
+        archive, Optional.empty(), (id, at) -> runIds.contains(id), "run deleted on request");
+  }
+
+  private static Result delete(
+      ExportJobArchive archive, Optional<Instant> upTo, Chosen chosen, String logged)
       throws IOException {
     List<String> deleted = new ArrayList<>();
     List<Instant> kept = new ArrayList<>();
@@ -69,7 +83,7 @@ public final class Retention {
       if (scheduledAt.isEmpty()) {
         continue;
       }
-      if (upTo.isPresent() && !scheduledAt.get().isAfter(upTo.get()) && !inUse.contains(runId)) {
+      if (chosen.test(runId, scheduledAt.get())) {
         Optional<String> owner = otherOwner(archive, runId);
         if (owner.isPresent()) {
           String why =
@@ -86,7 +100,8 @@ public final class Retention {
         }
         int count = archive.delete(runId);
         LOG.info(
-            "expired run deleted run={} scheduledAt={} files={} from={}",
+            "{} run={} scheduledAt={} files={} from={}",
+            logged,
             runId,
             scheduledAt.get(),
             count,
@@ -104,6 +119,11 @@ public final class Retention {
         kept.stream().min(Comparator.naturalOrder()),
         kept.size(),
         List.copyOf(refused));
+  }
+
+  /** Which runs a pass deletes, by id and scheduled time. */
+  private interface Chosen {
+    boolean test(String runId, Instant scheduledAt);
   }
 
   /**

@@ -33,6 +33,11 @@ public final class RetentionReporter {
     retention.oldestKeptRun = result.oldestKept().map(Instant::toString).orElse(null);
     retention.keptRuns = result.keptRuns();
     apply(retention, FieldManagers.RETENTION);
+    clearError();
+  }
+
+  /** Removes the error of an earlier failed pass: applies nothing under the error's manager. */
+  public void clearError() {
     apply(new RetentionStatus(), FieldManagers.RETENTION_ERROR);
   }
 

@@ -17,12 +17,11 @@ import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
-import dev.cdds.operator.storage.PartFile;
-import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.storage.S3Archive;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.PublishedRuns;
 import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -32,12 +31,9 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -367,40 +363,15 @@ class ArtifactsCommandsIT {
   }
 
   private void writeRun(ExportJobArchive archive, String run, List<String> names) throws Exception {
-    RunStore store = archive.run(run);
-    store.clear();
-    List<PartFile> files = new ArrayList<>();
-    for (String name : names) {
-      byte[] content = content(run, name);
-      try (var out = store.create(name)) {
-        out.write(content);
-      }
-      files.add(new PartFile(name, content.length, 10, sha256(content)));
-    }
-    store.publish(
-        Manifest.of(new RunTarget(namespace, "reports", run), null)
-            .source("interaction", "interactions", null)
-            .format("jsonl", "gzip", null)
-            .records(
-                new Manifest.FileSet(
-                    "interaction",
-                    null,
-                    10L * names.size(),
-                    files.stream().mapToLong(PartFile::bytes).sum(),
-                    files))
-            .completedAt(Instant.now().toString()));
+    PublishedRuns.write(archive, new RunTarget(namespace, "reports", run), names);
   }
 
   private static byte[] content(String run, String name) {
-    return (run + "/" + name + " ").repeat(100).getBytes(StandardCharsets.UTF_8);
+    return PublishedRuns.content(run, name);
   }
 
   private static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return PublishedRuns.sha256(content);
   }
 
   private Result cdds(String... command) {

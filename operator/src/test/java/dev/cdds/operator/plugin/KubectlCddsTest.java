@@ -27,4 +27,22 @@ class KubectlCddsTest {
     assertThat(KubectlCdds.commandLine("lis").getSubcommands()).hasSize(all);
     assertThat(KubectlCdds.commandLine("__complete", "--", "").getSubcommands()).hasSize(all);
   }
+
+  @Test
+  void filesDeleteIsASubcommandOfFilesAndAJobIsStillListedByName() {
+    String[] delete = {"files", "delete", "reports", "--run", "reports-1", "-n", "team", "--yes"};
+    var parsed = KubectlCdds.commandLine(delete).parseArgs(delete);
+    var deleteCommand =
+        (FilesDeleteCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+
+    assertThat(deleteCommand.name).isEqualTo("reports");
+    assertThat(deleteCommand.runs).containsExactly("reports-1");
+    assertThat(deleteCommand.yes).isTrue();
+    assertThat(deleteCommand.files.parent.namespace).isEqualTo("team");
+
+    String[] list = {"files", "reports", "--run", "reports-1"};
+    var listed = KubectlCdds.commandLine(list).parseArgs(list).subcommand();
+    assertThat(((FilesCommand) listed.commandSpec().userObject()).name).isEqualTo("reports");
+    assertThat(listed.subcommand()).isNull();
+  }
 }

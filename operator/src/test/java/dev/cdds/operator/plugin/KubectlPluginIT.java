@@ -241,6 +241,10 @@ class KubectlPluginIT {
     CommandResult commands = kubectl.run("__complete", "cdds", "des");
     CommandResult names =
         kubectl.run("__complete", "cdds", "describe", "-n", cluster.namespace(), "comp-");
+    CommandResult afterFiles =
+        kubectl.run("__complete", "cdds", "files", "-n", cluster.namespace(), "");
+    CommandResult afterFilesDelete =
+        kubectl.run("__complete", "cdds", "files", "delete", "-n", cluster.namespace(), "comp-o");
     CommandResult bash =
         CommandResult.run(
             List.of(
@@ -260,6 +264,8 @@ class KubectlPluginIT {
     assertThat(commands.exitCode()).as(commands.stderr()).isZero();
     assertThat(commands.stdout().lines()).contains("describe").doesNotContain("list");
     assertThat(names.stdout().lines()).contains("comp-one", "comp-two");
+    assertThat(afterFiles.stdout().lines()).contains("delete", "comp-one", "comp-two");
+    assertThat(afterFilesDelete.stdout().lines()).containsExactly("comp-one", ":4");
     assertThat(bash.exitCode()).as(bash.stderr()).isZero();
     assertThat(bash.stdout()).isEqualTo("comp-two\n");
     assertThat(cdds("--help").out()).contains("completion");

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +122,27 @@ class RetentionIT {
       assertThat(result.deletedFiles()).isEqualTo(4);
       assertThat(s3Server.keys(BUCKET, "ns/doomed/")).isEmpty();
       assertThat(neighbour.runIds()).containsExactly(other);
+    }
+  }
+
+  @Test
+  void deletingRunsOnRequestRemovesExactlyThoseInADirectoryAndABucket() throws Exception {
+    try (var claim = new DirectoryArchive(work, "ns", "asked");
+        var bucket =
+            new S3Archive(s3Server.client(), BUCKET, "p", "ns", "asked", 5 * 1024 * 1024)) {
+      for (ExportJobArchive archive : List.of(claim, bucket)) {
+        String first = write(archive, run("asked", NOW.minus(Duration.ofDays(3))), "a.csv");
+        String second = write(archive, run("asked", NOW.minus(Duration.ofDays(2))), "a.csv");
+        String kept = write(archive, run("asked", NOW.minus(Duration.ofDays(1))), "a.csv");
+
+        Retention.Result result =
+            Retention.deleteRuns(archive, Set.of(first, second, run("asked", NOW)));
+
+        assertThat(result.deletedRuns()).as(archive.location()).containsExactly(first, second);
+        assertThat(result.deletedFiles()).isEqualTo(4);
+        assertThat(archive.runIds()).containsExactly(kept);
+        assertThat(result.keptRuns()).isEqualTo(1);
+      }
     }
   }
 
