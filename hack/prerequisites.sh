@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine: a JDK 17, Maven, PostgreSQL,
 # a container runtime with its image tools (podman, runc, mmdebstrap: hack/image.sh and the process
-# node) and a Go toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run
+# node), Chromium with its driver (the dashboard's tests) and a Go toolchain new enough to build the control plane (hack/k8s-tools.sh). Safe to run
 # again.
 # Prints, as its last line, the PATH to use (with the fetched Go first when one was needed).
 set -euo pipefail
@@ -23,6 +23,9 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v podman >/dev/null || missing+=(podman)
 command -v runc >/dev/null || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+# The dashboard's tests drive a real headless browser through its driver (DashboardIT).
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -qq

@@ -52,29 +52,7 @@ final class CloneCommand implements Callable<Integer> {
     try (var client = parent.client()) {
       String namespace = ExportJobLookup.namespace(parent, client);
       ExportJob original = ExportJobLookup.get(client, namespace, source);
-      var copy = new ExportJob();
-      copy.getMetadata().setName(name);
-      copy.getMetadata().setLabels(original.getMetadata().getLabels());
-      copy.setSpec(Serialization.clone(original.getSpec()));
-      ExportJobSpec s = copy.getSpec();
-      if (title != null) {
-        s.title = title;
-      }
-      if (suspend) {
-        s.suspend = true;
-      }
-      if ((start == null) != (end == null)) {
-        throw new IllegalArgumentException("--start and --end go together: the copy's window");
-      }
-      if (start != null) {
-        s.timeframe = new Timeframe();
-        s.timeframe.type = TimeframeType.FixedInterval;
-        s.timeframe.start = start;
-        s.timeframe.end = end;
-      }
-      if (startAt != null) {
-        s.schedule.startAt = startAt;
-      }
+      ExportJob copy = copyOf(original, name, title, suspend, start, end, startAt);
       client.resources(ExportJob.class).inNamespace(namespace).resource(copy).create();
       var out = spec.commandLine().getOut();
       if (start == null && SetSuspendCommand.startedOneTimeJob(original)) {
@@ -91,5 +69,43 @@ final class CloneCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * The copy of {@code original} named {@code name}: its spec and labels, with the overrides given
+   * (each may be null), status cleared.
+   */
+  static ExportJob copyOf(
+      ExportJob original,
+      String name,
+      String title,
+      boolean suspend,
+      String start,
+      String end,
+      String startAt) {
+    var copy = new ExportJob();
+    copy.getMetadata().setName(name);
+    copy.getMetadata().setLabels(original.getMetadata().getLabels());
+    copy.setSpec(Serialization.clone(original.getSpec()));
+    ExportJobSpec s = copy.getSpec();
+    if (title != null) {
+      s.title = title;
+    }
+    if (suspend) {
+      s.suspend = true;
+    }
+    if ((start == null) != (end == null)) {
+      throw new IllegalArgumentException("--start and --end go together: the copy's window");
+    }
+    if (start != null) {
+      s.timeframe = new Timeframe();
+      s.timeframe.type = TimeframeType.FixedInterval;
+      s.timeframe.start = start;
+      s.timeframe.end = end;
+    }
+    if (startAt != null) {
+      s.schedule.startAt = startAt;
+    }
+    return copy;
   }
 }

@@ -166,7 +166,7 @@ final class CreateCommand implements Callable<Integer> {
     }
   }
 
-  private ExportJobSpec spec() {
+  ExportJobSpec spec() {
     var s = new ExportJobSpec();
     s.title = title;
     s.description = description;

@@ -42,6 +42,7 @@ public final class KubectlCdds {
           DownloadCommand.class,
           PresignCommand.class,
           DecryptCommand.class,
+          UiCommand.class,
           CompletionCommand.class,
           CompleteCommand.class);
 

@@ -190,25 +190,25 @@ final class ListCommand implements Callable<Integer> {
     Instant now = Instant.now();
     jobs.forEach(
         job -> {
-          var spec = job.getSpec();
+          var shown = DashboardViews.JobRow.of(job, now);
           var status = job.getStatus();
           List<String> row = new ArrayList<>();
           if (allNamespaces) {
-            row.add(job.getMetadata().getNamespace());
+            row.add(shown.namespace());
           }
           row.addAll(
               List.of(
-                  job.getMetadata().getName(),
-                  spec.title,
-                  spec.source.system,
-                  spec.source.type.name(),
-                  spec.schedule.run.name(),
-                  Describe.latest(job),
+                  shown.name(),
+                  shown.title(),
+                  shown.source(),
+                  shown.type(),
+                  shown.run(),
+                  shown.latest(),
                   Describe.progress(status == null ? null : status.currentRun, terminal, now),
-                  Describe.activity(job),
-                  Describe.minute(job.getMetadata().getCreationTimestamp()),
-                  Describe.minute(status == null ? null : status.lastStartedAt),
-                  Describe.minute(status == null ? null : status.nextStartsAt)));
+                  shown.activity(),
+                  shown.created(),
+                  shown.last(),
+                  shown.next()));
           table.add(row);
         });
     return table.render();

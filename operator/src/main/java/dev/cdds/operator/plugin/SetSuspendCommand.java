@@ -39,7 +39,7 @@ abstract class SetSuspendCommand implements Callable<Integer> {
    *
    * @throws IllegalArgumentException for a one-time job that has started: it runs only once
    */
-  private String patch(ExportJob job) {
+  static String patch(ExportJob job, boolean suspend) {
     if (suspend) {
       return "{\"spec\":{\"suspend\":true}}";
     }
@@ -77,7 +77,7 @@ abstract class SetSuspendCommand implements Callable<Integer> {
         try {
           ExportJob job = ExportJobLookup.get(client, namespace, name);
           ExportJobLookup.named(client, namespace, name)
-              .patch(PatchContext.of(PatchType.JSON_MERGE), patch(job));
+              .patch(PatchContext.of(PatchType.JSON_MERGE), patch(job, suspend));
           out.println("exportjob.cdds.dev/" + name + (suspend ? " suspended" : " resumed"));
         } catch (KubernetesClientException | IllegalArgumentException e) {
           err.println("error: " + KubectlCdds.message(e));

@@ -1,0 +1,131 @@
+package dev.cdds.operator.plugin;
+
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.plugin.DashboardViews.HistoryView;
+import dev.cdds.operator.plugin.DashboardViews.JobRow;
+import dev.cdds.operator.plugin.DashboardViews.JobsView;
+import dev.cdds.operator.plugin.DashboardViews.Page;
+import dev.cdds.operator.plugin.DashboardViews.RunRow;
+import dev.cdds.operator.plugin.DashboardViews.RunView;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The dashboard's pages, read from the API server with the person's own credentials. */
+final class DashboardPages {
+  private final KubernetesClient client;
+  private final Optional<String> namespace;
+
+  DashboardPages(KubernetesClient client, Optional<String> namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  Page page(String title, String active, String flash) {
+    return new Page(
+        title, active, namespace.map(n -> "namespace " + n).orElse("all namespaces"), flash);
+  }
+
+  JobsView jobs(Map<String, String> filters, String flash) {
+    var filter =
+        new JobFilter(
+            filters.get("source"),
+            filters.get("type"),
+            filters.get("status"),
+            filters.get("search"));
+    Comparator<ExportJob> order;
+    try {
+      order = JobOrder.of(filters.getOrDefault("sort", "name"));
+    } catch (IllegalArgumentException e) {
+      order = JobOrder.of("name");
+    }
+    Instant now = Instant.now();
+    List<JobRow> rows =
+        list().stream().filter(filter).sorted(order).map(job -> JobRow.of(job, now)).toList();
+    return new JobsView(page("Jobs", "jobs", flash), filters, rows, "/jobs/rows" + query(filters));
+  }
+
+  HistoryView history(Map<String, String> filters, String flash) {
+    var filter =
+        new JobFilter(filters.get("source"), filters.get("type"), null, filters.get("search"));
+    String result = filters.get("result");
+    record Dated(String scheduledAt, RunRow row) {}
+    List<Dated> runs = new ArrayList<>();
+    for (ExportJob job : list()) {
+      if (!filter.test(job) || job.getStatus() == null || job.getStatus().history == null) {
+        continue;
+      }
+      for (RunRecord r : job.getStatus().history) {
+        if (result == null || (r.result != null && result.equalsIgnoreCase(r.result.name()))) {
+          runs.add(new Dated(r.scheduledAt == null ? "" : r.scheduledAt, run(job, r)));
+        }
+      }
+    }
+    List<RunRow> newestFirst =
+        runs.stream()
+            .sorted(Comparator.comparing(Dated::scheduledAt).reversed())
+            .map(Dated::row)
+            .toList();
+    return new HistoryView(
+        page("History", "history", flash), filters, newestFirst, "/history/rows" + query(filters));
+  }
+
+  Optional<RunView> run(String namespace, String name, String id) {
+    ExportJob job = ExportJobLookup.get(client, namespace, name);
+    return Optional.ofNullable(job.getStatus())
+        .flatMap(s -> Optional.ofNullable(s.history))
+        .flatMap(h -> h.stream().filter(r -> id.equals(r.id)).findFirst())
+        .map(
+            r ->
+                new RunView(
+                    page("Run " + id, "history", null),
+                    namespace,
+                    name,
+                    id,
+                    RunDetails.of(job, r)));
+  }
+
+  private List<ExportJob> list() {
+    var resources = client.resources(ExportJob.class);
+    return (namespace.isPresent()
+            ? resources.inNamespace(namespace.get()).list()
+            : resources.inAnyNamespace().list())
+        .getItems();
+  }
+
+  private static RunRow run(ExportJob job, RunRecord r) {
+    return new RunRow(
+        job.getMetadata().getNamespace(),
+        job.getMetadata().getName(),
+        r.id,
+        (r.result == null ? "" : r.result.name())
+            + RunDetails.filesGone(r, " (expired)", " (deleted)"),
+        HistoryCommand.trigger(r),
+        Describe.minute(r.startedAt),
+        Describe.duration(r.startedAt, r.finishedAt),
+        HistoryCommand.window(r),
+        r.records == null ? "" : r.records.toString(),
+        r.files == null ? "" : r.files.toString(),
+        HistoryCommand.message(r));
+  }
+
+  private static String query(Map<String, String> filters) {
+    return filters.isEmpty()
+        ? ""
+        : filters.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&", "?", ""));
+  }
+}

@@ -1,0 +1,396 @@
+package dev.cdds.operator.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.TestNamespaces;
+import dev.cdds.localcluster.WorkDirectory;
+import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.SourceType;
+import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.testing.ControlPlaneExtension;
+import dev.cdds.operator.testing.ExportJobs;
+import dev.cdds.operator.testing.OperatorUnderTest;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * {@code kubectl cdds ui} as a person meets it: the installed plugin serves the pages, a real
+ * headless Chromium (Debian's, through its chromedriver) opens the URL the plugin printed, and
+ * everything it shows or does goes to the real API server.
+ */
+@ExtendWith(ControlPlaneExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// One dashboard and one browser for the class; the slider's test starts the operator last.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String HOSTILE = "<script>alert(1)</script>";
+
+  private final ControlPlane controlPlane;
+  private final KubernetesClient client;
+  private String namespace;
+  private Process plugin;
+  private String url;
+  private String origin;
+  private WebDriver browser;
+  private Path screenshots;
+
+  DashboardIT(ControlPlane controlPlane) {
+    this.controlPlane = controlPlane;
+    this.client = controlPlane.client();
+  }
+
+  @BeforeAll
+  void setUp() throws Exception {
+    controlPlane.installCrds();
+    namespace = TestNamespaces.create(client, "dashboard");
+    OperatorUnderTest.prepareNamespace(client, namespace);
+    var contacts = ExportJobs.daily("contacts-daily", "02:00", "UTC");
+    contacts.getSpec().title = "Contacts, daily";
+    contacts.getSpec().source.type = SourceType.Contact;
+    var interactions = ExportJobs.daily("interactions-daily", "03:00", "UTC");
+    interactions.getSpec().title = "Interactions, daily";
+    var hostile = ExportJobs.daily("hostile", "04:00", "UTC");
+    hostile.getSpec().title = HOSTILE;
+    for (ExportJob job : List.of(contacts, interactions, hostile)) {
+      jobs().resource(job).create();
+    }
+
+    Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
+    Path cache = Files.createTempDirectory(WorkDirectory.path(), "dashboard-cache-");
+    var started =
+        new ProcessBuilder(installed.toString(), "ui", "-n", namespace, "--no-open")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    started.environment().put("KUBECONFIG", controlPlane.kubeconfig().toString());
+    started.environment().put("XDG_CACHE_HOME", cache.toString());
+    plugin = started.start();
+    var out =
+        new BufferedReader(new InputStreamReader(plugin.getInputStream(), StandardCharsets.UTF_8));
+    url = CompletableFuture.supplyAsync(() -> firstLine(out)).get(60, TimeUnit.SECONDS);
+    assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/\\?token=[A-Za-z0-9_-]{43}");
+    origin = url.substring(0, url.indexOf("/?"));
+
+    System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, "/usr/bin/chromedriver");
+    var options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800");
+    browser = new ChromeDriver(options);
+    screenshots = Files.createDirectories(Path.of("target", "dashboard-screenshots"));
+  }
+
+  @AfterAll
+  void tearDown() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (plugin != null) {
+      plugin.destroy();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void thePageListsTheJobsAndAFilterNarrowsThem() throws Exception {
+    browser.get(url);
+
+    assertThat(browser.getCurrentUrl())
+        .as("the token leaves the address bar")
+        .isEqualTo(origin + "/");
+    assertThat(jobNames())
+        .containsExactlyInAnyOrder("contacts-daily", "interactions-daily", "hostile");
+    screenshot("jobs");
+
+    new Select(browser.findElement(By.name("type"))).selectByVisibleText("Contact");
+    browser.findElement(By.cssSelector(".filters button[type=submit]")).click();
+
+    await(b -> jobNames().equals(List.of("contacts-daily")));
+    assertThat(new Select(browser.findElement(By.name("type"))).getFirstSelectedOption().getText())
+        .isEqualTo("Contact");
+  }
+
+  @Test
+  @Order(2)
+  void aTitleWithAScriptIsShownAsText() {
+    browser.get(origin + "/?search=hostile");
+
+    WebElement title = browser.findElement(By.cssSelector("tr[data-job=hostile] td.title"));
+    assertThat(title.getText()).isEqualTo(HOSTILE);
+    assertThatThrownBy(() -> browser.switchTo().alert())
+        .isInstanceOf(NoAlertPresentException.class);
+  }
+
+  @Test
+  @Order(3)
+  void aRunsProgressMovesOnThePageWithoutAReloadAndItsHistoryIsShown() throws Exception {
+    browser.get(origin + "/");
+    assertThat(browser.findElements(By.cssSelector("tr[data-job=interactions-daily] progress")))
+        .isEmpty();
+    // What the operator and the export pod write while a run goes on, and when it is done.
+    Instant scheduled = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofDays(1));
+    String run = RunIds.of("interactions-daily", scheduled);
+    String eta =
+        Instant.now().plus(Duration.ofMinutes(12)).truncatedTo(ChronoUnit.SECONDS).toString();
+    progress(run, scheduled, 10, eta);
+
+    await(b -> progressOf("interactions-daily").equals("10"));
+    progress(run, scheduled, 55, eta);
+    await(b -> progressOf("interactions-daily").equals("55"));
+
+    assertThat(browser.getCurrentUrl()).isEqualTo(origin + "/");
+    assertThat(browser.findElement(By.tagName("body")).getAttribute("data-refreshed"))
+        .as("rows fetched again, the page itself never reloaded")
+        .isNotNull();
+    assertThat(
+            browser
+                .findElement(By.cssSelector("tr[data-job=interactions-daily] .progress"))
+                .getAttribute("title"))
+        .matches("ETA \\d\\d:\\d\\dZ, 1[12] min left");
+    screenshot("jobs-running");
+
+    job("interactions-daily")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"status": {"currentRun": null, "latestStatus": "Succeeded", "history": [
+              {"id": "%s", "scheduledAt": "%s", "startedAt": "%s", "finishedAt": "%s",
+               "result": "Succeeded", "records": 1200, "bytes": 53000, "files": 2}]}}
+            """
+                .formatted(run, scheduled, scheduled.plusSeconds(5), scheduled.plusSeconds(65)));
+    browser.get(origin + "/history");
+
+    await(b -> b.getPageSource().contains(run));
+    assertThat(browser.findElement(By.id("rows")).getText()).contains("Succeeded", "1200");
+    screenshot("history");
+    browser.findElement(By.linkText(run)).click();
+    assertThat(browser.findElement(By.cssSelector("pre.details")).getText())
+        .contains("Run:       " + run, "Result:    Succeeded");
+  }
+
+  @Test
+  @Order(4)
+  void anInvalidAddFormShowsTheServersMessageNextToTheField() throws Exception {
+    browser.get(origin + "/new");
+    browser.findElement(By.id("name")).sendKeys("typed-in-a-browser");
+    browser.findElement(By.id("title")).sendKeys("Typed in a browser");
+    new Select(browser.findElement(By.id("run"))).selectByVisibleText("Daily");
+    browser.findElement(By.id("time")).sendKeys("25:00");
+    browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+
+    await(b -> !b.findElements(By.id("time-message")).isEmpty());
+    WebElement message = browser.findElement(By.id("time-message"));
+    assertThat(message.getText()).isEqualTo("⚠ " + serverMessageFor("25:00"));
+    assertThat(browser.findElement(By.id("title")).getAttribute("value"))
+        .isEqualTo("Typed in a browser");
+    screenshot("add-invalid");
+
+    browser.findElement(By.id("time")).clear();
+    browser.findElement(By.id("time")).sendKeys("23:30");
+    browser.findElement(By.cssSelector("form.form button[type=submit]")).click();
+    await(b -> !b.findElements(By.cssSelector(".flash")).isEmpty());
+
+    assertThat(browser.findElement(By.cssSelector(".flash")).getText())
+        .isEqualTo("typed-in-a-browser created");
+    assertThat(job("typed-in-a-browser").get().getSpec().schedule.time).isEqualTo("23:30");
+  }
+
+  @Test
+  @Order(5)
+  void requestsWithoutTheTokenFromAnotherSiteOrForAnotherHostAreRefused() throws Exception {
+    var http = HttpClient.newHttpClient();
+    String token = url.substring(url.indexOf("token=") + "token=".length());
+    String cookie = DashboardAccess.COOKIE + "=" + token;
+
+    int withoutToken =
+        http.send(
+                HttpRequest.newBuilder(URI.create(origin + "/")).build(), BodyHandlers.discarding())
+            .statusCode();
+    int wrongToken =
+        http.send(
+                HttpRequest.newBuilder(URI.create(origin + "/?token=" + "x".repeat(43))).build(),
+                BodyHandlers.discarding())
+            .statusCode();
+    var crossSite =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(origin + "/jobs/" + namespace + "/contacts-daily/suspend"))
+                .header("Cookie", cookie)
+                .header("Origin", "https://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            BodyHandlers.ofString());
+    String rebound = rawStatusLine("evil.example", cookie);
+
+    assertThat(withoutToken).isEqualTo(401);
+    assertThat(wrongToken).isEqualTo(401);
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(crossSite.body()).isEqualTo("a change must come from the dashboard's own pages");
+    assertThat(rebound).startsWith("HTTP/1.1 403");
+    assertThat(job("contacts-daily").get().getSpec().suspend).isFalse();
+  }
+
+  @Test
+  @Order(6)
+  void theSliderSuspendsAJobAndTheOperatorSuspendsItsCronJob() throws Exception {
+    try (var operator = OperatorUnderTest.start(client, namespace, "dashboard")) {
+      var cronJobs = client.batch().v1().cronjobs().inNamespace(namespace);
+      cronJobs
+          .withName("contacts-daily")
+          .waitUntilCondition(
+              c -> c != null && !Boolean.TRUE.equals(c.getSpec().getSuspend()),
+              60,
+              TimeUnit.SECONDS);
+      browser.get(origin + "/");
+      await(b -> slider("contacts-daily").getText().contains("Active"));
+
+      slider("contacts-daily").click();
+
+      await(b -> slider("contacts-daily").getText().contains("Suspended"));
+      assertThat(browser.findElement(By.cssSelector(".flash")).getText())
+          .isEqualTo("contacts-daily suspended");
+      CronJob suspended =
+          cronJobs
+              .withName("contacts-daily")
+              .waitUntilCondition(
+                  c -> Boolean.TRUE.equals(c.getSpec().getSuspend()), 60, TimeUnit.SECONDS);
+      assertThat(suspended.getSpec().getSuspend()).isTrue();
+    }
+  }
+
+  private List<String> jobNames() {
+    return browser.findElements(By.cssSelector("#rows tr[data-job]")).stream()
+        .map(r -> r.getAttribute("data-job"))
+        .toList();
+  }
+
+  private String progressOf(String job) {
+    var bars = browser.findElements(By.cssSelector("tr[data-job=" + job + "] progress"));
+    return bars.isEmpty() ? "" : bars.get(0).getAttribute("value");
+  }
+
+  private WebElement slider(String job) {
+    return browser.findElement(By.cssSelector("tr[data-job=" + job + "] .slider"));
+  }
+
+  private void progress(String run, Instant scheduled, int percent, String eta) {
+    job("interactions-daily")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"status": {"latestStatus": "Running", "currentRun": {
+              "id": "%s", "scheduledAt": "%s", "progress": %d, "estimatedCompletionAt": "%s"}}}
+            """
+                .formatted(run, scheduled, percent, eta));
+  }
+
+  /** What the API server says of a job whose schedule.time is {@code time}, without creating it. */
+  private String serverMessageFor(String time) {
+    var job = ExportJobs.daily("dry-run", time, "UTC");
+    try {
+      jobs().resource(job).dryRun().create();
+    } catch (KubernetesClientException e) {
+      return e.getStatus().getDetails().getCauses().stream()
+          .filter(c -> c.getField().endsWith("time"))
+          .findFirst()
+          .orElseThrow()
+          .getMessage();
+    }
+    throw new AssertionError("the server accepted time " + time);
+  }
+
+  private String rawStatusLine(String host, String cookie) throws Exception {
+    var address = URI.create(origin);
+    try (var socket = new Socket(address.getHost(), address.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET / HTTP/1.1\r\nHost: "
+                  + host
+                  + "\r\nCookie: "
+                  + cookie
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
+  }
+
+  private void await(java.util.function.Predicate<WebDriver> shown) {
+    new WebDriverWait(browser, WAIT)
+        // The rows are replaced when a change arrives: an element read at that moment is gone.
+        .ignoring(StaleElementReferenceException.class)
+        .withMessage(() -> "the page shows:\n" + browser.findElement(By.tagName("body")).getText())
+        .until(shown::test);
+  }
+
+  private void screenshot(String name) throws Exception {
+    Files.write(
+        screenshots.resolve(name + ".png"),
+        ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  private static String firstLine(BufferedReader out) {
+    try {
+      return out.readLine();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Resource<ExportJob> job(String name) {
+    return jobs().withName(name);
+  }
+
+  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          ExportJob,
+          io.fabric8.kubernetes.api.model.KubernetesResourceList<ExportJob>,
+          Resource<ExportJob>>
+      jobs() {
+    return client.resources(ExportJob.class).inNamespace(namespace);
+  }
+}
