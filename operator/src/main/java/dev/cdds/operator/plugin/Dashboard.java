@@ -3,6 +3,7 @@ package dev.cdds.operator.plugin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cdds.operator.plugin.DashboardViews.FormView;
+import dev.cdds.operator.runcontract.RunDeletionRequest;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -17,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,10 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code kubectl cdds ui}'s web server: the Jobs and History pages on 127.0.0.1, rendered on the
- * server from templates that escape every value, with a few lines of script (served from here,
- * nothing from elsewhere) that fetch a page's rows again when the watch sees a change. Everything
- * goes to the API server with the person's own kubeconfig, as {@code kubectl proxy} does.
+ * {@code kubectl cdds ui}'s web server: the Jobs, History and Artifacts pages on 127.0.0.1,
+ * rendered on the server from templates that escape every value, with a few lines of script (served
+ * from here, nothing from elsewhere) that fetch a page's rows again when the watch sees a change.
+ * Everything goes to the API server with the person's own kubeconfig, as {@code kubectl proxy}
+ * does.
  */
 final class Dashboard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -45,6 +49,8 @@ final class Dashboard implements AutoCloseable {
   private final DashboardPages pages;
   private final DashboardActions actions;
   private final DashboardChanges changes;
+  private final DashboardDownload download;
+  private final KubernetesClient client;
   private final Optional<String> namespace;
   private final TemplateEngine templates =
       TemplateEngine.createPrecompiled(null, ContentType.Html, null, "dev.cdds.operator.plugin");
@@ -59,6 +65,8 @@ final class Dashboard implements AutoCloseable {
     this.pages = new DashboardPages(client, namespace);
     this.actions = new DashboardActions(client);
     this.changes = new DashboardChanges(client, namespace);
+    this.download = new DashboardDownload(client);
+    this.client = client;
     server.createContext("/", this::handle);
     server.setExecutor(threads);
   }
@@ -121,6 +129,16 @@ final class Dashboard implements AutoCloseable {
       } else {
         send(exchange, 404, "text/plain", "no run " + parts.get(3) + " in " + parts.get(2));
       }
+    } else if (get && path.equals("/artifacts")) {
+      html(exchange, 200, "artifacts", pages.artifacts(query, flash.getAndSet(null)));
+    } else if (get && parts.size() == 5 && parts.get(0).equals("artifacts") && names(parts, 1, 4)) {
+      download.send(exchange, parts.get(1), parts.get(2), parts.get(3), parts.get(4));
+    } else if (!get
+        && parts.size() == 4
+        && parts.get(0).equals("artifacts")
+        && parts.get(3).equals("delete")
+        && names(parts, 1, 3)) {
+      deleteRuns(exchange, parts.get(1), parts.get(2));
     } else if (path.equals("/new")) {
       addForm(exchange, get);
     } else if (get && path.equals("/events")) {
@@ -169,6 +187,34 @@ final class Dashboard implements AutoCloseable {
     redirect(exchange, "/");
   }
 
+  /** The Artifacts page's delete: the runs checked, through the operator's prune Job. */
+  private void deleteRuns(HttpExchange exchange, String ns, String name) throws IOException {
+    SortedSet<String> asked =
+        new TreeSet<>(DashboardForm.parseAll(body(exchange)).getOrDefault("run", List.of()));
+    String outcome;
+    try {
+      if (asked.isEmpty()) {
+        throw new IllegalArgumentException("no run selected");
+      }
+      if (asked.size() > RunDeletionRequest.MAX_RUNS) {
+        throw new IllegalArgumentException(
+            "at most " + RunDeletionRequest.MAX_RUNS + " runs at once");
+      }
+      SortedSet<String> toDelete =
+          RunDeletions.stillThere(ExportJobLookup.get(client, ns, name), asked, id -> {});
+      RunDeletions.request(client, ns, name, toDelete);
+      outcome =
+          "deletion of "
+              + String.join(", ", toDelete)
+              + " requested: the operator's prune Job deletes the files, and History marks the"
+              + " runs deleted";
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      outcome = "Refused: " + KubectlCdds.message(e);
+    }
+    flash.set(outcome);
+    redirect(exchange, "/artifacts");
+  }
+
   private void addForm(HttpExchange exchange, boolean get) throws IOException {
     if (get) {
       html(
@@ -179,11 +225,13 @@ final class Dashboard implements AutoCloseable {
       return;
     }
     Map<String, String> form = form(exchange);
-    Optional<String> into = namespace.or(() -> Optional.ofNullable(form.get("namespace")));
     Map<String, String> errors =
-        into.isPresent()
-            ? actions.create(into.get(), form)
-            : Map.of("", "choose a namespace: the dashboard shows all of them");
+        namespace.isPresent()
+            ? actions.create(namespace.get(), form)
+            : Map.of(
+                "",
+                "this dashboard shows all namespaces: start kubectl cdds ui with -n NAMESPACE to"
+                    + " add a job there");
     if (errors.isEmpty()) {
       flash.set(form.get("name") + " created");
       redirect(exchange, "/");
@@ -252,8 +300,11 @@ final class Dashboard implements AutoCloseable {
   }
 
   private static Map<String, String> form(HttpExchange exchange) throws IOException {
-    byte[] body = exchange.getRequestBody().readNBytes(64 * 1024);
-    return DashboardForm.parse(new String(body, StandardCharsets.UTF_8));
+    return DashboardForm.parse(body(exchange));
+  }
+
+  private static String body(HttpExchange exchange) throws IOException {
+    return new String(exchange.getRequestBody().readNBytes(64 * 1024), StandardCharsets.UTF_8);
   }
 
   /** Whether the path's parts from {@code from} to {@code to} (exclusive) are all names. */

@@ -2,13 +2,18 @@ package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunRecord;
+import dev.cdds.operator.plugin.DashboardViews.ArtifactsView;
+import dev.cdds.operator.plugin.DashboardViews.FileRow;
 import dev.cdds.operator.plugin.DashboardViews.HistoryView;
+import dev.cdds.operator.plugin.DashboardViews.JobArtifacts;
 import dev.cdds.operator.plugin.DashboardViews.JobRow;
 import dev.cdds.operator.plugin.DashboardViews.JobsView;
 import dev.cdds.operator.plugin.DashboardViews.Page;
 import dev.cdds.operator.plugin.DashboardViews.RunRow;
 import dev.cdds.operator.plugin.DashboardViews.RunView;
+import dev.cdds.operator.storage.ExportJobArchive;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -91,6 +96,60 @@ final class DashboardPages {
                     name,
                     id,
                     RunDetails.of(job, r)));
+  }
+
+  /** Every file kept for the jobs the search lets through, read with the destinations' Secrets. */
+  ArtifactsView artifacts(Map<String, String> filters, String flash) {
+    var filter = new JobFilter(null, null, null, filters.get("search"));
+    List<JobArtifacts> jobs = new ArrayList<>();
+    for (ExportJob job : list()) {
+      if (filter.test(job)) {
+        jobs.add(artifacts(job));
+      }
+    }
+    return new ArtifactsView(page("Artifacts", "artifacts", flash), filters, jobs);
+  }
+
+  private JobArtifacts artifacts(ExportJob job) {
+    String ns = job.getMetadata().getNamespace();
+    String name = job.getMetadata().getName();
+    if (!RunArchives.onS3(job)) {
+      return new JobArtifacts(
+          ns,
+          name,
+          job.getSpec().title,
+          List.of(),
+          "on a claim, which only pods reach: kubectl cdds download "
+              + name
+              + " --run ID prints how to copy a run out");
+    }
+    KeptFiles kept;
+    try (ExportJobArchive archive = RunArchives.open(client, job, Optional.empty())) {
+      kept = KeptFiles.of(job, archive, Optional.empty());
+    } catch (IOException | RuntimeException e) {
+      return new JobArtifacts(ns, name, job.getSpec().title, List.of(), KubectlCdds.message(e));
+    }
+    List<FileRow> rows = new ArrayList<>();
+    String previous = null;
+    for (var f : kept.files()) {
+      rows.add(
+          new FileRow(
+              f.run(),
+              f.file().name(),
+              Describe.bytes(f.file().bytes()),
+              f.file().records(),
+              f.file().sha256(),
+              f.created(),
+              f.daysLeft(),
+              "/artifacts/" + ns + "/" + name + "/" + f.run() + "/" + f.file().name(),
+              !f.run().equals(previous)));
+      previous = f.run();
+    }
+    String note =
+        kept.refused().isEmpty()
+            ? (rows.isEmpty() ? "no runs kept" : null)
+            : String.join("; ", kept.refused());
+    return new JobArtifacts(ns, name, job.getSpec().title, rows, note);
   }
 
   private List<ExportJob> list() {

@@ -102,4 +102,29 @@ final class DashboardViews {
       return errors.get(field);
     }
   }
+
+  /** One file on the Artifacts page; {@code first} for the first file of its run. */
+  record FileRow(
+      String run,
+      String name,
+      String size,
+      long records,
+      String sha256,
+      String created,
+      String daysLeft,
+      String download,
+      boolean first) {}
+
+  /**
+   * A job's kept files; {@code note} says why none are listed when the dashboard cannot read them
+   * (a claim, a Secret it may not read, storage that does not answer).
+   */
+  record JobArtifacts(
+      String namespace, String job, String title, List<FileRow> files, String note) {
+    String deletePath() {
+      return "/artifacts/" + namespace + "/" + job + "/delete";
+    }
+  }
+
+  record ArtifactsView(Page page, Map<String, String> filters, List<JobArtifacts> jobs) {}
 }

@@ -1,17 +1,9 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.api.Output;
 import dev.cdds.operator.runcontract.PrintableText;
-import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.ExportJobArchive;
-import dev.cdds.operator.storage.Manifest;
-import dev.cdds.operator.storage.PartFile;
-import dev.cdds.operator.storage.UntrustedManifestException;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -59,45 +51,23 @@ final class FilesCommand implements Callable<Integer> {
       ExportJob job = ExportJobLookup.get(client, ExportJobLookup.namespace(parent, client), name);
       var table =
           new Table(List.of("RUN", "FILE", "SIZE", "RECORDS", "SHA-256", "CREATED", "DAYS LEFT"));
-      int runs = 0;
-      List<String> refused = new ArrayList<>();
+      KeptFiles kept;
       try (ExportJobArchive archive = RunArchives.open(client, job, claim.dir())) {
-        List<String> ids = run == null ? archive.runIds() : List.of(run);
-        for (String id : ids) {
-          Optional<Instant> scheduledAt = RunIds.scheduledAt(id);
-          Optional<Manifest> manifest;
-          try {
-            manifest = scheduledAt.isEmpty() ? Optional.empty() : archive.run(id).completed();
-          } catch (UntrustedManifestException e) {
-            if (run != null) {
-              throw e;
-            }
-            // One tampered run must not hide the others; it is named, and the exit code says so.
-            refused.add("run " + id + " refused: " + e.getMessage());
-            continue;
-          }
-          if (manifest.isEmpty()) {
-            if (run != null) {
-              throw new IllegalArgumentException(
-                  "run " + run + " has no manifest in " + archive.location() + run + "/");
-            }
-            continue;
-          }
-          runs++;
-          String left = daysLeft(job, scheduledAt.get(), Instant.now());
-          for (PartFile file : manifest.get().allFiles()) {
-            table.add(
-                List.of(
-                    id,
-                    file.name(),
-                    Describe.bytes(file.bytes()),
-                    Long.toString(file.records()),
-                    file.sha256(),
-                    Describe.minute(manifest.get().completedAt()),
-                    left));
-          }
-        }
+        kept = KeptFiles.of(job, archive, Optional.ofNullable(run));
       }
+      for (var f : kept.files()) {
+        table.add(
+            List.of(
+                f.run(),
+                f.file().name(),
+                Describe.bytes(f.file().bytes()),
+                Long.toString(f.file().records()),
+                f.file().sha256(),
+                f.created(),
+                f.daysLeft()));
+      }
+      int runs = kept.runs();
+      List<String> refused = kept.refused();
       var out = spec.commandLine().getOut();
       out.print(runs == 0 ? "No runs kept.\n" : table.render());
       out.flush();
@@ -106,15 +76,5 @@ final class FilesCommand implements Callable<Integer> {
       err.flush();
       return refused.isEmpty() ? 0 : 1;
     }
-  }
-
-  /** Whole days until the run expires (0 in its last day), or "forever". */
-  static String daysLeft(ExportJob job, Instant scheduledAt, Instant now) {
-    int days = Output.retentionDays(job.getSpec().output);
-    if (days == 0) {
-      return "forever";
-    }
-    Duration left = Duration.between(now, scheduledAt.plus(Duration.ofDays(days)));
-    return Long.toString(Math.max(0, left.toDays()));
   }
 }

@@ -1,9 +1,7 @@
 package dev.cdds.operator.plugin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobCondition;
-import dev.cdds.operator.api.RunRecord;
 import dev.cdds.operator.runcontract.PrintableText;
 import dev.cdds.operator.runcontract.RunDeletionRequest;
 import dev.cdds.operator.runcontract.StatusConditions;
@@ -11,25 +9,18 @@ import dev.cdds.operator.schedule.SpecDuration;
 import dev.cdds.operator.storage.ClaimFolders;
 import dev.cdds.operator.storage.S3Archive;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,8 +43,6 @@ import picocli.CommandLine.Spec;
             + " credentials needed. Asks first on a terminal (--yes otherwise); refused for a run"
             + " in progress. History marks the runs deleted.")
 final class FilesDeleteCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int CONFLICT_RETRIES = 5;
 
   @ParentCommand FilesCommand files;
   @Spec CommandSpec spec;
@@ -97,7 +86,9 @@ final class FilesDeleteCommand implements Callable<Integer> {
     try (var client = files.parent.client()) {
       String namespace = ExportJobLookup.namespace(files.parent, client);
       ExportJob job = ExportJobLookup.get(client, namespace, name);
-      SortedSet<String> toDelete = stillThere(job, asked, err);
+      SortedSet<String> toDelete =
+          RunDeletions.stillThere(
+              job, asked, id -> err.println("run " + id + ": its files were deleted already"));
       if (toDelete.isEmpty()) {
         out.println("Nothing to delete.");
         return 0;
@@ -107,7 +98,7 @@ final class FilesDeleteCommand implements Callable<Integer> {
         return 1;
       }
       Instant requestedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      request(client, namespace, toDelete);
+      RunDeletions.request(client, namespace, name, toDelete);
       out.println(
           "exportjob.cdds.dev/"
               + name
@@ -124,48 +115,6 @@ final class FilesDeleteCommand implements Callable<Integer> {
       out.flush();
       err.flush();
     }
-  }
-
-  /**
-   * The runs asked for whose files are still there; refuses a run that is not in the job's history
-   * or is in progress, and says which were deleted already.
-   */
-  private SortedSet<String> stillThere(ExportJob job, SortedSet<String> asked, PrintWriter err) {
-    var status = job.getStatus();
-    Map<String, RunRecord> history =
-        Stream.ofNullable(status == null ? null : status.history)
-            .flatMap(List::stream)
-            .collect(Collectors.toMap(r -> r.id, Function.identity(), (a, b) -> a));
-    String current = status == null || status.currentRun == null ? null : status.currentRun.id;
-    SortedSet<String> left = new TreeSet<>();
-    for (String id : asked) {
-      if (id.equals(current)) {
-        throw new IllegalArgumentException(
-            "run "
-                + id
-                + " is in progress: its files can be deleted once it has ended (kubectl cdds"
-                + " history "
-                + name
-                + ")");
-      }
-      RunRecord run = history.get(id);
-      if (run == null) {
-        throw new IllegalArgumentException(
-            "run "
-                + id
-                + " is not in the history of "
-                + name
-                + ": kubectl cdds history "
-                + name
-                + " lists its runs");
-      }
-      if (Boolean.TRUE.equals(run.deleted) || Boolean.TRUE.equals(run.expired)) {
-        err.println("run " + id + ": its files were deleted already");
-      } else {
-        left.add(id);
-      }
-    }
-    return left;
   }
 
   /** Whether the person said yes; without a terminal only {@code --yes} says it. */
@@ -193,57 +142,6 @@ final class FilesDeleteCommand implements Callable<Integer> {
     console.writer().flush();
     String answer = console.readLine();
     return answer != null && List.of("y", "yes").contains(answer.trim().toLowerCase());
-  }
-
-  /**
-   * Adds {@code toDelete} to the runs the job's annotation asks to delete, keeping those the
-   * operator has not deleted yet; on the resource version read, so that a request made at the same
-   * time is not lost.
-   */
-  private void request(KubernetesClient client, String namespace, SortedSet<String> toDelete) {
-    for (int attempt = 1; ; attempt++) {
-      ExportJob job = ExportJobLookup.get(client, namespace, name);
-      SortedSet<String> requested = pending(job);
-      requested.addAll(toDelete);
-      if (requested.size() > RunDeletionRequest.MAX_RUNS) {
-        throw new IllegalArgumentException(
-            "at most "
-                + RunDeletionRequest.MAX_RUNS
-                + " runs may wait for deletion at once, and "
-                + (requested.size() - toDelete.size())
-                + " of "
-                + name
-                + " still wait: try again once they are deleted");
-      }
-      var patch =
-          Map.of(
-              "metadata",
-              Map.of(
-                  "resourceVersion",
-                  job.getMetadata().getResourceVersion(),
-                  "annotations",
-                  Map.of(RunDeletionRequest.ANNOTATION, RunDeletionRequest.value(requested))));
-      try {
-        ExportJobLookup.named(client, namespace, name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.valueToTree(patch).toString());
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == CONFLICT_RETRIES) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** The runs the job's annotation asks to delete that history does not show deleted yet. */
-  private static SortedSet<String> pending(ExportJob job) {
-    SortedSet<String> requested = RunDeletionRequest.of(job);
-    if (job.getStatus() != null && job.getStatus().history != null) {
-      job.getStatus().history.stream()
-          .filter(r -> Boolean.TRUE.equals(r.deleted))
-          .forEach(r -> requested.remove(r.id));
-    }
-    return requested;
   }
 
   private int awaitDeleted(

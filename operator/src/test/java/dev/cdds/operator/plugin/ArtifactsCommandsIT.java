@@ -18,7 +18,6 @@ import dev.cdds.operator.storage.DirectoryArchive;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunTarget;
-import dev.cdds.operator.storage.S3Archive;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.PublishedRuns;
@@ -80,12 +79,7 @@ class ArtifactsCommandsIT {
     recent = RunIds.of("reports", now.minus(Duration.ofDays(3)).plus(Duration.ofHours(12)));
     older = RunIds.of("reports", now.minus(Duration.ofDays(11)));
     try (ExportJobArchive archive =
-        S3Archive.connect(
-            job.getSpec().output.destination.s3,
-            S3Server.ACCESS_KEY_ID,
-            S3Server.SECRET_ACCESS_KEY,
-            namespace,
-            "reports")) {
+        S3Destinations.archive(job.getSpec().output.destination.s3, namespace, "reports")) {
       writeRun(archive, recent, List.of("part-00000.jsonl.gz", "part-00001.jsonl.gz"));
       writeRun(archive, older, List.of("part-00000.jsonl.gz"));
     }
@@ -221,12 +215,7 @@ class ArtifactsCommandsIT {
         RunIds.of(
             "hostile", Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.MINUTES));
     try (ExportJobArchive archive =
-        S3Archive.connect(
-            job.getSpec().output.destination.s3,
-            S3Server.ACCESS_KEY_ID,
-            S3Server.SECRET_ACCESS_KEY,
-            namespace,
-            "hostile")) {
+        S3Destinations.archive(job.getSpec().output.destination.s3, namespace, "hostile")) {
       writeRun(archive, good, List.of("part-00000.csv"));
     }
     // A folder of --to someone made a link to elsewhere: followed, it would write there.

@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.S3Server;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
+import dev.cdds.operator.api.Destination;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.SourceType;
+import dev.cdds.operator.runcontract.RunDeletionRequest;
 import dev.cdds.operator.schedule.RunIds;
+import dev.cdds.operator.storage.RunTarget;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
+import dev.cdds.operator.testing.PublishedRuns;
+import dev.cdds.operator.testing.S3Destinations;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -44,6 +51,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -76,6 +84,9 @@ class DashboardIT {
   private String origin;
   private WebDriver browser;
   private Path screenshots;
+  private S3Server s3;
+  private String firstRun;
+  private String secondRun;
 
   DashboardIT(ControlPlane controlPlane) {
     this.controlPlane = controlPlane;
@@ -94,9 +105,40 @@ class DashboardIT {
     interactions.getSpec().title = "Interactions, daily";
     var hostile = ExportJobs.daily("hostile", "04:00", "UTC");
     hostile.getSpec().title = HOSTILE;
-    for (ExportJob job : List.of(contacts, interactions, hostile)) {
+    s3 = S3Server.start(WorkDirectory.path(), "s3-dashboard");
+    client.resource(S3Server.credentialsSecret("bucket")).inNamespace(namespace).create();
+    var onS3 = ExportJobs.daily("exports-s3", "05:00", "UTC");
+    onS3.getSpec().suspend = true;
+    onS3.getSpec().output = new Output();
+    onS3.getSpec().output.destination = new Destination();
+    onS3.getSpec().output.destination.s3 = S3Destinations.of(s3, "exports", "site/", "bucket");
+    for (ExportJob job : List.of(contacts, interactions, hostile, onS3)) {
       jobs().resource(job).create();
     }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    firstRun = RunIds.of("exports-s3", now.minus(Duration.ofDays(2)));
+    secondRun = RunIds.of("exports-s3", now.minus(Duration.ofDays(1)));
+    try (var archive =
+        S3Destinations.archive(onS3.getSpec().output.destination.s3, namespace, "exports-s3")) {
+      for (String run : List.of(firstRun, secondRun)) {
+        PublishedRuns.write(
+            archive, new RunTarget(namespace, "exports-s3", run), List.of("part-00000.jsonl.gz"));
+      }
+    }
+    job("exports-s3")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"status": {"history": [
+              {"id": "%s", "scheduledAt": "%s", "result": "Succeeded"},
+              {"id": "%s", "scheduledAt": "%s", "result": "Succeeded"}]}}
+            """
+                .formatted(
+                    secondRun,
+                    RunIds.scheduledAt(secondRun).orElseThrow(),
+                    firstRun,
+                    RunIds.scheduledAt(firstRun).orElseThrow()));
 
     Path installed = Path.of(System.getProperty("cdds.operatorJar")).resolveSibling("kubectl-cdds");
     Path cache = Files.createTempDirectory(WorkDirectory.path(), "dashboard-cache-");
@@ -122,7 +164,10 @@ class DashboardIT {
   }
 
   @AfterAll
-  void tearDown() {
+  void tearDown() throws Exception {
+    if (s3 != null) {
+      s3.close();
+    }
     if (browser != null) {
       browser.quit();
     }
@@ -140,8 +185,14 @@ class DashboardIT {
         .as("the token leaves the address bar")
         .isEqualTo(origin + "/");
     assertThat(jobNames())
-        .containsExactlyInAnyOrder("contacts-daily", "interactions-daily", "hostile");
+        .containsExactlyInAnyOrder("contacts-daily", "interactions-daily", "hostile", "exports-s3");
     screenshot("jobs");
+    browser.manage().window().setSize(new Dimension(390, 844));
+    assertThat(browser.findElement(By.cssSelector("tr[data-job=hostile] td.title")).isDisplayed())
+        .as("a phone's width scrolls the table, the page stays usable")
+        .isTrue();
+    screenshot("jobs-phone");
+    browser.manage().window().setSize(new Dimension(1280, 800));
 
     new Select(browser.findElement(By.name("type"))).selectByVisibleText("Contact");
     browser.findElement(By.cssSelector(".filters button[type=submit]")).click();
@@ -239,10 +290,52 @@ class DashboardIT {
 
   @Test
   @Order(5)
+  void theArtifactsPageListsKeptFilesDownloadsThemVerifiedAndAsksToDeleteRuns() throws Exception {
+    browser.get(origin + "/artifacts?search=exports-s3");
+
+    var section = browser.findElement(By.cssSelector("section[data-job=exports-s3]"));
+    assertThat(section.getText())
+        .contains(firstRun, secondRun, "part-00000.jsonl.gz", sha256(firstRun));
+    screenshot("artifacts");
+    var http = HttpClient.newHttpClient();
+    String link =
+        section
+            .findElement(By.xpath(".//tr[td[text()='" + firstRun + "']]//a"))
+            .getAttribute("href");
+    var downloaded =
+        http.send(
+            HttpRequest.newBuilder(URI.create(link)).header("Cookie", cookie()).build(),
+            BodyHandlers.ofByteArray());
+    assertThat(downloaded.statusCode()).isEqualTo(200);
+    assertThat(downloaded.body()).isEqualTo(PublishedRuns.content(firstRun, "part-00000.jsonl.gz"));
+    s3.write(
+        "exports",
+        "site/" + namespace + "/exports-s3/" + secondRun + "/part-00000.jsonl.gz",
+        "tampered".getBytes(StandardCharsets.UTF_8));
+    var tampered =
+        HttpRequest.newBuilder(URI.create(link.replace(firstRun, secondRun)))
+            .header("Cookie", cookie())
+            .build();
+    assertThatThrownBy(() -> http.send(tampered, BodyHandlers.ofByteArray()))
+        .as("a file that differs from its manifest never arrives whole")
+        .isInstanceOf(java.io.IOException.class);
+
+    section.findElement(By.cssSelector("input[name=run][value='" + firstRun + "']")).click();
+    section.findElement(By.cssSelector("button.danger")).click();
+    browser.switchTo().alert().accept();
+
+    await(b -> !b.findElements(By.cssSelector(".flash")).isEmpty());
+    assertThat(browser.findElement(By.cssSelector(".flash")).getText())
+        .startsWith("deletion of " + firstRun + " requested");
+    assertThat(job("exports-s3").get().getMetadata().getAnnotations())
+        .containsEntry(RunDeletionRequest.ANNOTATION, firstRun);
+  }
+
+  @Test
+  @Order(6)
   void requestsWithoutTheTokenFromAnotherSiteOrForAnotherHostAreRefused() throws Exception {
     var http = HttpClient.newHttpClient();
-    String token = url.substring(url.indexOf("token=") + "token=".length());
-    String cookie = DashboardAccess.COOKIE + "=" + token;
+    String cookie = cookie();
 
     int withoutToken =
         http.send(
@@ -273,7 +366,7 @@ class DashboardIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void theSliderSuspendsAJobAndTheOperatorSuspendsItsCronJob() throws Exception {
     try (var operator = OperatorUnderTest.start(client, namespace, "dashboard")) {
       var cronJobs = client.batch().v1().cronjobs().inNamespace(namespace);
@@ -366,6 +459,14 @@ class DashboardIT {
         .ignoring(StaleElementReferenceException.class)
         .withMessage(() -> "the page shows:\n" + browser.findElement(By.tagName("body")).getText())
         .until(shown::test);
+  }
+
+  private String cookie() {
+    return DashboardAccess.COOKIE + "=" + url.substring(url.indexOf("token=") + "token=".length());
+  }
+
+  private static String sha256(String run) {
+    return PublishedRuns.sha256(PublishedRuns.content(run, "part-00000.jsonl.gz"));
   }
 
   private void screenshot(String name) throws Exception {

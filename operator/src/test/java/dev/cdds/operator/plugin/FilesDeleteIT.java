@@ -17,7 +17,6 @@ import dev.cdds.operator.runcontract.RunDeletionRequest;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.storage.ExportJobArchive;
 import dev.cdds.operator.storage.RunTarget;
-import dev.cdds.operator.storage.S3Archive;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
@@ -265,12 +264,7 @@ class FilesDeleteIT {
   }
 
   private ExportJobArchive archive() throws Exception {
-    return S3Archive.connect(
-        job().get().getSpec().output.destination.s3,
-        S3Server.ACCESS_KEY_ID,
-        S3Server.SECRET_ACCESS_KEY,
-        namespace,
-        JOB);
+    return S3Destinations.archive(job().get().getSpec().output.destination.s3, namespace, JOB);
   }
 
   private static final Duration WAIT = Duration.ofSeconds(30);
