@@ -156,12 +156,16 @@ final class Dashboard implements AutoCloseable {
   private void jobAction(HttpExchange exchange, boolean get, String ns, String name, String verb)
       throws IOException {
     if (get && verb.equals("clone")) {
-      Map<String, String> values = Map.of("namespace", ns, "source", name);
-      html(
-          exchange,
-          200,
-          "clone",
-          new FormView(pages.page("Clone " + name, "jobs", null), values, Map.of()));
+      // "Clone this run" of a run's page comes with the run's window.
+      Map<String, String> values = DashboardForm.parse(exchange.getRequestURI().getRawQuery());
+      values.put("namespace", ns);
+      values.put("source", name);
+      var page = pages.page("Clone " + name, "jobs", null);
+      html(exchange, 200, "clone", new FormView(page, "", false, values, Map.of()));
+      return;
+    }
+    if (verb.equals("edit")) {
+      editForm(exchange, get, ns, name);
       return;
     }
     if (get) {
@@ -215,13 +219,30 @@ final class Dashboard implements AutoCloseable {
     redirect(exchange, "/artifacts");
   }
 
-  private void addForm(HttpExchange exchange, boolean get) throws IOException {
+  private void editForm(HttpExchange exchange, boolean get, String ns, String name)
+      throws IOException {
+    var page = pages.page("Edit " + name, "jobs", null);
+    String action = "/jobs/" + ns + "/" + name + "/edit";
     if (get) {
-      html(
-          exchange,
-          200,
-          "add",
-          new FormView(pages.page("Add job", "jobs", null), Map.of(), Map.of()));
+      var values = DashboardActions.values(ExportJobLookup.get(client, ns, name));
+      html(exchange, 200, "form", new FormView(page, action, true, values, Map.of()));
+      return;
+    }
+    Map<String, String> form = form(exchange);
+    Map<String, String> errors = actions.edit(ns, name, form);
+    if (errors.isEmpty()) {
+      flash.set(name + " changed");
+      redirect(exchange, "/");
+    } else {
+      form.put("name", name);
+      html(exchange, 422, "form", new FormView(page, action, true, form, errors));
+    }
+  }
+
+  private void addForm(HttpExchange exchange, boolean get) throws IOException {
+    var page = pages.page("Add job", "jobs", null);
+    if (get) {
+      html(exchange, 200, "form", new FormView(page, "/new", false, Map.of(), Map.of()));
       return;
     }
     Map<String, String> form = form(exchange);
@@ -236,7 +257,7 @@ final class Dashboard implements AutoCloseable {
       flash.set(form.get("name") + " created");
       redirect(exchange, "/");
     } else {
-      html(exchange, 422, "add", new FormView(pages.page("Add job", "jobs", null), form, errors));
+      html(exchange, 422, "form", new FormView(page, "/new", false, form, errors));
     }
   }
 

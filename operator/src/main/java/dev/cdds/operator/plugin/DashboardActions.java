@@ -1,5 +1,7 @@
 package dev.cdds.operator.plugin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunMode;
 import dev.cdds.operator.api.SourceType;
@@ -36,6 +38,9 @@ final class DashboardActions {
           "timeZone",
           "format",
           "fileSplitSize");
+
+  // Null values stay: in a merge patch they remove a field the form left empty.
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
 
@@ -116,6 +121,84 @@ final class DashboardActions {
       errors.put("", e.getMessage());
     }
     return errors;
+  }
+
+  /** The Edit form's values: the job's own. */
+  static Map<String, String> values(ExportJob job) {
+    var spec = job.getSpec();
+    var schedule = spec.schedule;
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("name", job.getMetadata().getName());
+    values.put("title", spec.title);
+    values.put("type", spec.source.type);
+    values.put("run", schedule.run);
+    values.put("startAt", schedule.startAt);
+    values.put("everyHours", schedule.everyHours);
+    values.put("minute", schedule.minute);
+    values.put("time", schedule.time);
+    values.put("dayOfWeek", schedule.dayOfWeek);
+    values.put("dayOfMonth", schedule.dayOfMonth);
+    values.put("timeZone", schedule.timeZone);
+    if (spec.output != null) {
+      values.put(
+          "format", spec.output.format == null ? null : spec.output.format.name().toLowerCase());
+      values.put("fileSplitSize", spec.output.fileSplitSize);
+    }
+    Map<String, String> shown = new LinkedHashMap<>();
+    values.forEach(
+        (field, value) -> {
+          if (value != null) {
+            shown.put(field, value.toString());
+          }
+        });
+    return shown;
+  }
+
+  /**
+   * Changes the fields of the Edit form in the job's spec, by a merge patch (a field left empty is
+   * removed, every other field of the spec stays); the messages by field when refused.
+   */
+  Map<String, String> edit(String namespace, String name, Map<String, String> form) {
+    Map<String, Object> schedule = new LinkedHashMap<>();
+    for (String field :
+        List.of(
+            "run",
+            "startAt",
+            "everyHours",
+            "minute",
+            "time",
+            "dayOfWeek",
+            "dayOfMonth",
+            "timeZone")) {
+      schedule.put(field, number(form.get(field)));
+    }
+    String type = form.get("type");
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("type", type);
+    source.put("system", "Event".equals(type) ? "IWD" : "ContactHistory");
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("format", form.get("format"));
+    output.put("fileSplitSize", form.get("fileSplitSize"));
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("title", form.get("title"));
+    spec.put("source", source);
+    spec.put("schedule", schedule);
+    spec.put("output", output);
+    try {
+      ExportJobLookup.named(client, namespace, name)
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("spec", spec)));
+      return Map.of();
+    } catch (KubernetesClientException e) {
+      return byField(e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A form's value as JSON has it: numbers as numbers. */
+  private static Object number(String value) {
+    return value != null && value.matches("\\d{1,9}") ? Integer.valueOf(value) : value;
   }
 
   /** The API server's causes, each under the form field its path ends with. */

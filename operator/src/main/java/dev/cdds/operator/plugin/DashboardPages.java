@@ -74,28 +74,47 @@ final class DashboardPages {
         }
       }
     }
-    List<RunRow> newestFirst =
-        runs.stream()
-            .sorted(Comparator.comparing(Dated::scheduledAt).reversed())
-            .map(Dated::row)
-            .toList();
+    Comparator<Dated> newestFirst = Comparator.comparing(Dated::scheduledAt).reversed();
+    Comparator<Dated> order =
+        switch (filters.getOrDefault("sort", "newest")) {
+          case "oldest" -> Comparator.comparing(Dated::scheduledAt);
+          case "job" -> Comparator.comparing((Dated d) -> d.row().job()).thenComparing(newestFirst);
+          case "result" ->
+              Comparator.comparing((Dated d) -> d.row().result()).thenComparing(newestFirst);
+          default -> newestFirst;
+        };
     return new HistoryView(
-        page("History", "history", flash), filters, newestFirst, "/history/rows" + query(filters));
+        page("History", "history", flash),
+        filters,
+        runs.stream().sorted(order).map(Dated::row).toList(),
+        "/history/rows" + query(filters));
   }
 
   Optional<RunView> run(String namespace, String name, String id) {
     ExportJob job = ExportJobLookup.get(client, namespace, name);
-    return Optional.ofNullable(job.getStatus())
-        .flatMap(s -> Optional.ofNullable(s.history))
-        .flatMap(h -> h.stream().filter(r -> id.equals(r.id)).findFirst())
-        .map(
-            r ->
-                new RunView(
-                    page("Run " + id, "history", null),
-                    namespace,
-                    name,
-                    id,
-                    RunDetails.of(job, r)));
+    Optional<RunRecord> found =
+        Optional.ofNullable(job.getStatus())
+            .flatMap(s -> Optional.ofNullable(s.history))
+            .flatMap(h -> h.stream().filter(r -> id.equals(r.id)).findFirst());
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    RunRecord r = found.get();
+    String clone = "/jobs/" + namespace + "/" + name + "/clone";
+    if (r.windowStart != null && r.windowEnd != null) {
+      clone += query(Map.of("start", r.windowStart, "end", r.windowEnd));
+    }
+    var files = files(job, Optional.of(id));
+    return Optional.of(
+        new RunView(
+            page("Run " + id, "history", null),
+            namespace,
+            name,
+            id,
+            RunDetails.of(job, r),
+            files.files(),
+            files.note(),
+            clone));
   }
 
   /** Every file kept for the jobs the search lets through, read with the destinations' Secrets. */
@@ -111,6 +130,17 @@ final class DashboardPages {
   }
 
   private JobArtifacts artifacts(ExportJob job) {
+    var files = files(job, Optional.empty());
+    return new JobArtifacts(
+        job.getMetadata().getNamespace(),
+        job.getMetadata().getName(),
+        job.getSpec().title,
+        files.files(),
+        files.note());
+  }
+
+  /** The files a job's destination keeps (of one run), or why they cannot be listed. */
+  private JobArtifacts files(ExportJob job, Optional<String> run) {
     String ns = job.getMetadata().getNamespace();
     String name = job.getMetadata().getName();
     if (!RunArchives.onS3(job)) {
@@ -125,7 +155,7 @@ final class DashboardPages {
     }
     KeptFiles kept;
     try (ExportJobArchive archive = RunArchives.open(client, job, Optional.empty())) {
-      kept = KeptFiles.of(job, archive, Optional.empty());
+      kept = KeptFiles.of(job, archive, run);
     } catch (IOException | RuntimeException e) {
       return new JobArtifacts(ns, name, job.getSpec().title, List.of(), KubectlCdds.message(e));
     }

@@ -86,14 +86,30 @@ final class DashboardViews {
 
   record HistoryView(Page page, Map<String, String> filters, List<RunRow> rows, String rowsUrl) {}
 
-  /** One run in detail, as {@code kubectl cdds history NAME --run ID} shows it. */
-  record RunView(Page page, String namespace, String job, String id, String details) {}
+  /**
+   * One run in detail, as {@code kubectl cdds history NAME --run ID} shows it, with its files and
+   * the way to clone the job for the run's window.
+   */
+  record RunView(
+      Page page,
+      String namespace,
+      String job,
+      String id,
+      String details,
+      List<FileRow> files,
+      String filesNote,
+      String cloneUrl) {}
 
   /**
-   * The Add form: what was typed, and the API server's messages by field (those it names no field
-   * for under {@code ""}).
+   * The Add and Edit forms: where they post, what was typed (or the job's values), and the API
+   * server's messages by field (those it names no field for under {@code ""}).
    */
-  record FormView(Page page, Map<String, String> values, Map<String, String> errors) {
+  record FormView(
+      Page page,
+      String action,
+      boolean editing,
+      Map<String, String> values,
+      Map<String, String> errors) {
     String value(String field) {
       return values.getOrDefault(field, "");
     }
