@@ -16,28 +16,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * What the dashboard's buttons do, with the person's own credentials: the same requests as the
  * commands of {@code kubectl cdds}, and the API server's answer as the outcome, refusals included.
  */
 final class DashboardActions {
-  /** The Add form's fields, in the order the form shows them. */
-  static final List<String> FIELDS =
+  /** The form's fields of spec.schedule, named as there. */
+  private static final List<String> SCHEDULE_FIELDS =
       List.of(
-          "name",
-          "title",
-          "type",
-          "run",
-          "startAt",
-          "everyHours",
-          "minute",
-          "time",
-          "dayOfWeek",
-          "dayOfMonth",
-          "timeZone",
-          "format",
-          "fileSplitSize");
+          "run", "startAt", "everyHours", "minute", "time", "dayOfWeek", "dayOfMonth", "timeZone");
+
+  /** The Add and Edit forms' fields: an API server's message about one goes next to it. */
+  private static final List<String> FIELDS =
+      Stream.of(
+              List.of("name", "title", "type"), SCHEDULE_FIELDS, List.of("format", "fileSplitSize"))
+          .flatMap(List::stream)
+          .toList();
 
   // Null values stay: in a merge patch they remove a field the form left empty.
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -160,16 +156,7 @@ final class DashboardActions {
    */
   Map<String, String> edit(String namespace, String name, Map<String, String> form) {
     Map<String, Object> schedule = new LinkedHashMap<>();
-    for (String field :
-        List.of(
-            "run",
-            "startAt",
-            "everyHours",
-            "minute",
-            "time",
-            "dayOfWeek",
-            "dayOfMonth",
-            "timeZone")) {
+    for (String field : SCHEDULE_FIELDS) {
       schedule.put(field, number(form.get(field)));
     }
     String type = form.get("type");

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdds.localcluster.ControlPlane;
+import dev.cdds.localcluster.PostgresServer;
 import dev.cdds.localcluster.S3Server;
+import dev.cdds.localcluster.SampleData;
 import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.Destination;
@@ -42,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -369,7 +373,7 @@ class DashboardIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void requestsWithoutTheTokenFromAnotherSiteOrForAnotherHostAreRefused() throws Exception {
     var http = HttpClient.newHttpClient();
     String cookie = cookie();
@@ -403,8 +407,8 @@ class DashboardIT {
   }
 
   @Test
-  @Order(7)
-  void theSliderSuspendsAJobAndTheOperatorSuspendsItsCronJob() throws Exception {
+  @Order(8)
+  void theSliderSuspendsAJobItsCronJobAndRunNowStartsARun() throws Exception {
     try (var operator = OperatorUnderTest.start(client, namespace, "dashboard")) {
       var cronJobs = client.batch().v1().cronjobs().inNamespace(namespace);
       cronJobs
@@ -416,13 +420,8 @@ class DashboardIT {
       browser.get(origin + "/");
       await(b -> slider("contacts-daily").getText().contains("Active"));
 
-      // The operator's status writes replace the rows now and then: a click on a row just
-      // replaced did not happen, and is made again.
-      await(
-          b -> {
-            slider("contacts-daily").click();
-            return true;
-          });
+      // The operator's status writes replace the rows now and then.
+      clickInRow("contacts-daily", ".slider");
 
       await(b -> slider("contacts-daily").getText().contains("Suspended"));
       assertThat(browser.findElement(By.cssSelector(".flash")).getText())
@@ -433,7 +432,128 @@ class DashboardIT {
               .waitUntilCondition(
                   c -> Boolean.TRUE.equals(c.getSpec().getSuspend()), 60, TimeUnit.SECONDS);
       assertThat(suspended.getSpec().getSuspend()).isTrue();
+
+      clickInRow("interactions-daily", "form[action$='/run'] button");
+
+      await(b -> !b.findElements(By.cssSelector(".flash")).isEmpty());
+      String started = browser.findElement(By.cssSelector(".flash")).getText();
+      assertThat(started).matches("run interactions-daily-\\d+ of interactions-daily started");
+      String run = started.split(" ")[1];
+      assertThat(client.batch().v1().jobs().inNamespace(namespace).withName(run).get())
+          .as("the Job of the run started by hand")
+          .isNotNull();
     }
+  }
+
+  @Test
+  @Order(6)
+  void deleteShowsTheServersRefusalWhileARunIsInProgressAndDeletesOtherwise() {
+    // What the operator records while a run goes on; the API server's policy reads it.
+    job("hostile")
+        .subresource("status")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            """
+            {"status": {"currentRun": {"id": "hostile-29928000", "scheduledAt": "2026-11-26T00:00:00Z"}}}
+            """);
+    browser.get(origin + "/");
+
+    clickInRow("hostile", "button.danger");
+    browser.switchTo().alert().accept();
+
+    await(b -> !b.findElements(By.cssSelector(".flash")).isEmpty());
+    assertThat(browser.findElement(By.cssSelector(".flash")).getText())
+        .startsWith("Refused: ")
+        .contains("has a run in progress");
+    assertThat(job("hostile").get()).isNotNull();
+
+    job("hostile")
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\": {\"currentRun\": null}}");
+    browser.get(origin + "/");
+    clickInRow("hostile", "button.danger");
+    browser.switchTo().alert().accept();
+
+    await(b -> !b.findElements(By.cssSelector(".flash")).isEmpty());
+    assertThat(browser.findElement(By.cssSelector(".flash")).getText())
+        .isEqualTo("hostile deleted");
+    assertThat(job("hostile").get()).isNull();
+    assertThat(jobNames()).doesNotContain("hostile");
+  }
+
+  @Test
+  @Order(9)
+  void aRealExportAddedInThePageRunsLiveOnItAndEndsSucceeded() throws Exception {
+    try (var postgres = PostgresServer.start(WorkDirectory.path(), "postgres-dashboard")) {
+      try (var db = postgres.connect()) {
+        SampleData.load(db, 20_000, 13);
+      }
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName("cdds-source-contacthistory")
+          .edit(
+              secret -> {
+                secret.setData(null);
+                secret.setStringData(
+                    Map.of(
+                        "url", postgres.url(),
+                        "user", PostgresServer.USER,
+                        "password", PostgresServer.PASSWORD));
+                return secret;
+              });
+      try (var operator =
+          OperatorUnderTest.start(
+              client, namespace, "dashboard-export", OperatorUnderTest.realExporter())) {
+        browser.get(origin + "/");
+        // What the rows show of the job, each time they are replaced; and a mark a reload drops.
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "window.stillTheSamePage = true; window.seen = [];"
+                    + " new MutationObserver(function () {"
+                    + "  var row = document.querySelector('tr[data-job=real-export]');"
+                    + "  if (!row) { return; }"
+                    + "  var bar = row.querySelector('progress');"
+                    + "  window.seen.push(row.querySelector('.status').textContent"
+                    + "    + (bar ? ' ' + bar.value + '%' : ''));"
+                    + " }).observe(document.getElementById('rows'), {childList: true});");
+        String rowsBefore = browser.findElement(By.tagName("body")).getAttribute("data-refreshed");
+
+        jobs().resource(realExport()).create();
+
+        await(
+            b ->
+                !b.findElements(By.cssSelector("tr[data-job=real-export] .status-Succeeded"))
+                    .isEmpty());
+        var js = (JavascriptExecutor) browser;
+        assertThat(js.executeScript("return window.stillTheSamePage")).isEqualTo(true);
+        @SuppressWarnings("unchecked")
+        List<String> seen = (List<String>) js.executeScript("return window.seen");
+        assertThat(seen)
+            .as("the run on the page while it exported, then its result")
+            .anySatisfy(state -> assertThat(state).matches("Running \\d+%"))
+            .last()
+            .isEqualTo("Succeeded");
+        assertThat(browser.findElement(By.tagName("body")).getAttribute("data-refreshed"))
+            .isNotEqualTo(rowsBefore);
+      }
+    }
+  }
+
+  private static ExportJob realExport() {
+    var job = ExportJobs.once("real-export");
+    job.getSpec().title = "A real export";
+    job.getSpec().source.includeAttachments = false;
+    return job;
+  }
+
+  /** Clicks a button of a job's row; a row the live refresh just replaced is clicked again. */
+  private void clickInRow(String job, String button) {
+    await(
+        b -> {
+          b.findElement(By.cssSelector("tr[data-job=" + job + "] " + button)).click();
+          return true;
+        });
   }
 
   private List<String> jobNames() {
