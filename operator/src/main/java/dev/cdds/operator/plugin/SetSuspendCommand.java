@@ -46,8 +46,8 @@ abstract class SetSuspendCommand implements Callable<Integer> {
     if (startedOneTimeJob(job)) {
       throw new IllegalArgumentException(
           job.getMetadata().getName()
-              + " is a one-time job that has started: it cannot be resumed; clone it to run it"
-              + " again (kubectl cdds clone "
+              + ": a one-time job cannot run again once it has started: clone it (kubectl cdds"
+              + " clone "
               + job.getMetadata().getName()
               + " NEW-NAME)");
     }

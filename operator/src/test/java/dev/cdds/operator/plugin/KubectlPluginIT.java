@@ -473,8 +473,8 @@ class KubectlPluginIT {
     assertThat(resumedOnce.out()).isEmpty();
     assertThat(resumedOnce.err())
         .isEqualTo(
-            "error: slider-once is a one-time job that has started: it cannot be resumed; clone"
-                + " it to run it again (kubectl cdds clone slider-once NEW-NAME)\n");
+            "error: slider-once: a one-time job cannot run again once it has started: clone it"
+                + " (kubectl cdds clone slider-once NEW-NAME)\n");
   }
 
   @Test
