@@ -521,10 +521,13 @@ class DashboardIT {
 
         jobs().resource(realExport()).create();
 
-        await(
-            b ->
-                !b.findElements(By.cssSelector("tr[data-job=real-export] .status-Succeeded"))
-                    .isEmpty());
+        // A real pod: its JVM, the count and the export take 25 s on a busy CI machine.
+        new WebDriverWait(browser, Duration.ofMinutes(3))
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                b ->
+                    !b.findElements(By.cssSelector("tr[data-job=real-export] .status-Succeeded"))
+                        .isEmpty());
         var js = (JavascriptExecutor) browser;
         assertThat(js.executeScript("return window.stillTheSamePage")).isEqualTo(true);
         @SuppressWarnings("unchecked")
