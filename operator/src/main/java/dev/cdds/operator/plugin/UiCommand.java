@@ -9,14 +9,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kubectl cdds ui}: the Jobs and History pages in a browser, served on 127.0.0.1 by this
- * process with the person's own kubeconfig — no server in the cluster, no new credentials.
+ * {@code kubectl cdds ui}: the Jobs, History and Artifacts pages in a browser, served on 127.0.0.1
+ * by this process with the person's own kubeconfig — no server in the cluster, no new credentials.
  */
 @Command(
     name = "ui",
     mixinStandardHelpOptions = true,
     description =
-        "Serves the Jobs and History pages on 127.0.0.1 with your own kubeconfig until"
+        "Serves the Jobs, History and Artifacts pages on 127.0.0.1 with your own kubeconfig until"
             + " interrupted; the first line printed is the URL, with its access token.")
 final class UiCommand implements Callable<Integer> {
   @ParentCommand KubectlCdds parent;
