@@ -3,7 +3,6 @@ package dev.cdds.operator.plugin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cdds.operator.plugin.DashboardViews.FormView;
-import dev.cdds.operator.runcontract.RunDeletionRequest;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -199,10 +198,6 @@ final class Dashboard implements AutoCloseable {
     try {
       if (asked.isEmpty()) {
         throw new IllegalArgumentException("no run selected");
-      }
-      if (asked.size() > RunDeletionRequest.MAX_RUNS) {
-        throw new IllegalArgumentException(
-            "at most " + RunDeletionRequest.MAX_RUNS + " runs at once");
       }
       SortedSet<String> toDelete =
           RunDeletions.stillThere(ExportJobLookup.get(client, ns, name), asked, id -> {});

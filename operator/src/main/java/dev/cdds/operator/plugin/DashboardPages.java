@@ -70,7 +70,7 @@ final class DashboardPages {
       }
       for (RunRecord r : job.getStatus().history) {
         if (result == null || (r.result != null && result.equalsIgnoreCase(r.result.name()))) {
-          runs.add(new Dated(r.scheduledAt == null ? "" : r.scheduledAt, run(job, r)));
+          runs.add(new Dated(r.scheduledAt == null ? "" : r.scheduledAt, RunRow.of(job, r)));
         }
       }
     }
@@ -188,22 +188,6 @@ final class DashboardPages {
             ? resources.inNamespace(namespace.get()).list()
             : resources.inAnyNamespace().list())
         .getItems();
-  }
-
-  private static RunRow run(ExportJob job, RunRecord r) {
-    return new RunRow(
-        job.getMetadata().getNamespace(),
-        job.getMetadata().getName(),
-        r.id,
-        (r.result == null ? "" : r.result.name())
-            + RunDetails.filesGone(r, " (expired)", " (deleted)"),
-        HistoryCommand.trigger(r),
-        Describe.minute(r.startedAt),
-        Describe.duration(r.startedAt, r.finishedAt),
-        HistoryCommand.window(r),
-        r.records == null ? "" : r.records.toString(),
-        r.files == null ? "" : r.files.toString(),
-        HistoryCommand.message(r));
   }
 
   private static String query(Map<String, String> filters) {

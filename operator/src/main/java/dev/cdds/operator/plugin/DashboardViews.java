@@ -1,6 +1,7 @@
 package dev.cdds.operator.plugin;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.RunRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class DashboardViews {
   /** The Jobs page: the filters as chosen, and the rows they let through. */
   record JobsView(Page page, Map<String, String> filters, List<JobRow> rows, String rowsUrl) {}
 
-  /** One run on the History page. */
+  /** One run on the History page (and in {@code kubectl cdds history}). */
   record RunRow(
       String namespace,
       String job,
@@ -77,8 +78,26 @@ final class DashboardViews {
       String duration,
       String window,
       String records,
+      String bytes,
       String files,
       String message) {
+    static RunRow of(ExportJob job, RunRecord r) {
+      return new RunRow(
+          job.getMetadata().getNamespace(),
+          job.getMetadata().getName(),
+          r.id,
+          (r.result == null ? "" : r.result.name())
+              + RunDetails.filesGone(r, " (expired)", " (deleted)"),
+          HistoryCommand.trigger(r),
+          Describe.minute(r.startedAt),
+          Describe.duration(r.startedAt, r.finishedAt),
+          HistoryCommand.window(r),
+          r.records == null ? "" : r.records.toString(),
+          Describe.bytes(r.bytes),
+          r.files == null ? "" : r.files.toString(),
+          HistoryCommand.message(r));
+    }
+
     String path() {
       return "/history/" + namespace + "/" + job + "/" + id;
     }

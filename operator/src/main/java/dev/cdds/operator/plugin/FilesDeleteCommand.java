@@ -76,10 +76,6 @@ final class FilesDeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SortedSet<String> asked = new TreeSet<>(runs);
-    if (asked.size() > RunDeletionRequest.MAX_RUNS) {
-      throw new IllegalArgumentException(
-          "at most " + RunDeletionRequest.MAX_RUNS + " runs at once: " + asked.size() + " given");
-    }
     Duration waitFor = SpecDuration.parse(timeout, "--timeout");
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();

@@ -139,19 +139,19 @@ final class HistoryCommand implements Callable<Integer> {
       if (everyJob) {
         cells.add(row.job().getMetadata().getName());
       }
-      String result = r.result == null ? "" : r.result.name();
+      var shown = DashboardViews.RunRow.of(row.job(), r);
       cells.addAll(
           List.of(
-              r.id,
-              result + RunDetails.filesGone(r, " (expired)", " (deleted)"),
-              trigger(r),
-              Describe.minute(r.startedAt),
-              Describe.duration(r.startedAt, r.finishedAt),
-              window(r),
-              r.records == null ? "" : r.records.toString(),
-              Describe.bytes(r.bytes),
-              r.files == null ? "" : r.files.toString(),
-              message(r)));
+              shown.id(),
+              shown.result(),
+              shown.trigger(),
+              shown.started(),
+              shown.duration(),
+              shown.window(),
+              shown.records(),
+              shown.bytes(),
+              shown.files(),
+              shown.message()));
       table.add(cells);
     }
     return table.render();

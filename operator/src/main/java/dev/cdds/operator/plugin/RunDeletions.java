@@ -29,11 +29,16 @@ final class RunDeletions {
   private RunDeletions() {}
 
   /**
-   * The runs asked for whose files are still there; refuses a run that is not in the job's history
-   * or is in progress, and says which were deleted already.
+   * The runs asked for whose files are still there; refuses more than {@link
+   * RunDeletionRequest#MAX_RUNS}, a run that is not in the job's history or is in progress, and
+   * says which were deleted already.
    */
   static SortedSet<String> stillThere(
       ExportJob job, SortedSet<String> asked, Consumer<String> alreadyDeleted) {
+    if (asked.size() > RunDeletionRequest.MAX_RUNS) {
+      throw new IllegalArgumentException(
+          "at most " + RunDeletionRequest.MAX_RUNS + " runs at once: " + asked.size() + " given");
+    }
     String name = job.getMetadata().getName();
     var status = job.getStatus();
     Map<String, RunRecord> history =

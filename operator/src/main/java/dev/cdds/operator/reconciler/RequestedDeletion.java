@@ -39,11 +39,10 @@ final class RequestedDeletion {
       OperatorSettings settings,
       KubernetesClient client) {
     SortedSet<String> pending = pending(observed, status);
-    boolean busy = observed.pruneJobs().stream().anyMatch(j -> JobCompletion.finished(j).isEmpty());
     // A prune Job's end wakes the job up; the retry of a failed one is DataRetention's wake-up.
-    boolean waiting =
-        DataRetention.retryAt(observed.pruneJobs()).filter(observed.now()::isBefore).isPresent();
-    if (connections.isEmpty() || pending.isEmpty() || busy || waiting) {
+    if (connections.isEmpty()
+        || pending.isEmpty()
+        || !DataRetention.pruneMayStart(observed.pruneJobs(), observed.now())) {
       return Optional.empty();
     }
     boolean started =

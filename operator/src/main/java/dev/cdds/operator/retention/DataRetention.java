@@ -106,10 +106,16 @@ public final class DataRetention {
    */
   public boolean pruneDue(ExportJobStatus status, List<Job> pruneJobs, Instant now) {
     boolean expired = nextPrune(status).map(t -> !t.isAfter(now)).orElse(false);
-    boolean busy =
-        status.currentRun != null
-            || pruneJobs.stream().anyMatch(j -> JobCompletion.finished(j).isEmpty());
-    return expired && !busy && retryAt(pruneJobs).map(t -> !t.isAfter(now)).orElse(true);
+    return expired && status.currentRun == null && pruneMayStart(pruneJobs, now);
+  }
+
+  /**
+   * Whether a new prune Job may start beside these: none of them still runs, and the last failed
+   * one was at least {@link #RETRY_AFTER} ago.
+   */
+  public static boolean pruneMayStart(List<Job> pruneJobs, Instant now) {
+    boolean running = pruneJobs.stream().anyMatch(j -> JobCompletion.finished(j).isEmpty());
+    return !running && retryAt(pruneJobs).map(t -> !t.isAfter(now)).orElse(true);
   }
 
   /** When the reconciler should look again: the next expiry, or the end of a retry wait. */
