@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exporter benchmark: exports N generated interactions to csv.gz, jsonl.gz and csv.zst on local
-# disk and, side by side, the same rows with `psql \copy ...` to /dev/null (the read ceiling: one
+# disk, csv.gz again partitioned over 2 and 4 export processes (spec.output.parallelism, one
+# snapshot shared as the pods of an Indexed Job share it) and, side by side, the same rows with `psql \copy ...` to /dev/null (the read ceiling: one
 # backend's single ordered COPY), `| gzip` and `| zstd -3`. Measures wall time, records/s, MB/s
 # written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
 #
@@ -10,7 +11,8 @@
 # that the first part decrypts with openssl into gzip (or zstd) that reads to the end.
 #
 # Last line: exporter: rows=N csv.gz ratio_vs_psql_gzip=X.XX jsonl.gz records_per_s=N peak_rss_mib=N
-#   csv_zst_ratio_vs_read=X.XX
+#   csv_zst_ratio_vs_read=X.XX parallel_ratio_vs_psql_gzip=X.XX
+# (parallel_ratio_vs_psql_gzip: csv.gz with parallelism 2; peak_rss_mib: of any one process.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -75,6 +77,28 @@ export_run() { # format [compression] -> "wall user sys rss bytes"
   echo "$t $(du -cb "$out"/bench/bench/*/part-* | tail -1 | cut -f1)"
 }
 
+export_parallel() { # pods -> "wall rss bytes": csv.gz read by that many processes at once
+  local pods=$1 out="$WORK/out-csv-p$1"
+  rm -rf "$out"; mkdir -p "$out"
+  local spec="{\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\",\"includeAttachments\":false},\"schedule\":{\"run\":\"Once\"},\"timeframe\":{\"type\":\"All\"},\"output\":{\"format\":\"csv\",\"compression\":\"gzip\",\"parallelism\":$pods$encryption}}"
+  local start i
+  start=$(date +%s.%N)
+  for ((i = 0; i < pods; i++)); do
+    JOB_COMPLETION_INDEX=$i CDDS_SPEC="$spec" CDDS_RUN_ID=bench-29924000 CDDS_NAMESPACE=bench CDDS_EXPORTJOB=bench \
+      CDDS_SOURCE_URL="$URL" CDDS_SOURCE_USER=bench CDDS_SOURCE_PASSWORD="$PGPASSWORD" \
+      CDDS_OUTPUT_DIR="$out" CDDS_TERMINATION_LOG="$WORK/termination-p$pods-$i" \
+      /usr/bin/time -f '%M' -o "$WORK/rss-p$pods-$i" java "${JAVA_OPTS[@]}" -jar "$JAR" export --progress=log >/dev/null 2>&1 &
+  done
+  wait
+  local wall
+  wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+  for ((i = 0; i < pods; i++)); do
+    grep -q '"result":"Succeeded"' "$WORK/termination-p$pods-$i" || { cat "$WORK/termination-p$pods-$i" >&2; exit 1; }
+  done
+  grep -q "\"records\":$n," "$WORK/termination-p$pods-0" || { echo "[bench] parallelism $pods: not $n records" >&2; cat "$WORK/termination-p$pods-0" >&2; exit 1; }
+  echo "$wall $(cat "$WORK"/rss-p"$pods"-* | sort -n | tail -1) $(du -cb "$out"/bench/bench/*/part-* | tail -1 | cut -f1)"
+}
+
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')"
 results=()
 for n in "${rows[@]}"; do
@@ -83,18 +107,22 @@ for n in "${rows[@]}"; do
   read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
   read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"
   read -r zst_wall zst_user zst_sys zst_rss zst_bytes <<<"$(export_run csv zstd)"
+  read -r p2_wall p2_rss p2_bytes <<<"$(export_parallel 2)"
+  read -r p4_wall p4_rss _ <<<"$(export_parallel 4)"
   copy="psql -h 127.0.0.1 -p $PORT -U bench -d postgres -c \"\\copy (SELECT $COLUMNS FROM interactions ORDER BY started_at, id) TO STDOUT WITH CSV HEADER\""
   read -r read_wall _ <<<"$(measure bash -c "$copy >/dev/null")"
   read -r psql_wall psql_user psql_sys psql_rss <<<"$(measure bash -c "$copy | gzip >'$WORK/psql.csv.gz'")"
   psql_bytes=$(stat -c %s "$WORK/psql.csv.gz")
   read -r pzst_wall _ <<<"$(measure bash -c "$copy | zstd -q -3 >'$WORK/psql.csv.zst'")"
   line=$(awk -v n="$n" -v cw="$csv_wall" -v pw="$psql_wall" -v jw="$json_wall" -v cr="$csv_rss" -v jr="$json_rss" -v zr="$zst_rss" -v zw="$zst_wall" -v rw="$read_wall" \
-    'BEGIN { rss = (cr > jr ? cr : jr); rss = (rss > zr ? rss : zr) / 1024; printf "exporter: rows=%d csv.gz ratio_vs_psql_gzip=%.2f jsonl.gz records_per_s=%d peak_rss_mib=%d csv_zst_ratio_vs_read=%.2f", n, pw / cw, n / jw, rss, rw / zw }')
+    -v p2w="$p2_wall" -v p2r="$p2_rss" -v p4r="$p4_rss" \
+    'BEGIN { rss = (cr > jr ? cr : jr); rss = (rss > zr ? rss : zr); rss = (rss > p2r ? rss : p2r); rss = (rss > p4r ? rss : p4r) / 1024; printf "exporter: rows=%d csv.gz ratio_vs_psql_gzip=%.2f jsonl.gz records_per_s=%d peak_rss_mib=%d csv_zst_ratio_vs_read=%.2f parallel_ratio_vs_psql_gzip=%.2f", n, pw / cw, n / jw, rss, rw / zw, pw / p2w }')
   row=$(awk -v n="$n" -v cw="$csv_wall" -v cu="$csv_user" -v cs="$csv_sys" -v cr="$csv_rss" -v cb="$csv_bytes" \
     -v jw="$json_wall" -v ju="$json_user" -v js="$json_sys" -v jr="$json_rss" -v jb="$json_bytes" \
     -v pw="$psql_wall" -v pb="$psql_bytes" \
     -v zw="$zst_wall" -v zu="$zst_user" -v zs="$zst_sys" -v zr="$zst_rss" -v zb="$zst_bytes" -v rw="$read_wall" -v qw="$pzst_wall" \
-    'BEGIN { printf "| %d | csv.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | jsonl.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | csv.zst %.1f s, %d rec/s, %.1f MB, CPU %.1f s, RSS %d MiB | %.1f s | psql+gzip %.1f s, %.1f MB/s | %.1f s | %.2f | %.2f |", n, cw, n/cw, cb/cw/1e6, cu+cs, cr/1024, jw, n/jw, jb/jw/1e6, ju+js, jr/1024, zw, n/zw, zb/1e6, zu+zs, zr/1024, rw, pw, pb/pw/1e6, qw, pw/cw, rw/zw }')
+    -v p2w="$p2_wall" -v p2r="$p2_rss" -v p2b="$p2_bytes" -v p4w="$p4_wall" -v p4r="$p4_rss" \
+    'BEGIN { printf "| %d | csv.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | jsonl.gz %.1f s, %d rec/s, %.1f MB/s, CPU %.1f s, RSS %d MiB | csv.zst %.1f s, %d rec/s, %.1f MB, CPU %.1f s, RSS %d MiB | csv.gz ×2 %.1f s, %.1f MB/s, RSS %d MiB each at most | csv.gz ×4 %.1f s, RSS %d MiB | %.1f s | psql+gzip %.1f s, %.1f MB/s | %.1f s | %.2f | %.2f | %.2f |", n, cw, n/cw, cb/cw/1e6, cu+cs, cr/1024, jw, n/jw, jb/jw/1e6, ju+js, jr/1024, zw, n/zw, zb/1e6, zu+zs, zr/1024, p2w, p2b/p2w/1e6, p2r/1024, p4w, p4r/1024, rw, pw, pb/pw/1e6, qw, pw/cw, rw/zw, pw/p2w }')
   results+=("$row")
   echo "$line"
 done
@@ -105,10 +133,10 @@ done
   echo
   echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
   $encrypt && echo "Files encrypted to an RSA 2048 certificate (CMS enveloped-data, AES-256-CBC); the psql side is not."
-  echo "MB/s is compressed output written (csv.zst: its total size); read ceiling is \`psql \\copy\` of the same rows to /dev/null. Ratios: psql+gzip wall time over csv.gz's, and the read ceiling's over csv.zst's (≥ 1 means faster)."
+  echo "MB/s is compressed output written (csv.zst: its total size); read ceiling is \`psql \\copy\` of the same rows to /dev/null. ×2, ×4: parallelism 2 and 4, that many export processes at once reading one shared snapshot, wall time from the first start to the last exit. Ratios: psql+gzip wall time over csv.gz's, the read ceiling's over csv.zst's, psql+gzip's over csv.gz ×2's (≥ 1 means faster)."
   echo
-  echo "| rows | csv.gz | jsonl.gz | csv.zst | read ceiling | psql \\copy \\| gzip | psql \\copy \\| zstd -3 | csv.gz vs psql+gzip | csv.zst vs read |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| rows | csv.gz | jsonl.gz | csv.zst | csv.gz, parallelism 2 | csv.gz, parallelism 4 | read ceiling | psql \\copy \\| gzip | psql \\copy \\| zstd -3 | csv.gz vs psql+gzip | csv.zst vs read | ×2 vs psql+gzip |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${results[@]}"
 } >>docs/benchmarks.md
 echo "$line"

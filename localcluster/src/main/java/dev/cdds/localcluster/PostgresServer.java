@@ -131,6 +131,14 @@ public final class PostgresServer implements AutoCloseable {
     return url(DATABASE);
   }
 
+  /** Another database of this server, for a test that changes its data. Returns its JDBC URL. */
+  public String createDatabase(String name) throws SQLException {
+    try (Connection admin = connect()) {
+      admin.createStatement().execute("CREATE DATABASE " + name);
+    }
+    return url(name);
+  }
+
   /**
    * A second database in the SQL_ASCII encoding, which stores text bytes unchecked, as legacy
    * databases do: the only way to hold text that is not valid UTF-8. Returns its JDBC URL.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
+import java.util.Map;
 
 /** The run in progress; its counters are written by the export pod. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,4 +51,14 @@ public class CurrentRun {
 
   @JsonPropertyDescription("Estimated time of completion at the current rate (RFC 3339).")
   public String estimatedCompletionAt;
+
+  @JsonPropertyDescription(
+      "Set while a partitioned run (spec.output.parallelism above 1) goes: the snapshot its pods"
+          + " share and the ranges they read.")
+  public SharedSnapshot sharedSnapshot;
+
+  @JsonPropertyDescription(
+      "Each partition's own progress in a partitioned run, by partition index (0, 1, ...); the"
+          + " counters above add them up.")
+  public Map<String, PartitionProgress> partitions;
 }

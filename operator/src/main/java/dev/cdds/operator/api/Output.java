@@ -61,6 +61,22 @@ public class Output {
           + " zstd 3, each tool's own default.")
   public Integer compressionLevel;
 
+  @Default("1")
+  @Min(1)
+  @Max(32)
+  @JsonPropertyDescription(
+      "Pods that read the run's window side by side, each a range of it, all in one database"
+          + " snapshot (as pg_dump -j does): 1 reads it in one stream. Each pod writes its own"
+          + " parts; one manifest lists them all, in window order. A failed pod is retried alone."
+          + " Faster until the database's cores or disks are saturated; each pod holds one or two"
+          + " connections (docs/exporter.md).")
+  public Integer parallelism;
+
+  /** How many pods read a run of {@code output} (which may be null). */
+  public static int parallelism(Output output) {
+    return output == null || output.parallelism == null ? 1 : output.parallelism;
+  }
+
   @Default("Fail")
   @JsonPropertyDescription(
       "What to do with a record that cannot be exported as it is (text that is not valid UTF-8,"

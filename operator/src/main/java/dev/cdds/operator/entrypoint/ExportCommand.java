@@ -1,9 +1,13 @@
 package dev.cdds.operator.entrypoint;
 
 import dev.cdds.operator.api.ExportJobSpec;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.exporter.ExportRun;
+import dev.cdds.operator.exporter.Partition;
+import dev.cdds.operator.exporter.StoreSnapshotExchange;
 import dev.cdds.operator.exporter.files.CmsEnvelope;
 import dev.cdds.operator.exporter.files.FileEnvelope;
+import dev.cdds.operator.exporter.progress.PartitionProgressReporter;
 import dev.cdds.operator.exporter.progress.ProgressListener;
 import dev.cdds.operator.exporter.progress.ProgressLog;
 import dev.cdds.operator.exporter.progress.ProgressReporter;
@@ -108,8 +112,10 @@ final class ExportCommand implements Callable<Integer> {
       return RunSummary.failed(e.getMessage());
     }
     Optional<ExportWindow> rerunWindow;
+    Partition partition;
     try {
       rerunWindow = rerunWindow();
+      partition = partition(spec);
     } catch (IllegalArgumentException e) {
       return RunSummary.failed(e.getMessage());
     }
@@ -132,8 +138,11 @@ final class ExportCommand implements Callable<Integer> {
         var summary =
             exportReporting
                 .apply(new ProgressLog(runId, Clock.systemUTC()), Optional.empty())
+                .partition(partition, new StoreSnapshotExchange(store, Clock.systemUTC()))
                 .execute(store, source);
-        return retainAfter(summary, archive, spec, runId, Optional.empty());
+        return partition.first()
+            ? retainAfter(summary, archive, spec, runId, Optional.empty())
+            : summary;
       }
       try (var client = new KubernetesClientBuilder().build()) {
         Optional<Instant> exportedThrough = Optional.empty();
@@ -147,6 +156,31 @@ final class ExportCommand implements Callable<Integer> {
             return RunSummary.failed(e.getMessage());
           }
         }
+        if (partition.partitioned()) {
+          var progress =
+              new PartitionProgressReporter(
+                  client,
+                  target.namespace(),
+                  target.exportJob(),
+                  runId,
+                  partition.index(),
+                  partition.count(),
+                  Clock.systemUTC(),
+                  ProgressReporter.DEFAULT_INTERVAL);
+          var exchange =
+              new StatusSnapshotExchange(
+                  client, target.namespace(), target.exportJob(), runId, Clock.systemUTC());
+          var summary =
+              exportReporting
+                  .apply(progress, exportedThrough)
+                  .partition(partition, exchange)
+                  .execute(store, source);
+          if (!partition.first()) {
+            return summary;
+          }
+          var reporter = new RetentionReporter(client, target.namespace(), target.exportJob());
+          return retainAfter(summary, archive, spec, runId, Optional.of(reporter));
+        }
         var progress =
             new ProgressReporter(
                 client,
@@ -159,6 +193,33 @@ final class ExportCommand implements Callable<Integer> {
         var reporter = new RetentionReporter(client, target.namespace(), target.exportJob());
         return retainAfter(summary, archive, spec, runId, Optional.of(reporter));
       }
+    }
+  }
+
+  /**
+   * Which partition of the run this pod reads: the whole window in one stream unless the job says
+   * spec.output.parallelism above 1 and the Indexed Job gave the pod its index.
+   *
+   * @throws IllegalArgumentException when the index is not one of the run's partitions
+   */
+  private Partition partition(ExportJobSpec spec) {
+    int count = Output.parallelism(spec.output);
+    String index = env.get(PodEnv.PARTITION_INDEX);
+    if (count == 1 || index == null) {
+      return Partition.WHOLE;
+    }
+    try {
+      return new Partition(Integer.parseInt(index), count);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "environment variable "
+              + PodEnv.PARTITION_INDEX
+              + " is \""
+              + index
+              + "\", not a partition of the "
+              + count
+              + " of spec.output.parallelism",
+          e);
     }
   }
 

@@ -89,7 +89,7 @@ final class PodStartup {
     Files.writeString(terminationLog, summary.toJson());
     if (summary.error() != null) {
       LOG.error("{} failed error=\"{}\"", role, summary.error());
-      return 1;
+      return Boolean.TRUE.equals(summary.endsRun()) ? PodEnv.EXIT_ENDS_RUN : 1;
     }
     return 0;
   }

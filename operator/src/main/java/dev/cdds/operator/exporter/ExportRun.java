@@ -3,15 +3,18 @@ package dev.cdds.operator.exporter;
 import dev.cdds.operator.api.BadRecordAction;
 import dev.cdds.operator.api.ExportJobSpec;
 import dev.cdds.operator.api.Output;
+import dev.cdds.operator.api.SharedSnapshot;
 import dev.cdds.operator.exporter.files.FileEnvelope;
 import dev.cdds.operator.exporter.files.PartCompression;
 import dev.cdds.operator.exporter.progress.ProgressListener;
 import dev.cdds.operator.exporter.source.BadRecords;
+import dev.cdds.operator.exporter.source.PartitionBounds;
 import dev.cdds.operator.exporter.source.RecordCount;
 import dev.cdds.operator.exporter.source.Selection;
+import dev.cdds.operator.exporter.source.SharedSnapshots;
 import dev.cdds.operator.exporter.source.SourceDatabase;
+import dev.cdds.operator.runcontract.PrintableText;
 import dev.cdds.operator.runcontract.RunSummary;
-import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.runcontract.SourceTable;
 import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.storage.CompletedRun;
@@ -19,22 +22,34 @@ import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One export: counts the rows of the window, streams them through a server-side cursor in one
- * read-only REPEATABLE READ transaction (a consistent snapshot, flat memory), writes the parts and,
- * last, the manifest. A run with a manifest is complete and never rewritten; anything else a
- * previous attempt left in the run's directory is removed before starting over.
+ * One export, or one partition of a partitioned export: reads the rows of its window (or of its
+ * partition's range of it) through a server-side COPY or cursor in one read-only REPEATABLE READ
+ * transaction (a consistent snapshot, flat memory), writes the parts and, last, the manifest. The
+ * total for progress is the planner's estimate until a second connection, in the same snapshot, has
+ * counted. A run with a manifest is complete and never rewritten; anything else a previous attempt
+ * left is removed before starting over.
+ *
+ * <p>Partitions of one run all read in the snapshot the first partition exported, which it holds
+ * until every other partition has written its files and result; it then publishes the one manifest.
+ * If the first partition's pod is gone, so is the snapshot: its next attempt fails the whole run
+ * rather than mix snapshots.
  */
 public final class ExportRun {
   private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
@@ -44,8 +59,8 @@ public final class ExportRun {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * The longest the database may stay silent: longer than the count's budget and than sorting a
-   * large window before its first row.
+   * The longest the database may stay silent: longer than sorting a large window before its first
+   * row.
    */
   static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(30);
 
@@ -56,6 +71,8 @@ public final class ExportRun {
   private final ProgressListener progress;
   private final Clock clock;
   private final FileEnvelope envelope;
+  private final Partition partition;
+  private final SnapshotExchange exchange;
 
   /** A run that writes its files as they are. */
   public ExportRun(
@@ -77,6 +94,28 @@ public final class ExportRun {
       ProgressListener progress,
       Clock clock,
       FileEnvelope envelope) {
+    this(
+        spec,
+        target,
+        scheduledAt,
+        window,
+        progress,
+        clock,
+        envelope,
+        Partition.WHOLE,
+        SnapshotExchange.NONE);
+  }
+
+  private ExportRun(
+      ExportJobSpec spec,
+      RunTarget target,
+      Instant scheduledAt,
+      ExportWindow window,
+      ProgressListener progress,
+      Clock clock,
+      FileEnvelope envelope,
+      Partition partition,
+      SnapshotExchange exchange) {
     this.envelope = envelope;
     this.spec = spec;
     this.target = target;
@@ -84,6 +123,16 @@ public final class ExportRun {
     this.window = window;
     this.progress = progress;
     this.clock = clock;
+    this.partition = partition;
+    this.exchange = exchange;
+  }
+
+  /**
+   * This run as {@code partition} of a partitioned run whose pods agree through {@code exchange}.
+   */
+  public ExportRun partition(Partition partition, SnapshotExchange exchange) {
+    return new ExportRun(
+        spec, target, scheduledAt, window, progress, clock, envelope, partition, exchange);
   }
 
   /** Runs the export from {@code source} into {@code store}; never throws, says what happened. */
@@ -95,16 +144,165 @@ public final class ExportRun {
             "run already complete run={} manifest={}",
             target.runId(),
             store.location(Manifest.FILE));
-        return summary(earlier.get(), store);
+        return summary(earlier.get(), store.location(Manifest.FILE));
       }
-      store.clear();
+      if (!partition.first()) {
+        var done = PartitionResults.read(store, target, partition);
+        if (done.isPresent()) {
+          return summary(done.get(), store.location(partition.resultFile()));
+        }
+        PartitionResults.clear(store, partition);
+      } else if (partition.partitioned() && exchange.shared().isPresent()) {
+        return RunSummary.failedRun(
+            "the snapshot this run's partitions share was lost with the pod of its partition 0"
+                + " (the first attempt of that pod ended): the run fails as a whole, its window is"
+                + " exported again by a rerun or the next run");
+      } else {
+        store.clear();
+      }
     } catch (IOException e) {
       return RunSummary.failed("destination " + store + ": " + e.getMessage());
+    } catch (UncheckedIOException | IllegalStateException e) {
+      return RunSummary.failed(e.getMessage());
     }
+    try (Connection db = connect(source, "")) {
+      db.setAutoCommit(false);
+      db.setReadOnly(true);
+      db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      Snapshot snapshot = snapshot(db);
+      // Timestamps come back as text in UTC, the form the export writes.
+      db.createStatement().execute("SET TIME ZONE 'UTC'");
+      SourceTable table = SourceTable.of(spec.source);
+      var whole = Selection.of(table, source.names(), window, table.filterValues(spec.source));
+      List<Instant> bounds = snapshot.bounds;
+      if (partition.partitioned() && partition.first()) {
+        bounds = PartitionBounds.of(db, whole, partition.count());
+        var shared = new SharedSnapshot();
+        shared.id = snapshot.id.orElseThrow();
+        shared.bounds = bounds.stream().map(Instant::toString).toList();
+        exchange.share(shared);
+      }
+      var selection =
+          partition.partitioned()
+              ? whole.range(
+                  partition.first()
+                      ? Optional.empty()
+                      : Optional.of(bounds.get(partition.index() - 1)),
+                  partition.index() == partition.count() - 1
+                      ? Optional.empty()
+                      : Optional.of(bounds.get(partition.index())))
+              : whole;
+      Manifest manifest = export(db, store, source, selection, snapshot.id);
+      if (partition.partitioned()) {
+        progress.report(
+            recordsRead(manifest),
+            recordsRead(manifest),
+            manifest.totalBytes(),
+            manifest.fileCount());
+      }
+      if (!partition.first()) {
+        PartitionResults.write(store, partition, manifest);
+        db.commit();
+        LOG.info(
+            "partition complete run={} partition={} records={} files={}",
+            target.runId(),
+            partition.index(),
+            manifest.records(),
+            manifest.fileCount());
+        return summary(manifest, store.location(partition.resultFile()));
+      }
+      if (partition.partitioned()) {
+        var others =
+            PartitionResults.awaitOthers(store, target, partition.count(), progress::waiting);
+        manifest = PartitionResults.merge(manifest, others, target, clock.instant().toString());
+      }
+      db.commit();
+      store.publish(manifest);
+      if (partition.partitioned()) {
+        store.clear(Partition.RESULT_PREFIX);
+      }
+      progress.runDone(recordsRead(manifest), manifest.totalBytes(), manifest.fileCount());
+      LOG.info(
+          "run complete run={} records={} skipped={} bytes={} files={}",
+          target.runId(),
+          manifest.records(),
+          manifest.skippedRecords(),
+          manifest.totalBytes(),
+          manifest.fileCount());
+      return summary(manifest, store.location(Manifest.FILE));
+    } catch (SQLException e) {
+      return RunSummary.failed("source database: " + e.getMessage());
+    } catch (BadRecords.BadRecordException e) {
+      return RunSummary.failed(e.getMessage());
+    } catch (IOException e) {
+      return RunSummary.failed("destination " + store + ": " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      return RunSummary.failed("destination " + store + ": " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return RunSummary.failed(e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return RunSummary.failed("interrupted while waiting for the run's other partitions");
+    }
+  }
+
+  /** The snapshot a transaction reads in, shareable, and the partitions' bounds if known. */
+  private record Snapshot(Optional<String> id, List<Instant> bounds) {}
+
+  /**
+   * Starts {@code db}'s transaction in the run's snapshot: the one the first partition shared, or
+   * its own, exported so that the count and the other partitions can read in it too.
+   */
+  private Snapshot snapshot(Connection db) throws SQLException, InterruptedException {
+    if (!partition.first()) {
+      SharedSnapshot shared = exchange.await();
+      List<Instant> bounds = new ArrayList<>();
+      for (String bound : shared.bounds == null ? List.<String>of() : shared.bounds) {
+        try {
+          bounds.add(Instant.parse(bound));
+        } catch (DateTimeParseException e) {
+          throw new IllegalStateException(
+              "status.currentRun.sharedSnapshot.bounds holds \""
+                  + PrintableText.line(bound)
+                  + "\", not an RFC 3339 time");
+        }
+      }
+      if (bounds.size() != partition.count() - 1) {
+        throw new IllegalStateException(
+            "status.currentRun.sharedSnapshot has "
+                + bounds.size()
+                + " bounds, not "
+                + (partition.count() - 1)
+                + " for "
+                + partition.count()
+                + " partitions");
+      }
+      SharedSnapshots.use(db, shared.id);
+      return new Snapshot(Optional.of(shared.id), bounds);
+    }
+    try {
+      return new Snapshot(Optional.of(SharedSnapshots.export(db)), List.of());
+    } catch (SQLException e) {
+      if (partition.partitioned()) {
+        throw e;
+      }
+      // A database that cannot share its snapshot still exports; progress shows an estimate.
+      LOG.info("snapshot not shareable, no exact count for progress: {}", e.getMessage());
+      db.rollback();
+      return new Snapshot(Optional.empty(), List.of());
+    }
+  }
+
+  private Connection connect(SourceDatabase source, String purpose) throws SQLException {
     var properties = new Properties();
     properties.setProperty("user", source.user());
     properties.setProperty("password", source.password());
-    properties.setProperty("ApplicationName", "cdds-export " + target.runId());
+    properties.setProperty(
+        "ApplicationName",
+        "cdds-export "
+            + target.runId()
+            + (partition.partitioned() ? " p" + partition.index() : "")
+            + purpose);
     // So that COPY can read a SQL_ASCII database's bytes unconverted (see copyCsv).
     properties.setProperty("allowEncodingChanges", "true");
     // A database that is gone without closing the connection (a dropped route, a frozen host)
@@ -114,35 +312,7 @@ public final class ExportRun {
     properties.setProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
     properties.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
     properties.setProperty("tcpKeepAlive", "true");
-    try (Connection db = DriverManager.getConnection(source.url(), properties)) {
-      db.setAutoCommit(false);
-      db.setReadOnly(true);
-      db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      // Timestamps come back as text in UTC, the form the export writes.
-      db.createStatement().execute("SET TIME ZONE 'UTC'");
-      Manifest manifest = export(db, store, source.names(), sqlAscii(db));
-      db.commit();
-      store.publish(manifest);
-      long done =
-          manifest.records()
-              + manifest.skippedRecords()
-              + (manifest.attachments() == null ? 0 : manifest.attachments().records());
-      progress.report(done, done, manifest.totalBytes(), manifest.fileCount());
-      LOG.info(
-          "run complete run={} records={} skipped={} bytes={} files={}",
-          target.runId(),
-          manifest.records(),
-          manifest.skippedRecords(),
-          manifest.totalBytes(),
-          manifest.fileCount());
-      return summary(manifest, store);
-    } catch (SQLException e) {
-      return RunSummary.failed("source database: " + e.getMessage());
-    } catch (BadRecords.BadRecordException e) {
-      return RunSummary.failed(e.getMessage());
-    } catch (IOException e) {
-      return RunSummary.failed("destination " + store + ": " + e.getMessage());
-    }
+    return DriverManager.getConnection(source.url(), properties);
   }
 
   /**
@@ -156,18 +326,20 @@ public final class ExportRun {
     }
   }
 
-  private Manifest export(Connection db, RunStore store, SourceNames names, boolean sqlAscii)
-      throws SQLException, IOException {
-    SourceTable table = SourceTable.of(spec.source);
-    var selection = Selection.of(table, names, window, table.filterValues(spec.source));
+  private Manifest export(
+      Connection db,
+      RunStore store,
+      SourceDatabase source,
+      Selection selection,
+      Optional<String> snapshot)
+      throws SQLException, IOException, InterruptedException {
+    SourceTable table = selection.table();
+    boolean sqlAscii = sqlAscii(db);
     Optional<Selection> attachments =
         table == SourceTable.INTERACTIONS && !Boolean.FALSE.equals(spec.source.includeAttachments)
             ? Optional.of(selection.attachments())
             : Optional.empty();
-    long total = RecordCount.of(db, selection).value();
-    if (attachments.isPresent()) {
-      total += RecordCount.of(db, attachments.get()).value();
-    }
+    List<Selection> all = Stream.concat(Stream.of(selection), attachments.stream()).toList();
     var output = spec.output == null ? new Output() : spec.output;
     boolean checkUtf8 = sqlAscii && FileSetWriter.csv(output);
     if (checkUtf8) {
@@ -180,11 +352,20 @@ public final class ExportRun {
                 ? DEFAULT_MAX_RECORD_SIZE
                 : output.maxRecordSize.getNumericalAmount().longValueExact(),
             checkUtf8);
-    var writer =
-        new FileSetWriter(store, output, envelope, bad, new RunProgress(progress, total), sqlAscii);
-    var records = writer.write(db, "part", selection);
-    Manifest.FileSet attachmentFiles =
-        attachments.isPresent() ? writer.write(db, "attachments", attachments.get()) : null;
+    var runProgress = new RunProgress(progress, RecordCount.estimate(db, all));
+    Manifest.FileSet records;
+    Manifest.FileSet attachmentFiles = null;
+    try (var count =
+        snapshot.isPresent()
+            ? RecordCount.start(
+                () -> connect(source, " count"), snapshot.get(), all, runProgress::counted)
+            : null) {
+      var writer = new FileSetWriter(store, output, envelope, bad, runProgress, sqlAscii);
+      records = writer.write(db, partition.fileSet("part"), selection);
+      if (attachments.isPresent()) {
+        attachmentFiles = writer.write(db, partition.fileSet("attachments"), attachments.get());
+      }
+    }
     return Manifest.of(target, scheduledAt.toString())
         .window(
             window.start().map(Instant::toString).orElse(null),
@@ -200,12 +381,19 @@ public final class ExportRun {
         .completedAt(clock.instant().toString());
   }
 
-  private RunSummary summary(Manifest manifest, RunStore store) {
+  /** Every record read: exported, attachments included, or skipped. */
+  private static long recordsRead(Manifest manifest) {
+    return manifest.records()
+        + manifest.skippedRecords()
+        + (manifest.attachments() == null ? 0 : manifest.attachments().records());
+  }
+
+  private RunSummary summary(Manifest manifest, String location) {
     return RunSummary.succeeded(
         manifest.records(),
         manifest.totalBytes(),
         manifest.fileCount(),
-        store.location(Manifest.FILE),
+        location,
         manifest.windowStart(),
         manifest.windowEnd(),
         manifest.skippedRecords());

@@ -8,7 +8,7 @@ import java.util.List;
 /** Records done over the whole run (every file set), reported as they go. */
 final class RunProgress {
   private final ProgressListener listener;
-  private final long total;
+  private volatile long total;
   private long done;
   private long bytesBefore;
   private int filesBefore;
@@ -30,6 +30,11 @@ final class RunProgress {
         Math.max(total, done + 1),
         bytesBefore + parts.bytes(),
         filesBefore + parts.completedFiles());
+  }
+
+  /** The exact total, once counted: it replaces the estimate from the next report on. */
+  void counted(long records) {
+    total = records;
   }
 
   void skipped() {

@@ -193,11 +193,16 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     return new EventRecorder(context.getClient(), clock);
   }
 
-  /** The summary the last pod of a finished Job left as its termination message. */
+  /**
+   * The summary a finished Job's pod left as its termination message: its last pod's, or in a
+   * partitioned run, partition 0's when the run is complete and the latest failed pod's that says
+   * why when it is not.
+   */
   private static Optional<RunSummary> summary(KubernetesClient client, Job job) {
-    return RunPods.newest(client, job)
-        .flatMap(p -> p.getStatus().getContainerStatuses().stream().findFirst())
+    return RunPods.saying(client, job).stream()
+        .flatMap(p -> p.getStatus().getContainerStatuses().stream().limit(1))
         .map(s -> s.getState().getTerminated())
-        .flatMap(t -> RunSummary.parse(t == null ? null : t.getMessage()));
+        .flatMap(t -> RunSummary.parse(t == null ? null : t.getMessage()).stream())
+        .findFirst();
   }
 }

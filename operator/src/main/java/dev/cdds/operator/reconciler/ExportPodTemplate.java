@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.runcontract.PodEnv;
 import dev.cdds.operator.runcontract.RestrictedPod;
@@ -35,16 +36,37 @@ final class ExportPodTemplate {
 
   /** The Job of one export run, as a one-time job's Job or a CronJob's template. */
   static JobSpec jobSpec(ExportJob job, Connections connections, OperatorSettings settings) {
-    return new JobSpecBuilder()
-        .withBackoffLimit(settings.backoffLimit())
-        // No pod until the operator lets it start (Admission): jitter, and the source's turn.
-        .withSuspend(true)
-        .withActiveDeadlineSeconds(
-            Optional.ofNullable(job.getSpec().runTimeout)
-                .map(t -> SpecDuration.parse(t, "spec.runTimeout"))
-                .orElse(settings.runTimeout())
-                .toSeconds())
-        .withTemplate(of(job, connections, settings))
+    var spec =
+        new JobSpecBuilder()
+            // No pod until the operator lets it start (Admission): jitter, and the source's turn.
+            .withSuspend(true)
+            .withActiveDeadlineSeconds(
+                Optional.ofNullable(job.getSpec().runTimeout)
+                    .map(t -> SpecDuration.parse(t, "spec.runTimeout"))
+                    .orElse(settings.runTimeout())
+                    .toSeconds())
+            .withTemplate(of(job, connections, settings));
+    int parallelism = Output.parallelism(job.getSpec().output);
+    if (parallelism == 1) {
+      return spec.withBackoffLimit(settings.backoffLimit()).build();
+    }
+    // One pod per partition, each retried alone; the run fails once one partition has used up
+    // its retries, or when partition 0's snapshot is lost (its pod's exit code says so).
+    return spec.withCompletionMode("Indexed")
+        .withCompletions(parallelism)
+        .withParallelism(parallelism)
+        .withBackoffLimitPerIndex(settings.backoffLimit())
+        .withMaxFailedIndexes(0)
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("FailJob")
+        .withNewOnExitCodes()
+        .withContainerName("export")
+        .withOperator("In")
+        .withValues(PodEnv.EXIT_ENDS_RUN)
+        .endOnExitCodes()
+        .endRule()
+        .endPodFailurePolicy()
         .build();
   }
 

@@ -11,6 +11,17 @@ public final class FieldManagers {
   /** The export pod: the current run's progress counters. */
   public static final String EXPORTER = "cdds-exporter";
 
+  /**
+   * A pod of a partitioned run other than the first: its own entry of status.currentRun.partitions
+   * (the first pod writes its entry and the run's counters as {@link #EXPORTER}).
+   */
+  public static String partition(int index) {
+    return index == 0 ? EXPORTER : EXPORTER + "-" + index;
+  }
+
+  /** The first pod of a partitioned run: status.currentRun.sharedSnapshot. */
+  public static final String SNAPSHOT = "cdds-exporter-snapshot";
+
   /** A retention pass: status.retention. */
   public static final String RETENTION = "cdds-retention";
 

@@ -36,6 +36,18 @@ public final class PodEnv {
   public static final String S3_ACCESS_KEY_ID = "CDDS_S3_ACCESS_KEY_ID";
   public static final String S3_SECRET_ACCESS_KEY = "CDDS_S3_SECRET_ACCESS_KEY";
 
+  /**
+   * The pod's partition in a partitioned run (spec.output.parallelism above 1): its index in the
+   * Indexed Job, which the Job controller sets.
+   */
+  public static final String PARTITION_INDEX = "JOB_COMPLETION_INDEX";
+
+  /**
+   * The exit code of a pod whose failure ends the whole run: the Job's pod failure policy fails the
+   * Job on it instead of retrying the pod.
+   */
+  public static final int EXIT_ENDS_RUN = 3;
+
   /** kubelet's default path of the termination message, where the operator points it. */
   public static final String TERMINATION_LOG_PATH = "/dev/termination-log";
 

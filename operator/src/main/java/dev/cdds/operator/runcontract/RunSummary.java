@@ -19,7 +19,8 @@ public record RunSummary(
     String windowStart,
     String windowEnd,
     Long skippedRecords,
-    String error) {
+    String error,
+    Boolean endsRun) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A complete run; {@code skipped}: bad records it left out, as its job allows. */
@@ -40,22 +41,45 @@ public record RunSummary(
         windowStart,
         windowEnd,
         skipped == 0 ? null : skipped,
+        null,
         null);
   }
 
   /** A pod that ended well with nothing to count (a prune). */
   public static RunSummary done() {
-    return new RunSummary("Succeeded", null, null, null, null, null, null, null, null);
+    return new RunSummary("Succeeded", null, null, null, null, null, null, null, null, null);
   }
 
   public static RunSummary failed(String error) {
     return new RunSummary(
-        "Failed", null, null, null, null, null, null, null, StatusText.bounded(error));
+        "Failed", null, null, null, null, null, null, null, StatusText.bounded(error), null);
+  }
+
+  /**
+   * A failure that no new attempt of this pod can mend, so the whole run fails at once: the pod
+   * exits with {@link PodEnv#EXIT_ENDS_RUN}, which the Job's pod failure policy turns into the
+   * Job's failure (a partitioned run whose shared snapshot is gone).
+   */
+  public static RunSummary failedRun(String error) {
+    return new RunSummary(
+        "Failed", null, null, null, null, null, null, null, StatusText.bounded(error), true);
   }
 
   /** This summary with {@code redaction} applied to its error, if it is a failure's. */
   public RunSummary redacted(Redaction redaction) {
-    return error == null ? this : failed(redaction.apply(error));
+    return error == null
+        ? this
+        : new RunSummary(
+            result,
+            records,
+            bytes,
+            files,
+            manifest,
+            windowStart,
+            windowEnd,
+            skippedRecords,
+            StatusText.bounded(redaction.apply(error)),
+            endsRun);
   }
 
   public String toJson() {

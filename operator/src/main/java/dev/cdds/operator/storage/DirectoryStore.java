@@ -8,11 +8,14 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A run's files in {@code <root>/<namespace>/<exportjob>/<run-id>/}, as on a mounted volume. Every
@@ -60,10 +63,26 @@ public final class DirectoryStore implements RunStore {
   }
 
   @Override
-  public void clear() throws IOException {
+  public void clear(String prefix) throws IOException {
     ClaimFolders.requireReal(mount, dir);
-    DirectoryArchive.deleteTree(dir);
-    Files.createDirectories(dir);
+    if (prefix.isEmpty()) {
+      DirectoryArchive.deleteTree(dir);
+      Files.createDirectories(dir);
+      return;
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
+    } catch (NoSuchFileException e) {
+      Files.createDirectories(dir);
+      return;
+    }
+    for (Path file : files) {
+      // A link is deleted, never followed; a folder is nobody's part.
+      if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   @Override
@@ -108,18 +127,18 @@ public final class DirectoryStore implements RunStore {
    * (which {@link #create} forced when each was closed).
    */
   @Override
-  public void publish(Manifest manifest) throws IOException {
-    Path temporary = checked(Manifest.FILE + ".tmp");
+  public void write(String name, byte[] content) throws IOException {
+    Path temporary = checked(name + ".tmp");
     try (FileChannel channel = FileChannel.open(temporary, WRITE_NEW)) {
-      ByteBuffer json = ByteBuffer.wrap(manifest.toJson());
-      while (json.hasRemaining()) {
-        channel.write(json);
+      ByteBuffer bytes = ByteBuffer.wrap(content);
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
       }
       channel.force(true);
     }
     Files.move(
         temporary,
-        dir.resolve(Manifest.FILE),
+        checked(name),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -175,7 +175,7 @@ public record Manifest(
     }
   }
 
-  byte[] toJson() throws IOException {
+  public byte[] toJson() throws IOException {
     return JSON.writeValueAsBytes(this);
   }
 

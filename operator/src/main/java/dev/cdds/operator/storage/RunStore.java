@@ -13,13 +13,26 @@ public interface RunStore {
   Optional<Manifest> completed() throws IOException;
 
   /** Removes whatever an incomplete earlier attempt of this run left behind. */
-  void clear() throws IOException;
+  default void clear() throws IOException {
+    clear("");
+  }
+
+  /**
+   * Removes the files of this run whose names start with {@code prefix}: what an earlier attempt of
+   * one partition left behind.
+   */
+  void clear(String prefix) throws IOException;
 
   /** A new file of this run; it replaces any file of that name once the output is closed. */
   StoreOutput create(String name) throws IOException;
 
   /** Publishes the manifest, all at once: readers see all of it or none. */
-  void publish(Manifest manifest) throws IOException;
+  default void publish(Manifest manifest) throws IOException {
+    write(Manifest.FILE, manifest.toJson());
+  }
+
+  /** A small file of this run, written all at once: readers see all of it or none. */
+  void write(String name, byte[] content) throws IOException;
 
   /**
    * Reads a file of this run as stored.

@@ -42,9 +42,9 @@ public final class S3Store implements RunStore {
   }
 
   @Override
-  public void clear() throws IOException {
+  public void clear(String prefix) throws IOException {
     try {
-      S3Archive.deleteUnder(s3, bucket, folder);
+      S3Archive.deleteUnder(s3, bucket, folder + prefix);
     } catch (SdkException e) {
       throw failure("removing an earlier attempt", e);
     }
@@ -56,13 +56,13 @@ public final class S3Store implements RunStore {
   }
 
   @Override
-  public void publish(Manifest manifest) throws IOException {
+  public void write(String name, byte[] content) throws IOException {
     try {
       s3.putObject(
-          r -> r.bucket(bucket).key(folder + Manifest.FILE).contentType("application/json"),
-          RequestBody.fromBytes(manifest.toJson()));
+          r -> r.bucket(bucket).key(folder + name).contentType("application/json"),
+          RequestBody.fromBytes(content));
     } catch (SdkException e) {
-      throw failure("writing " + Manifest.FILE, e);
+      throw failure("writing " + name, e);
     }
   }
 

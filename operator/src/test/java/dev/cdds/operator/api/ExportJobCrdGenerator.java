@@ -100,6 +100,23 @@ public final class ExportJobCrdGenerator {
     for (String field : List.of("scheduledAt", "startedAt", "estimatedCompletionAt")) {
       dateTime(status, "currentRun", field);
     }
+    // One entry a partition: spec.output.parallelism's maximum.
+    status
+        .getProperties()
+        .get("currentRun")
+        .getProperties()
+        .get("partitions")
+        .setMaxProperties(32L);
+    status
+        .getProperties()
+        .get("currentRun")
+        .getProperties()
+        .get("sharedSnapshot")
+        .getProperties()
+        .get("bounds")
+        .getItems()
+        .getSchema()
+        .setFormat("date-time");
     for (String field : List.of("checkedAt", "deletedUpTo", "oldestKeptRun")) {
       dateTime(status, "retention", field);
     }

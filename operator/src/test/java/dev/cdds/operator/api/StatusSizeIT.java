@@ -103,6 +103,18 @@ class StatusSizeIT {
     switch (schema.getType()) {
       case "object" -> {
         ObjectNode object = NODES.objectNode();
+        if (schema.getAdditionalProperties() != null
+            && schema.getAdditionalProperties().getSchema() != null) {
+          if (schema.getMaxProperties() == null) {
+            fail(path + " has no maxProperties: the status could grow without bound");
+          }
+          for (int i = 0; i < schema.getMaxProperties(); i++) {
+            object.set(
+                String.valueOf(i),
+                longest(schema.getAdditionalProperties().getSchema(), path + "{}", i));
+          }
+          return object;
+        }
         schema
             .getProperties()
             .forEach(

@@ -9,12 +9,7 @@ import dev.cdds.operator.api.Compression;
 import dev.cdds.operator.api.OutputFormat;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.exporter.ExportFixture.Destination;
-import dev.cdds.operator.exporter.source.RecordCount;
-import dev.cdds.operator.exporter.source.Selection;
 import dev.cdds.operator.runcontract.RunSummary;
-import dev.cdds.operator.runcontract.SourceNames;
-import dev.cdds.operator.runcontract.SourceTable;
-import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.storage.DirectoryStore;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
@@ -101,36 +96,6 @@ class ExportFailuresIT {
 
     assertThat(fixture.s3Server().openUploads(BUCKET, target.folder())).isZero();
     assertThat(fixture.s3Server().keys(BUCKET, target.folder())).isEmpty();
-  }
-
-  @Test
-  void aCountThatWouldTakeTooLongGivesWayToThePlannersEstimateInTheSameSnapshot() throws Exception {
-    try (var db = fixture.postgres().connect()) {
-      // Every row costs 10 ms to look at: counting 5,000 contacts would take 50 s.
-      db.createStatement()
-          .execute(
-              "CREATE OR REPLACE VIEW slow_contacts AS SELECT * FROM contacts"
-                  + " WHERE pg_sleep(0.01) IS NOT NULL");
-      db.setAutoCommit(false);
-      db.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
-      var selection =
-          Selection.of(
-              SourceTable.CONTACTS,
-              SourceNames.parse("contacts: {table: slow_contacts}"),
-              new ExportWindow(java.util.Optional.empty(), java.util.Optional.empty()),
-              java.util.Optional.empty());
-      long estimate = RecordCount.planRows(db, selection);
-
-      RecordCount count = RecordCount.of(db, selection, estimate, java.time.Duration.ofMillis(200));
-
-      assertThat(count.estimated()).isTrue();
-      assertThat(count.value()).isEqualTo(estimate).isBetween(ROWS / 4 / 2, ROWS / 4 * 2);
-      try (var rs = db.createStatement().executeQuery("SELECT count(*) FROM contacts")) {
-        rs.next();
-        assertThat(rs.getLong(1)).as("the transaction goes on").isEqualTo(ROWS / 4);
-      }
-      db.rollback();
-    }
   }
 
   /** The ids of every record in the run's files, each once: a duplicate fails the test. */
@@ -249,33 +214,6 @@ class ExportFailuresIT {
           .as("failed by the url's timeouts (2 s), long before the default ones")
           .isLessThan(Duration.ofSeconds(25));
       assertThat(store.directory().resolve(Manifest.FILE)).doesNotExist();
-    }
-  }
-
-  @Test
-  void theStatementTimeoutTheRoleHadAppliesAgainAfterTheCount() throws Exception {
-    try (var db = fixture.postgres().connect()) {
-      // The database administrator's limit for this role, in this session.
-      db.createStatement().execute("SET statement_timeout = '12345ms'");
-      db.setAutoCommit(false);
-      db.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
-      var selection =
-          Selection.of(
-              SourceTable.CONTACTS,
-              SourceNames.DOCUMENTED,
-              new ExportWindow(java.util.Optional.empty(), java.util.Optional.empty()),
-              java.util.Optional.empty());
-
-      RecordCount count =
-          RecordCount.of(
-              db, selection, RecordCount.planRows(db, selection), Duration.ofSeconds(60));
-
-      assertThat(count.estimated()).isFalse();
-      try (var rs = db.createStatement().executeQuery("SHOW statement_timeout")) {
-        rs.next();
-        assertThat(rs.getString(1)).isEqualTo("12345ms");
-      }
-      db.rollback();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cdds.operator.api.ExportJob;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,13 +36,18 @@ class SteadyStateIT {
             .toString();
     try (var operator = cluster.start("steady")) {
       cluster.jobs().resource(ExportJobs.daily("daily", later, "UTC")).create();
+      // A partitioned run's CronJob holds an Indexed Job with a pod failure policy.
+      var split = ExportJobs.daily("split", later, "UTC");
+      split.getSpec().output = new Output();
+      split.getSpec().output.parallelism = 3;
+      cluster.jobs().resource(split).create();
       var suspended = ExportJobs.daily("suspended", later, "Europe/Paris");
       suspended.getSpec().suspend = true;
       cluster.jobs().resource(suspended).create();
       var waiting = ExportJobs.once("waiting");
       waiting.getSpec().schedule.startAt = Instant.now().plus(Duration.ofDays(2)).toString();
       cluster.jobs().resource(waiting).create();
-      for (String name : new String[] {"daily", "suspended", "waiting"}) {
+      for (String name : new String[] {"daily", "split", "suspended", "waiting"}) {
         cluster
             .jobs()
             .withName(name)
@@ -59,7 +65,21 @@ class SteadyStateIT {
           .atMost(Duration.ofSeconds(75))
           .until(() -> versions().equals(before));
 
-      assertThat(before).hasSizeGreaterThanOrEqualTo(3 + 2 + 9);
+      assertThat(before).hasSizeGreaterThanOrEqualTo(4 + 3 + 12);
+      assertThat(
+              cluster
+                  .client()
+                  .batch()
+                  .v1()
+                  .cronjobs()
+                  .inNamespace(cluster.namespace())
+                  .withName("split")
+                  .get()
+                  .getSpec()
+                  .getJobTemplate()
+                  .getSpec()
+                  .getCompletionMode())
+          .isEqualTo("Indexed");
       assertThat(cluster.client().v1().events().inNamespace(cluster.namespace()).list().getItems())
           .hasSize(events);
     }

@@ -55,6 +55,19 @@ public final class ProgressReporter implements ProgressListener {
       return;
     }
     lastReport = now;
+    apply(counters(runId, recordsDone, recordsTotal, bytes, files, started, now));
+  }
+
+  /** The run's counters as status shows them, with the completion estimated at this rate. */
+  static CurrentRun counters(
+      String runId,
+      long recordsDone,
+      long recordsTotal,
+      long bytes,
+      int files,
+      Instant started,
+      Instant now) {
+    boolean done = recordsTotal > 0 && recordsDone >= recordsTotal;
     var run = new CurrentRun();
     run.id = runId;
     run.recordsDone = recordsDone;
@@ -67,7 +80,7 @@ public final class ProgressReporter implements ProgressListener {
       long remainingMillis = elapsed.toMillis() * (recordsTotal - recordsDone) / recordsDone;
       run.estimatedCompletionAt = now.plusMillis(remainingMillis).toString();
     }
-    apply(run);
+    return run;
   }
 
   private void apply(CurrentRun run) {

@@ -3,6 +3,7 @@ package dev.cdds.operator.exporter.source;
 import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.runcontract.SourceTable;
 import dev.cdds.operator.schedule.ExportWindow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,6 +51,21 @@ public record Selection(
     List<String> all = new ArrayList<>(conditions);
     all.add(condition);
     return new Selection(table, names, List.copyOf(all), order);
+  }
+
+  /**
+   * These rows, of those whose window column is from {@code from} (inclusive) to {@code to}
+   * (exclusive): one partition's range.
+   */
+  public Selection range(Optional<Instant> from, Optional<Instant> to) {
+    Selection range = this;
+    if (from.isPresent()) {
+      range = range.where(table.windowColumn() + " >= " + literal(from.get().toString()));
+    }
+    if (to.isPresent()) {
+      range = range.where(table.windowColumn() + " < " + literal(to.get().toString()));
+    }
+    return range;
   }
 
   /** {@code FROM <table> [WHERE …]}. */

@@ -148,7 +148,7 @@ class PartFilesTest {
     }
 
     @Override
-    public void clear() {}
+    public void clear(String prefix) {}
 
     @Override
     public StoreOutput create(String name) {
@@ -171,7 +171,7 @@ class PartFilesTest {
     }
 
     @Override
-    public void publish(Manifest manifest) {}
+    public void write(String name, byte[] content) {}
 
     @Override
     public java.io.InputStream open(String name) {
