@@ -33,7 +33,9 @@ JAR=operator/target/cdds-operator.jar
 mvn -B -q -pl localcluster dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile=target/classpath >/dev/null
 SAMPLE_CP=localcluster/target/classes:$(cat localcluster/target/classpath)
-JAVA_OPTS=(-Xmx256m)
+# As an export pod's JVM runs: with the default 512Mi limit (under 1792 MiB) the JVM picks the serial
+# collector by itself; on this larger machine it would pick G1, which costs CPU and memory here.
+JAVA_OPTS=(-Xmx256m -XX:+UseSerialGC)
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /var/tmp/cdds-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -21,6 +21,7 @@ import dev.cdds.operator.storage.CompletedRun;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.RunStore;
 import dev.cdds.operator.storage.RunTarget;
+import dev.cdds.operator.storage.UntrustedManifestException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -147,7 +148,7 @@ public final class ExportRun {
         return summary(earlier.get(), store.location(Manifest.FILE));
       }
       if (!partition.first()) {
-        var done = PartitionResults.read(store, target, partition);
+        var done = earlierResult(store);
         if (done.isPresent()) {
           return summary(done.get(), store.location(partition.resultFile()));
         }
@@ -182,17 +183,7 @@ public final class ExportRun {
         shared.bounds = bounds.stream().map(Instant::toString).toList();
         exchange.share(shared);
       }
-      var selection =
-          partition.partitioned()
-              ? whole.range(
-                  partition.first()
-                      ? Optional.empty()
-                      : Optional.of(bounds.get(partition.index() - 1)),
-                  partition.index() == partition.count() - 1
-                      ? Optional.empty()
-                      : Optional.of(bounds.get(partition.index())))
-              : whole;
-      Manifest manifest = export(db, store, source, selection, snapshot.id);
+      Manifest manifest = export(db, store, source, range(whole, bounds), snapshot.id);
       if (partition.partitioned()) {
         progress.report(
             recordsRead(manifest),
@@ -246,6 +237,31 @@ public final class ExportRun {
     }
   }
 
+  /**
+   * What an earlier attempt of this partition left as its result, if it can be trusted; one that
+   * cannot is redone, as an untrusted manifest of a whole run is ({@link CompletedRun}).
+   */
+  private Optional<Manifest> earlierResult(RunStore store) throws IOException {
+    try {
+      return PartitionResults.read(store, target, partition);
+    } catch (UntrustedManifestException e) {
+      LOG.warn(
+          "earlier result of partition {} redone reason=\"{}\"", partition.index(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** This partition's range of {@code whole}: between its bounds, open at the window's ends. */
+  private Selection range(Selection whole, List<Instant> bounds) {
+    if (!partition.partitioned()) {
+      return whole;
+    }
+    int i = partition.index();
+    return whole.range(
+        i == 0 ? Optional.empty() : Optional.of(bounds.get(i - 1)),
+        i == partition.count() - 1 ? Optional.empty() : Optional.of(bounds.get(i)));
+  }
+
   /** The snapshot a transaction reads in, shareable, and the partitions' bounds if known. */
   private record Snapshot(Optional<String> id, List<Instant> bounds) {}
 
@@ -262,14 +278,14 @@ public final class ExportRun {
           bounds.add(Instant.parse(bound));
         } catch (DateTimeParseException e) {
           throw new IllegalStateException(
-              "status.currentRun.sharedSnapshot.bounds holds \""
+              "the shared snapshot's bounds hold \""
                   + PrintableText.line(bound)
                   + "\", not an RFC 3339 time");
         }
       }
       if (bounds.size() != partition.count() - 1) {
         throw new IllegalStateException(
-            "status.currentRun.sharedSnapshot has "
+            "the shared snapshot has "
                 + bounds.size()
                 + " bounds, not "
                 + (partition.count() - 1)

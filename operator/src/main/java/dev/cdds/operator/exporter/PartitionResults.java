@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * and merges, in partition order, into the run's one manifest.
  */
 final class PartitionResults {
-  static final Duration POLL = Duration.ofMillis(500);
+  /** How often the first partition looks for the others' results: small files, a cheap read. */
+  static final Duration POLL = Duration.ofMillis(100);
 
   private PartitionResults() {}
 

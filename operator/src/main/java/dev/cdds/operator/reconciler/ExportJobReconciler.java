@@ -83,7 +83,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public List<EventSource<?, ExportJob>> prepareEventSources(
       EventSourceContext<ExportJob> context) {
     return List.of(
-        informer(CronJob.class, context, Optional.empty()),
+        informer(CronJob.class, context, Optional.of(new LeanCronJobStore())),
         informer(Job.class, context, Optional.empty()),
         // The exporter's identity: watched so that one deleted is restored at once.
         informer(ServiceAccount.class, context, Optional.of(new LeanStore<>())),
@@ -119,6 +119,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
     if (context.isPrimaryResourceDeleted()) {
       recentChecks.forget(job.getMetadata().getUid());
+      ownedObjects.forget(job.getMetadata().getUid());
       notifier.forget(job.getMetadata().getUid());
       metrics.forget(job);
       return UpdateControl.noUpdate();

@@ -3,7 +3,6 @@ package dev.cdds.operator.reconciler;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.RunMode;
-import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.ObjectLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -14,7 +13,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -107,12 +105,7 @@ record Observed(
 
   /** When this operator last applied the CronJob: an edit or resume starts a new schedule. */
   Optional<Instant> cronJobAppliedAt() {
-    return cronJob.stream()
-        .flatMap(c -> c.getMetadata().getManagedFields().stream())
-        .filter(
-            m -> FieldManagers.OPERATOR.equals(m.getManager()) && "Apply".equals(m.getOperation()))
-        .map(m -> Instant.parse(m.getTime()))
-        .max(Comparator.naturalOrder());
+    return cronJob.flatMap(AppliedCronJob::appliedAt);
   }
 
   /** A one-time job's start: its startAt, else when it was created. */

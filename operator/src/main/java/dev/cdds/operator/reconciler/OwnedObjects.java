@@ -10,15 +10,18 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.SSABasedGenericKubernetesResourceMatcher;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile step that applies what an ExportJob owns besides its runs: the exporter's
  * ServiceAccount, Role and RoleBinding, and for a recurring job its CronJob. Each is applied with
- * server-side apply, and only when it differs from what is observed.
+ * server-side apply, and only when it differs from what is observed (the CronJob: from what was
+ * applied to it last, {@link AppliedCronJob}).
  */
 final class OwnedObjects {
   private static final Logger LOG = LoggerFactory.getLogger(OwnedObjects.class);
@@ -26,8 +29,16 @@ final class OwnedObjects {
 
   private final OperatorSettings settings;
 
+  /** The generation each CronJob had after this process applied it, by ExportJob uid. */
+  private final Map<String, Long> appliedGenerations = new ConcurrentHashMap<>();
+
   OwnedObjects(OperatorSettings settings) {
     this.settings = settings;
+  }
+
+  /** Forgets a deleted ExportJob. */
+  void forget(String uid) {
+    appliedGenerations.remove(uid);
   }
 
   /** Applies what differs; whether the CronJob was applied now (a new schedule starts). */
@@ -113,17 +124,21 @@ final class OwnedObjects {
             .endJobTemplate()
             .endSpec()
             .build();
+    String hash = AppliedCronJob.hash(desired);
+    String uid = job.getMetadata().getUid();
     if (observed.cronJob().isPresent()
-        && SSABasedGenericKubernetesResourceMatcher.<CronJob>getInstance()
-            .matches(observed.cronJob().get(), desired, context)) {
+        && AppliedCronJob.current(
+            observed.cronJob().get(), hash, Optional.ofNullable(appliedGenerations.get(uid)))) {
       return false;
     }
-    context
-        .getClient()
-        .resource(desired)
-        .fieldManager(FieldManagers.OPERATOR)
-        .forceConflicts()
-        .serverSideApply();
+    CronJob applied =
+        context
+            .getClient()
+            .resource(AppliedCronJob.annotated(desired, hash, observed.now()))
+            .fieldManager(FieldManagers.OPERATOR)
+            .forceConflicts()
+            .serverSideApply();
+    appliedGenerations.put(uid, applied.getMetadata().getGeneration());
     LOG.info(
         "cronjob applied exportjob={} namespace={} schedule=\"{}\" timeZone={} suspend={}",
         job.getMetadata().getName(),

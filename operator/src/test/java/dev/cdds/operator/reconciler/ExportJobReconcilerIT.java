@@ -14,6 +14,7 @@ import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestCertificates;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
@@ -123,6 +124,36 @@ class ExportJobReconcilerIT {
         .isIn(
             cron.expression().next(before, cron.zone()).orElseThrow(),
             cron.expression().next(after, cron.zone()).orElseThrow());
+  }
+
+  @Test
+  void theCronJobIsRestoredWhenDeletedOrEditedByHand() {
+    cluster.jobs().resource(ExportJobs.daily("cron-kept", "04:20", "UTC")).create();
+    var cron = cluster.cronJobOf("cron-kept");
+    String uid =
+        cron.waitUntilCondition(c -> c != null, 30, TimeUnit.SECONDS).getMetadata().getUid();
+
+    cron.delete();
+    CronJob recreated =
+        cron.waitUntilCondition(
+            c -> c != null && !c.getMetadata().getUid().equals(uid), 30, TimeUnit.SECONDS);
+    String schedule = recreated.getSpec().getSchedule();
+
+    // Someone changes the schedule and the export pods' image: both are put back.
+    cron.edit(
+        c -> {
+          c.getSpec().setSchedule("0 0 * * *");
+          exportContainer(c).setImage("example.com/not-ours:1");
+          return c;
+        });
+    CronJob restored =
+        cron.waitUntilCondition(
+            c ->
+                c.getSpec().getSchedule().equals(schedule)
+                    && !exportContainer(c).getImage().startsWith("example.com"),
+            30,
+            TimeUnit.SECONDS);
+    assertThat(restored.getMetadata().getAnnotations()).containsKey("cdds.dev/applied-hash");
   }
 
   @Test
@@ -648,6 +679,17 @@ class ExportJobReconcilerIT {
   private static ExportJob suspend(ExportJob job, boolean suspend) {
     job.getSpec().suspend = suspend;
     return job;
+  }
+
+  private static Container exportContainer(CronJob cronJob) {
+    return cronJob
+        .getSpec()
+        .getJobTemplate()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
   }
 
   private CronJob cronJob(String name) {
