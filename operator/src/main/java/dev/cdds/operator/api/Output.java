@@ -68,8 +68,8 @@ public class Output {
       "Pods that read the run's window side by side, each a range of it, all in one database"
           + " snapshot (as pg_dump -j does): 1 reads it in one stream. Each pod writes its own"
           + " parts; one manifest lists them all, in window order. A failed pod is retried alone."
-          + " Faster until the database's cores or disks are saturated; each pod holds one or two"
-          + " connections (docs/exporter.md).")
+          + " Faster until the database's cores or disks are saturated; each pod holds one"
+          + " connection (docs/exporter.md).")
   public Integer parallelism;
 
   /** How many pods read a run of {@code output} (which may be null). */

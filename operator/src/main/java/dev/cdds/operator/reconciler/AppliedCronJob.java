@@ -1,8 +1,10 @@
 package dev.cdds.operator.reconciler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -22,16 +24,24 @@ final class AppliedCronJob {
   static final String HASH = "cdds.dev/applied-hash";
   static final String APPLIED_AT = "cdds.dev/applied-at";
 
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true);
+
   private AppliedCronJob() {}
 
-  /** The hash of {@code desired} as the operator builds it, before annotating it. */
+  /**
+   * The hash of {@code desired} as the operator builds it, before annotating it: of its JSON with
+   * every map's keys in order, since the order of a {@code Map.of} changes from one JVM to the next
+   * and a restarted operator must find its own CronJobs current.
+   */
   static String hash(CronJob desired) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(desired));
       return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

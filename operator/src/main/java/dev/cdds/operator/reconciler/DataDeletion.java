@@ -86,7 +86,7 @@ final class DataDeletion {
       return UpdateControl.<ExportJob>noUpdate()
           .rescheduleAfter(Duration.between(now, retryAt.get()).plusSeconds(1));
     }
-    var check = new Preconditions(client, settings).check(job, now);
+    var check = new Preconditions(client, RecentReads.none(), settings).check(job, now);
     if (check.connections().isEmpty()) {
       events.warning(
           job,

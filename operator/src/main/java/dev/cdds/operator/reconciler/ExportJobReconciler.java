@@ -62,7 +62,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private final OperatorSettings settings;
   private final Clock clock;
   private final ExportMetrics metrics;
-  private final RecentChecks recentChecks;
+  private final RecentReads reads;
   private final OwnedObjects ownedObjects;
   private final Admission admission;
   private final Notifier notifier = new Notifier();
@@ -72,7 +72,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
     this.settings = settings;
     this.clock = clock;
     this.metrics = new ExportMetrics(registry, clock);
-    this.recentChecks = new RecentChecks(settings);
+    this.reads = new RecentReads(settings.preconditionRecheck());
     this.ownedObjects = new OwnedObjects(settings);
     this.admission =
         new Admission(settings.maxConcurrentExportsPerSource(), settings.defaultJitter());
@@ -118,7 +118,6 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   @Override
   public UpdateControl<ExportJob> reconcile(ExportJob job, Context<ExportJob> context) {
     if (context.isPrimaryResourceDeleted()) {
-      recentChecks.forget(job.getMetadata().getUid());
       ownedObjects.forget(job.getMetadata().getUid());
       notifier.forget(job.getMetadata().getUid());
       metrics.forget(job);
@@ -143,7 +142,7 @@ public class ExportJobReconciler implements Reconciler<ExportJob> {
   private UpdateControl<ExportJob> reconcileSteps(ExportJob job, Context<ExportJob> context) {
     KubernetesClient client = context.getClient();
     Observed observed = Observed.of(job, context, clock.instant());
-    var check = recentChecks.check(job, client, observed.now());
+    var check = new Preconditions(client, reads, settings).check(job, observed.now());
     var connections = check.connections();
 
     boolean cronJobApplied =

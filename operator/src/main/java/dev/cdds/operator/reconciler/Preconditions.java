@@ -26,15 +26,28 @@ final class Preconditions {
   static final List<String> S3_KEYS = List.of("accessKeyId", "secretAccessKey");
 
   private final KubernetesClient client;
+  private final RecentReads reads;
   private final OperatorSettings settings;
 
-  Preconditions(KubernetesClient client, OperatorSettings settings) {
+  Preconditions(KubernetesClient client, RecentReads reads, OperatorSettings settings) {
     this.client = client;
+    this.reads = reads;
     this.settings = settings;
   }
 
-  /** The connections of a job that can run at {@code now}, or why it can't. */
+  /**
+   * The connections of a job that can run at {@code now}, or why it can't. What a failed check read
+   * is not kept: the next check reads it again, as the person fixing it expects.
+   */
   Result check(ExportJob job, Instant now) {
+    Result result = checkOnce(job, now);
+    if (result.notReady().isPresent()) {
+      reads.forget(job.getMetadata().getNamespace());
+    }
+    return result;
+  }
+
+  private Result checkOnce(ExportJob job, Instant now) {
     String namespace = job.getMetadata().getNamespace();
     var spec = job.getSpec();
     if (spec.schedule.run != RunMode.Once) {
@@ -49,7 +62,7 @@ final class Preconditions {
       }
     }
     String source = sourceSecret(spec.source);
-    var missing = missingKeys(namespace, source, SOURCE_KEYS, "source");
+    var missing = missingKeys(namespace, source, SOURCE_KEYS, "source", now);
     if (missing.isPresent()) {
       return Result.notReady(missing.get().reason(), missing.get().message());
     }
@@ -63,7 +76,7 @@ final class Preconditions {
     var destination = spec.output == null ? null : spec.output.destination;
     if (destination != null && destination.s3 != null) {
       String secret = destination.s3.secretRef.name;
-      missing = missingKeys(namespace, secret, S3_KEYS, "destination");
+      missing = missingKeys(namespace, secret, S3_KEYS, "destination", now);
       return missing
           .map(m -> Result.notReady(m.reason(), m.message()))
           .orElseGet(
@@ -79,8 +92,7 @@ final class Preconditions {
           "no destination: set spec.output.destination, or install the operator with a default"
               + " destination");
     }
-    if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim.get()).get()
-        == null) {
+    if (reads.claim(client, namespace, claim.get(), now).isEmpty()) {
       return Result.notReady(
           "DestinationClaimMissing",
           "PersistentVolumeClaim "
@@ -106,7 +118,7 @@ final class Preconditions {
       String namespace, OutputEncryption encryption, Instant now) {
     String name = encryption.certificateSecretRef.name;
     String key = certificateKey(encryption);
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    Secret secret = reads.secret(client, namespace, name, now).orElse(null);
     if (secret == null) {
       return Optional.of(
           new NotReady(
@@ -147,8 +159,8 @@ final class Preconditions {
   }
 
   private Optional<NotReady> missingKeys(
-      String namespace, String name, List<String> keys, String role) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+      String namespace, String name, List<String> keys, String role, Instant now) {
+    Secret secret = reads.secret(client, namespace, name, now).orElse(null);
     String prefix = role.equals("source") ? "Source" : "Destination";
     if (secret == null) {
       return Optional.of(
