@@ -34,7 +34,10 @@ public final class PartitionProgressReporter implements ProgressListener {
   private final Duration interval;
   private final Instant started;
   private Instant lastReport = Instant.MIN;
-  private PartitionProgress own = progress(0, 0, 0, 0);
+  private long ownDone;
+  private long ownTotal;
+  private long ownBytes;
+  private int ownFiles;
   private boolean doneReported;
 
   public PartitionProgressReporter(
@@ -59,7 +62,10 @@ public final class PartitionProgressReporter implements ProgressListener {
 
   @Override
   public void report(long recordsDone, long recordsTotal, long bytes, int files) {
-    own = progress(recordsDone, recordsTotal, bytes, files);
+    ownDone = recordsDone;
+    ownTotal = recordsTotal;
+    ownBytes = bytes;
+    ownFiles = files;
     boolean done = recordsTotal > 0 && recordsDone >= recordsTotal;
     Instant now = clock.instant();
     if ((done && !doneReported) || !now.isBefore(lastReport.plus(interval))) {
@@ -81,14 +87,14 @@ public final class PartitionProgressReporter implements ProgressListener {
   @Override
   public void runDone(long records, long bytes, int files) {
     var run = ProgressReporter.counters(runId, records, records, bytes, files, started, started);
-    run.partitions = Map.of(String.valueOf(index), own);
+    run.partitions = Map.of(String.valueOf(index), own());
     apply(run);
   }
 
   private CurrentRun runOnly() {
     var run = new CurrentRun();
     run.id = runId;
-    run.partitions = Map.of(String.valueOf(index), own);
+    run.partitions = Map.of(String.valueOf(index), own());
     return run;
   }
 
@@ -97,10 +103,10 @@ public final class PartitionProgressReporter implements ProgressListener {
    * not yet reporting counted as large as the average of the others.
    */
   private CurrentRun runTotals(Instant now) {
-    long done = own.recordsDone;
-    long total = own.recordsTotal;
-    long bytes = own.bytes;
-    long files = own.files;
+    long done = ownDone;
+    long total = ownTotal;
+    long bytes = ownBytes;
+    long files = ownFiles;
     int seen = 1;
     try {
       ExportJob job =
@@ -126,8 +132,18 @@ public final class PartitionProgressReporter implements ProgressListener {
     var run =
         ProgressReporter.counters(
             runId, done, total, bytes, (int) Math.min(Integer.MAX_VALUE, files), started, now);
-    run.partitions = Map.of(String.valueOf(index), own);
+    run.partitions = Map.of(String.valueOf(index), own());
     return run;
+  }
+
+  /** This partition's entry as last reported. */
+  private PartitionProgress own() {
+    var p = new PartitionProgress();
+    p.recordsDone = ownDone;
+    p.recordsTotal = ownTotal;
+    p.bytes = ownBytes;
+    p.files = ownFiles;
+    return p;
   }
 
   private void apply(CurrentRun run) {
@@ -143,14 +159,5 @@ public final class PartitionProgressReporter implements ProgressListener {
 
   private static long value(Long number) {
     return number == null ? 0 : Math.max(0, number);
-  }
-
-  private static PartitionProgress progress(long done, long total, long bytes, int files) {
-    var p = new PartitionProgress();
-    p.recordsDone = done;
-    p.recordsTotal = total;
-    p.bytes = bytes;
-    p.files = files;
-    return p;
   }
 }
