@@ -138,11 +138,9 @@ final class ExportCommand implements Callable<Integer> {
         var summary =
             exportReporting
                 .apply(new ProgressLog(runId, Clock.systemUTC()), Optional.empty())
-                .partition(partition, new StoreSnapshotExchange(store, Clock.systemUTC()))
+                .partition(partition, new StoreSnapshotExchange(store))
                 .execute(store, source);
-        return partition.first()
-            ? retainAfter(summary, archive, spec, runId, Optional.empty())
-            : summary;
+        return retainAfter(summary, partition, archive, spec, runId, Optional.empty());
       }
       try (var client = new KubernetesClientBuilder().build()) {
         Optional<Instant> exportedThrough = Optional.empty();
@@ -156,42 +154,33 @@ final class ExportCommand implements Callable<Integer> {
             return RunSummary.failed(e.getMessage());
           }
         }
-        if (partition.partitioned()) {
-          var progress =
-              new PartitionProgressReporter(
-                  client,
-                  target.namespace(),
-                  target.exportJob(),
-                  runId,
-                  partition.index(),
-                  partition.count(),
-                  Clock.systemUTC(),
-                  ProgressReporter.DEFAULT_INTERVAL);
-          var exchange =
-              new StatusSnapshotExchange(
-                  client, target.namespace(), target.exportJob(), runId, Clock.systemUTC());
-          var summary =
-              exportReporting
-                  .apply(progress, exportedThrough)
-                  .partition(partition, exchange)
-                  .execute(store, source);
-          if (!partition.first()) {
-            return summary;
-          }
-          var reporter = new RetentionReporter(client, target.namespace(), target.exportJob());
-          return retainAfter(summary, archive, spec, runId, Optional.of(reporter));
-        }
-        var progress =
-            new ProgressReporter(
-                client,
-                target.namespace(),
-                target.exportJob(),
-                runId,
-                Clock.systemUTC(),
-                ProgressReporter.DEFAULT_INTERVAL);
-        var summary = exportReporting.apply(progress, exportedThrough).execute(store, source);
+        ProgressListener progress =
+            partition.partitioned()
+                ? new PartitionProgressReporter(
+                    client,
+                    target.namespace(),
+                    target.exportJob(),
+                    runId,
+                    partition.index(),
+                    partition.count(),
+                    Clock.systemUTC(),
+                    ProgressReporter.DEFAULT_INTERVAL)
+                : new ProgressReporter(
+                    client,
+                    target.namespace(),
+                    target.exportJob(),
+                    runId,
+                    Clock.systemUTC(),
+                    ProgressReporter.DEFAULT_INTERVAL);
+        var exchange =
+            new StatusSnapshotExchange(client, target.namespace(), target.exportJob(), runId);
+        var summary =
+            exportReporting
+                .apply(progress, exportedThrough)
+                .partition(partition, exchange)
+                .execute(store, source);
         var reporter = new RetentionReporter(client, target.namespace(), target.exportJob());
-        return retainAfter(summary, archive, spec, runId, Optional.of(reporter));
+        return retainAfter(summary, partition, archive, spec, runId, Optional.of(reporter));
       }
     }
   }
@@ -271,14 +260,18 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  /** A successful run is followed by the job's retention pass; the run's summary either way. */
+  /**
+   * A successful run is followed by the job's retention pass, in the pod that published it (a
+   * partitioned run's partition 0); the pod's summary either way.
+   */
   private static RunSummary retainAfter(
       RunSummary summary,
+      Partition partition,
       ExportJobArchive archive,
       ExportJobSpec spec,
       String runId,
       Optional<RetentionReporter> reporter) {
-    if (summary.error() == null) {
+    if (summary.error() == null && partition.first()) {
       RetentionPass.run(archive, spec, Set.of(runId), reporter, Instant.now());
     }
     return summary;

@@ -9,9 +9,6 @@ import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.StatusApply;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -19,24 +16,17 @@ import java.util.Optional;
  * status.currentRun.sharedSnapshot} under a field manager of its own, the others read it there.
  */
 final class StatusSnapshotExchange implements SnapshotExchange {
-  /** Longer than the first pod may take to start, connect and split the window. */
-  static final Duration TIMEOUT = Duration.ofMinutes(10);
-
-  private static final Duration POLL = Duration.ofMillis(250);
-
   private final KubernetesClient client;
   private final String namespace;
   private final String exportJob;
   private final String runId;
-  private final Clock clock;
 
   StatusSnapshotExchange(
-      KubernetesClient client, String namespace, String exportJob, String runId, Clock clock) {
+      KubernetesClient client, String namespace, String exportJob, String runId) {
     this.client = client;
     this.namespace = namespace;
     this.exportJob = exportJob;
     this.runId = runId;
-    this.clock = clock;
   }
 
   @Override
@@ -63,26 +53,6 @@ final class StatusSnapshotExchange implements SnapshotExchange {
       StatusApply.apply(client, namespace, exportJob, status, FieldManagers.SNAPSHOT);
     } catch (KubernetesClientException e) {
       throw new IllegalStateException("sharing the run's snapshot: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public SharedSnapshot await() throws InterruptedException {
-    Instant deadline = clock.instant().plus(TIMEOUT);
-    while (true) {
-      Optional<SharedSnapshot> shared = shared();
-      if (shared.isPresent()) {
-        return shared.get();
-      }
-      if (clock.instant().isAfter(deadline)) {
-        throw new IllegalStateException(
-            "partition 0 of run "
-                + runId
-                + " has not shared its snapshot in "
-                + TIMEOUT.toMinutes()
-                + " minutes: see that pod's log");
-      }
-      Thread.sleep(POLL.toMillis());
     }
   }
 }

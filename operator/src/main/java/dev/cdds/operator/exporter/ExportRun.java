@@ -161,9 +161,9 @@ public final class ExportRun {
       } else {
         store.clear();
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return RunSummary.failed("destination " + store + ": " + e.getMessage());
-    } catch (UncheckedIOException | IllegalStateException e) {
+    } catch (IllegalStateException e) {
       return RunSummary.failed(e.getMessage());
     }
     try (Connection db = connect(source, "")) {
@@ -225,9 +225,7 @@ public final class ExportRun {
       return RunSummary.failed("source database: " + e.getMessage());
     } catch (BadRecords.BadRecordException e) {
       return RunSummary.failed(e.getMessage());
-    } catch (IOException e) {
-      return RunSummary.failed("destination " + store + ": " + e.getMessage());
-    } catch (UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return RunSummary.failed("destination " + store + ": " + e.getMessage());
     } catch (IllegalArgumentException | IllegalStateException e) {
       return RunSummary.failed(e.getMessage());

@@ -1,6 +1,8 @@
 package dev.cdds.operator.exporter;
 
 import dev.cdds.operator.api.SharedSnapshot;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -13,12 +15,30 @@ public interface SnapshotExchange {
 
   void share(SharedSnapshot snapshot);
 
+  /** Longer than the first pod may take to start, connect and split the window. */
+  Duration TIMEOUT = Duration.ofMinutes(10);
+
+  Duration POLL = Duration.ofMillis(250);
+
   /**
    * The shared snapshot, once there.
    *
    * @throws IllegalStateException when none comes in time
    */
-  SharedSnapshot await() throws InterruptedException;
+  default SharedSnapshot await() throws InterruptedException {
+    Instant deadline = Instant.now().plus(TIMEOUT);
+    Optional<SharedSnapshot> shared;
+    while ((shared = shared()).isEmpty()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "partition 0 has not shared the run's snapshot in "
+                + TIMEOUT.toMinutes()
+                + " minutes: see the log of its pod");
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    return shared.get();
+  }
 
   /** A run of one pod shares nothing. */
   SnapshotExchange NONE =

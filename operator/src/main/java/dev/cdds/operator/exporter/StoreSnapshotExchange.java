@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -22,17 +19,14 @@ import java.util.Optional;
  */
 public final class StoreSnapshotExchange implements SnapshotExchange {
   static final String FILE = Partition.RESULT_PREFIX + "snapshot.json";
-  private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final int MAX_BYTES = 64 << 10;
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final RunStore store;
-  private final Clock clock;
 
-  public StoreSnapshotExchange(RunStore store, Clock clock) {
+  public StoreSnapshotExchange(RunStore store) {
     this.store = store;
-    this.clock = clock;
   }
 
   @Override
@@ -59,19 +53,5 @@ public final class StoreSnapshotExchange implements SnapshotExchange {
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + FILE, e);
     }
-  }
-
-  @Override
-  public SharedSnapshot await() throws InterruptedException {
-    Instant deadline = clock.instant().plus(TIMEOUT);
-    Optional<SharedSnapshot> shared;
-    while ((shared = shared()).isEmpty()) {
-      if (clock.instant().isAfter(deadline)) {
-        throw new IllegalStateException(
-            "partition 0 has not written " + FILE + " in " + TIMEOUT.toMinutes() + " minutes");
-      }
-      Thread.sleep(PartitionResults.POLL.toMillis());
-    }
-    return shared.get();
   }
 }

@@ -2,10 +2,8 @@ package dev.cdds.operator.exporter.progress;
 
 import dev.cdds.operator.api.CurrentRun;
 import dev.cdds.operator.api.ExportJob;
-import dev.cdds.operator.api.ExportJobStatus;
 import dev.cdds.operator.api.PartitionProgress;
 import dev.cdds.operator.runcontract.FieldManagers;
-import dev.cdds.operator.runcontract.StatusApply;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -147,14 +145,7 @@ public final class PartitionProgressReporter implements ProgressListener {
   }
 
   private void apply(CurrentRun run) {
-    var status = new ExportJobStatus();
-    status.currentRun = run;
-    try {
-      StatusApply.apply(client, namespace, exportJob, status, FieldManagers.partition(index));
-    } catch (KubernetesClientException e) {
-      // Progress is informative: an API hiccup must not fail the export itself.
-      LOG.warn("progress of run {} partition {} not reported: {}", runId, index, e.getMessage());
-    }
+    ProgressReporter.apply(client, namespace, exportJob, run, FieldManagers.partition(index));
   }
 
   private static long value(Long number) {

@@ -84,13 +84,23 @@ public final class ProgressReporter implements ProgressListener {
   }
 
   private void apply(CurrentRun run) {
+    apply(client, namespace, exportJob, run, FieldManagers.EXPORTER);
+  }
+
+  /** Writes {@code run} as status.currentRun under {@code fieldManager}, never failing the run. */
+  static void apply(
+      KubernetesClient client,
+      String namespace,
+      String exportJob,
+      CurrentRun run,
+      String fieldManager) {
     var status = new ExportJobStatus();
     status.currentRun = run;
     try {
-      StatusApply.apply(client, namespace, exportJob, status, FieldManagers.EXPORTER);
+      StatusApply.apply(client, namespace, exportJob, status, fieldManager);
     } catch (KubernetesClientException e) {
       // Progress is informative: an API hiccup must not fail the export itself.
-      LOG.warn("progress of run {} not reported: {}", runId, e.getMessage());
+      LOG.warn("progress of run {} not reported by {}: {}", run.id, fieldManager, e.getMessage());
     }
   }
 }
