@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -188,16 +187,12 @@ final class OperatorCommand implements Callable<Integer> {
     // A heap too small for the cluster's ExportJobs: exit, so that the kubelet restarts the
     // operator and the alert and the log say why, rather than stay alive doing nothing.
     var guard = GcOverheadGuard.install(GcOverheadGuard.WINDOW, STARVED, reason -> {});
-    var client =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(Config.autoConfigure(null)).withWatchList(watchList).build())
-            .build();
+    Config config = new ConfigBuilder(Config.autoConfigure(null)).withWatchList(watchList).build();
     Optional<String> lease =
         leaderElection
             ? Optional.ofNullable(leaseNamespace)
                 .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
-                .or(() -> Optional.ofNullable(client.getNamespace()))
+                .or(() -> Optional.ofNullable(config.getNamespace()))
             : Optional.empty();
     String identity = System.getenv("POD_NAME");
     if (identity == null) {
@@ -206,12 +201,10 @@ final class OperatorCommand implements Callable<Integer> {
     var stopped = new CountDownLatch(1);
     try (var runtime =
         OperatorRuntime.start(
-            client, settings, namespaces, lease, identity, httpPort, () -> System.exit(1))) {
+            config, settings, namespaces, lease, identity, httpPort, () -> System.exit(1))) {
       runtime.watch(guard);
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();
-    } finally {
-      client.close();
     }
     return 0;
   }

@@ -3,7 +3,9 @@ package dev.cdds.operator.reconciler;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cdds.operator.runcontract.GcOverheadGuard;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -54,6 +56,8 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   /**
+   * @param config how to reach the API server: the runtime makes its own client of it and closes it
+   *     when it stops, so that nothing else in the process shares the operator's connections
    * @param namespaces namespaces to watch; empty for all
    * @param leaseNamespace where the leader-election Lease lives; empty to run without election
    * @param identity this replica's name in the Lease
@@ -62,7 +66,7 @@ public final class OperatorRuntime implements AutoCloseable {
    *     closing: the command exits, so the kubelet restarts it as a follower
    */
   public static OperatorRuntime start(
-      KubernetesClient client,
+      Config config,
       OperatorSettings settings,
       Set<String> namespaces,
       Optional<String> leaseNamespace,
@@ -76,11 +80,12 @@ public final class OperatorRuntime implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     var operator =
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
+                  .withCloseClientOnStop(true)
                   .withMetrics(
                       // Per controller, not per ExportJob: per-resource timers with histograms
                       // took most of the heap and of the CPU at 5,000 jobs (scale benchmark).

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,12 +63,14 @@ final class OwnedObjects {
       if (current) {
         continue;
       }
-      context
-          .getClient()
-          .resource(object)
-          .fieldManager(FieldManagers.OPERATOR)
-          .forceConflicts()
-          .serverSideApply();
+      Optional<HasMetadata> previous =
+          observed.exporterAccess().stream()
+              .filter(
+                  actual ->
+                      actual.getKind().equals(object.getKind())
+                          && actual.getMetadata().getName().equals(object.getMetadata().getName()))
+              .findFirst();
+      apply(object, previous, context);
       LOG.info(
           "exporter access applied exportjob={} namespace={} kind={} name={}",
           job.getMetadata().getName(),
@@ -132,12 +136,7 @@ final class OwnedObjects {
       return false;
     }
     CronJob applied =
-        context
-            .getClient()
-            .resource(AppliedCronJob.annotated(desired, hash, observed.now()))
-            .fieldManager(FieldManagers.OPERATOR)
-            .forceConflicts()
-            .serverSideApply();
+        apply(AppliedCronJob.annotated(desired, hash, observed.now()), observed.cronJob(), context);
     appliedGenerations.put(uid, applied.getMetadata().getGeneration());
     LOG.info(
         "cronjob applied exportjob={} namespace={} schedule=\"{}\" timeZone={} suspend={}",
@@ -147,5 +146,31 @@ final class OwnedObjects {
         cron.zone(),
         job.getSpec().suspend);
     return true;
+  }
+
+  /**
+   * Applies {@code desired} and puts what the server answered into the informer's cache at once:
+   * the reconciliation its own change triggers could otherwise still see {@code previous} and apply
+   * again (for a CronJob, a write: its applied-at annotation), which on a loaded API server
+   * happened after the job was Ready.
+   */
+  private static <R extends HasMetadata> R apply(
+      R desired, Optional<? extends HasMetadata> previous, Context<ExportJob> context) {
+    R applied =
+        context
+            .getClient()
+            .resource(desired)
+            .fieldManager(FieldManagers.OPERATOR)
+            .forceConflicts()
+            .serverSideApply();
+    @SuppressWarnings("unchecked")
+    var cache =
+        (RecentOperationCacheFiller<R>)
+            context.eventSourceRetriever().getEventSourceFor(applied.getClass());
+    var id = ResourceID.fromResource(applied);
+    previous.ifPresentOrElse(
+        p -> cache.handleRecentResourceUpdate(id, applied, (R) p),
+        () -> cache.handleRecentResourceCreate(id, applied));
+    return applied;
   }
 }

@@ -99,7 +99,13 @@ class ApiServerRestartIT {
       // the operator exit to be restarted, which OperatorRestartIT covers.
       try (var operator =
           OperatorRuntime.start(
-              client, settings, Set.of(namespace), Optional.empty(), "only", 0, () -> {})) {
+              client.getConfiguration(),
+              settings,
+              Set.of(namespace),
+              Optional.empty(),
+              "only",
+              0,
+              () -> {})) {
         jobs.resource(job).create();
         long before =
             jobs.withName("survivor")

@@ -629,7 +629,7 @@ class KubectlPluginIT {
     return cluster
         .jobs()
         .withName(name)
-        .waitUntilCondition(j -> j != null && condition.test(j), 60, TimeUnit.SECONDS);
+        .waitUntilCondition(j -> j != null && condition.test(j), 180, TimeUnit.SECONDS);
   }
 
   /** The header and the rows of the jobs whose names start with {@code prefix}. */

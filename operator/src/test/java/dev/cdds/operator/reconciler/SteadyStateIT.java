@@ -63,7 +63,11 @@ class SteadyStateIT {
       await()
           .during(Duration.ofSeconds(60))
           .atMost(Duration.ofSeconds(75))
-          .until(() -> versions().equals(before));
+          .untilAsserted(
+              () ->
+                  assertThat(versions())
+                      .as("resourceVersions while nothing changed (kind/name)")
+                      .isEqualTo(before));
 
       assertThat(before).hasSizeGreaterThanOrEqualTo(4 + 3 + 12);
       assertThat(

@@ -98,7 +98,7 @@ public final class OperatorUnderTest {
       KubernetesClient client, String namespace, String identity, OperatorSettings settings)
       throws IOException {
     return OperatorRuntime.start(
-        client,
+        client.getConfiguration(),
         settings,
         Set.of(namespace),
         Optional.of(namespace),
