@@ -4,12 +4,15 @@ import dev.cdds.localcluster.ImageLaunchers;
 import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.testing.ExportJobs;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code hack/bench/plugin.sh}: how long {@code kubectl cdds list}, {@code describe} and {@code
@@ -17,10 +20,24 @@ import java.util.Locale;
  * API server holding 20 ExportJobs, next to {@code kubectl get ej} on the same objects: the median
  * of 10 runs after a warm-up, wall time and peak RSS by {@code /usr/bin/time}. Prints {@code
  * plugin-detail: …} and, last, {@code plugin: list_s=X.XX get_ej_s=X.XX ratio=X.X}.
+ *
+ * <p>Beside them, the floor under any JVM implementation of the command: {@link TlsRequestFloor},
+ * the same request with the JDK alone, with the launcher's JVM options and an application class
+ * archive, and, when a Java of 25 or later is given as the fourth argument, with its ahead-of-time
+ * cache (JEP 483 and 514).
  */
 public final class PluginBenchmark {
   private static final int JOBS = 20;
   private static final int RUNS = 10;
+
+  /** The JVM options of the installed launcher (operator/src/main/sh/kubectl-cdds). */
+  private static final List<String> LAUNCHER_OPTIONS =
+      List.of(
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:+UseSerialGC",
+          "-XX:MetaspaceSize=128m",
+          "-XX:-UsePerfData");
 
   private PluginBenchmark() {}
 
@@ -28,6 +45,7 @@ public final class PluginBenchmark {
     Path dir = Path.of(args[0]).toAbsolutePath();
     Path binaries = Path.of(args[1]);
     Path launcher = Path.of(args[2]).toAbsolutePath();
+    Optional<Path> aotJava = args.length > 3 ? Optional.of(Path.of(args[3])) : Optional.empty();
     try (var plane = LoopbackControlPlane.start(binaries, dir, new ImageLaunchers())) {
       var client = plane.client();
       BenchNamespace.prepare(client);
@@ -47,17 +65,40 @@ public final class PluginBenchmark {
       Result getEj =
           measure(
               kubeconfig, List.of(binaries.resolve("kubectl").toString(), "get", "ej", "-n", ns));
+      List<String> request = floorRequest(client, dir, ns);
+      Path thisJava = Path.of(System.getProperty("java.home"), "bin", "java");
+      Result floor =
+          measure(
+              kubeconfig,
+              floorCommand(thisJava, "-XX:SharedArchiveFile=" + dir.resolve("floor.jsa"), request),
+              floorCommand(
+                  thisJava, "-XX:ArchiveClassesAtExit=" + dir.resolve("floor.jsa"), request));
+      Optional<Result> floorAot =
+          aotJava.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  measure(
+                      kubeconfig,
+                      floorCommand(
+                          aotJava.get(), "-XX:AOTCache=" + dir.resolve("floor.aot"), request),
+                      floorCommand(
+                          aotJava.get(),
+                          "-XX:AOTCacheOutput=" + dir.resolve("floor.aot"),
+                          request)));
       System.out.printf(
           Locale.ROOT,
           "plugin-detail: list_s=%.2f describe_s=%.2f history_s=%.2f get_ej_s=%.2f"
-              + " list_rss_mib=%d describe_rss_mib=%d history_rss_mib=%d%n",
+              + " list_rss_mib=%d describe_rss_mib=%d history_rss_mib=%d floor_s=%.2f"
+              + " floor_aot_s=%s%n",
           list.seconds(),
           describe.seconds(),
           history.seconds(),
           getEj.seconds(),
           list.rssMib(),
           describe.rssMib(),
-          history.rssMib());
+          history.rssMib(),
+          floor.seconds(),
+          floorAot.map(r -> String.format(Locale.ROOT, "%.2f", r.seconds())).orElse("none"));
       System.out.printf(
           Locale.ROOT,
           "plugin: list_s=%.2f get_ej_s=%.2f ratio=%.1f%n",
@@ -67,24 +108,57 @@ public final class PluginBenchmark {
     }
   }
 
+  /** {@link TlsRequestFloor}'s arguments: the list the plugin reads, the CA, the token. */
+  private static List<String> floorRequest(KubernetesClient client, Path dir, String namespace)
+      throws Exception {
+    var config = client.getConfiguration();
+    Path ca = dir.resolve("floor-ca.crt");
+    Files.write(ca, Base64.getDecoder().decode(config.getCaCertData()));
+    String url =
+        config.getMasterUrl().replaceAll("/$", "")
+            + "/apis/cdds.dev/v1alpha1/namespaces/"
+            + namespace
+            + "/exportjobs";
+    return List.of(url, ca.toString(), config.getOauthToken());
+  }
+
+  /** {@link TlsRequestFloor} on {@code java} with the launcher's JVM options and {@code cache}. */
+  private static List<String> floorCommand(Path java, String cache, List<String> request)
+      throws Exception {
+    Path classes =
+        Path.of(TlsRequestFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(LAUNCHER_OPTIONS);
+    command.addAll(
+        List.of(cache, "-Xshare:auto", "-cp", classes.toString(), TlsRequestFloor.class.getName()));
+    command.addAll(request);
+    return command;
+  }
+
   /** Medians of wall time and peak RSS over {@link #RUNS} runs, after one not counted. */
   private record Result(double seconds, long rssMib) {}
 
   private static Result measure(Path kubeconfig, List<String> command) throws Exception {
+    return measure(kubeconfig, command, command);
+  }
+
+  /** {@code warmUp} first, not counted (it may write a cache {@code command} reads), then runs. */
+  private static Result measure(Path kubeconfig, List<String> command, List<String> warmUp)
+      throws Exception {
     List<Double> seconds = new ArrayList<>();
     List<Long> rss = new ArrayList<>();
     for (int run = 0; run <= RUNS; run++) {
       Path times = Files.createTempFile("time", ".txt");
       List<String> argv =
           new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %M", "-o", times.toString()));
-      argv.addAll(command);
+      argv.addAll(run == 0 ? warmUp : command);
       var builder = new ProcessBuilder(argv).redirectErrorStream(true);
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
       builder.environment().remove("JAVA_TOOL_OPTIONS");
       Process p = builder.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+        throw new IllegalStateException(String.join(" ", argv) + " failed:\n" + output);
       }
       String[] measured = Files.readString(times).trim().split(" ");
       Files.delete(times);
