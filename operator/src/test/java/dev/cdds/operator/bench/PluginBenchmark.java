@@ -5,6 +5,7 @@ import dev.cdds.localcluster.LoopbackControlPlane;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.testing.ExportJobs;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 /**
  * {@code hack/bench/plugin.sh}: how long {@code kubectl cdds list}, {@code describe} and {@code
@@ -67,12 +70,14 @@ public final class PluginBenchmark {
               kubeconfig, List.of(binaries.resolve("kubectl").toString(), "get", "ej", "-n", ns));
       List<String> request = floorRequest(client, dir, ns);
       Path thisJava = Path.of(System.getProperty("java.home"), "bin", "java");
+      Path jar = floorJar(dir);
       Result floor =
           measure(
               kubeconfig,
-              floorCommand(thisJava, "-XX:SharedArchiveFile=" + dir.resolve("floor.jsa"), request),
               floorCommand(
-                  thisJava, "-XX:ArchiveClassesAtExit=" + dir.resolve("floor.jsa"), request));
+                  thisJava, jar, "-XX:SharedArchiveFile=" + dir.resolve("floor.jsa"), request),
+              floorCommand(
+                  thisJava, jar, "-XX:ArchiveClassesAtExit=" + dir.resolve("floor.jsa"), request));
       Optional<Result> floorAot =
           aotJava.isEmpty()
               ? Optional.empty()
@@ -80,9 +85,10 @@ public final class PluginBenchmark {
                   measure(
                       kubeconfig,
                       floorCommand(
-                          aotJava.get(), "-XX:AOTCache=" + dir.resolve("floor.aot"), request),
+                          aotJava.get(), jar, "-XX:AOTCache=" + dir.resolve("floor.aot"), request),
                       floorCommand(
                           aotJava.get(),
+                          jar,
                           "-XX:AOTCacheOutput=" + dir.resolve("floor.aot"),
                           request)));
       System.out.printf(
@@ -108,7 +114,10 @@ public final class PluginBenchmark {
     }
   }
 
-  /** {@link TlsRequestFloor}'s arguments: the list the plugin reads, the CA, the token. */
+  /**
+   * {@link TlsRequestFloor}'s arguments: the list the plugin reads, the CA, the token's file (not
+   * the token: a failed command is printed whole).
+   */
   private static List<String> floorRequest(KubernetesClient client, Path dir, String namespace)
       throws Exception {
     var config = client.getConfiguration();
@@ -119,20 +128,34 @@ public final class PluginBenchmark {
             + "/apis/cdds.dev/v1alpha1/namespaces/"
             + namespace
             + "/exportjobs";
-    return List.of(url, ca.toString(), config.getOauthToken());
+    Path token = dir.resolve("floor-token");
+    Files.writeString(token, config.getOauthToken());
+    return List.of(url, ca.toString(), token.toString());
   }
 
   /** {@link TlsRequestFloor} on {@code java} with the launcher's JVM options and {@code cache}. */
-  private static List<String> floorCommand(Path java, String cache, List<String> request)
-      throws Exception {
-    Path classes =
-        Path.of(TlsRequestFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  private static List<String> floorCommand(
+      Path java, Path jar, String cache, List<String> request) {
     List<String> command = new ArrayList<>(List.of(java.toString()));
     command.addAll(LAUNCHER_OPTIONS);
-    command.addAll(
-        List.of(cache, "-Xshare:auto", "-cp", classes.toString(), TlsRequestFloor.class.getName()));
+    command.addAll(List.of(cache, "-cp", jar.toString(), TlsRequestFloor.class.getName()));
     command.addAll(request);
     return command;
+  }
+
+  /**
+   * A jar of {@link TlsRequestFloor} alone: the JVM archives classes only from jars, and the
+   * floor's class path holds nothing else, as the launcher's holds its one jar.
+   */
+  private static Path floorJar(Path dir) throws IOException {
+    Path jar = dir.resolve("floor.jar");
+    String entry = TlsRequestFloor.class.getName().replace('.', '/') + ".class";
+    try (var out = new JarOutputStream(Files.newOutputStream(jar));
+        var in = TlsRequestFloor.class.getClassLoader().getResourceAsStream(entry)) {
+      out.putNextEntry(new JarEntry(entry));
+      in.transferTo(out);
+    }
+    return jar;
   }
 
   /** Medians of wall time and peak RSS over {@link #RUNS} runs, after one not counted. */

@@ -15,7 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
  * kubeconfig, no Kubernetes client, no JSON, only the JDK. {@link PluginBenchmark} times it as a
  * whole process beside the plugin: the floor under any JVM implementation of the command.
  *
- * <p>Arguments: the URL, the CA certificate's file, the token.
+ * <p>Arguments: the URL, the CA certificate's file, the file holding the token.
  */
 public final class TlsRequestFloor {
   private TlsRequestFloor() {}
@@ -34,7 +34,8 @@ public final class TlsRequestFloor {
     // Blocking I/O: unlike the JDK's HttpClient, no selector thread to hold up the JVM's exit.
     var connection = (HttpsURLConnection) URI.create(args[0]).toURL().openConnection();
     connection.setSSLSocketFactory(tls.getSocketFactory());
-    connection.setRequestProperty("Authorization", "Bearer " + args[2]);
+    connection.setRequestProperty(
+        "Authorization", "Bearer " + Files.readString(Path.of(args[2])).trim());
     try (var in = connection.getInputStream()) {
       System.out.println(connection.getResponseCode() + " " + in.readAllBytes().length);
     }
