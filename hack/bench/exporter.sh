@@ -5,8 +5,11 @@
 # backend's single ordered COPY), `| gzip` and `| zstd -3`. Measures wall time, records/s, MB/s
 # written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
 #
-#   hack/bench/exporter.sh [--rows N]... [--encrypt]    default: --rows 1000000 --rows 10000000
+#   hack/bench/exporter.sh [--rows N]... [--encrypt] [--java-opts "OPTIONS"]
+#                                       default: --rows 1000000 --rows 10000000
 #
+# --java-opts replaces the exporter JVM's options (default: -Xmx256m -XX:+UseSerialGC, as an export
+# pod's JVM runs under a memory limit below 1792 MiB).
 # --encrypt writes every file encrypted to a throw-away RSA 2048 certificate (CMS, .p7m), and checks
 # that the first part decrypts with openssl into gzip (or zstd) that reads to the end.
 #
@@ -18,11 +21,14 @@ cd "$(dirname "$0")/../.."
 
 rows=()
 encrypt=false
+java_opts="-Xmx256m -XX:+UseSerialGC"
+custom_opts=false
 while (($#)); do
   case "$1" in
     --rows) rows+=("$2"); shift 2 ;;
     --encrypt) encrypt=true; shift ;;
-    *) echo "usage: $0 [--rows N]... [--encrypt]" >&2; exit 2 ;;
+    --java-opts) java_opts=$2; custom_opts=true; shift 2 ;;
+    *) echo "usage: $0 [--rows N]... [--encrypt] [--java-opts \"OPTIONS\"]" >&2; exit 2 ;;
   esac
 done
 ((${#rows[@]})) || rows=(1000000 10000000)
@@ -35,7 +41,7 @@ mvn -B -q -pl localcluster dependency:build-classpath -Dmdep.includeScope=runtim
 SAMPLE_CP=localcluster/target/classes:$(cat localcluster/target/classpath)
 # As an export pod's JVM runs: with the default 512Mi limit (under 1792 MiB) the JVM picks the serial
 # collector by itself; on this larger machine it would pick G1, which costs CPU and memory here.
-JAVA_OPTS=(-Xmx256m -XX:+UseSerialGC)
+read -r -a JAVA_OPTS <<<"$java_opts"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /var/tmp/cdds-bench.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -133,7 +139,7 @@ done
   echo
   echo "### Exporter, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')$($custom_opts && echo " --java-opts \"$java_opts\"")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
   $encrypt && echo "Files encrypted to an RSA 2048 certificate (CMS enveloped-data, AES-256-CBC); the psql side is not."
   echo "MB/s is compressed output written (csv.zst: its total size); read ceiling is \`psql \\copy\` of the same rows to /dev/null. ×2, ×4: parallelism 2 and 4, that many export processes at once reading one shared snapshot, wall time from the first start to the last exit. Ratios: psql+gzip wall time over csv.gz's, the read ceiling's over csv.zst's, psql+gzip's over csv.gz ×2's (≥ 1 means faster)."
   echo
