@@ -5,6 +5,7 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -73,7 +74,15 @@ public final class ControlPlane implements AutoCloseable {
     Path kubeconfig = work.resolve("kubeconfig");
     Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
 
-    Config config = Config.fromKubeconfig(apiServer.getKubeConfigYaml());
+    // HTTP/1.1: the process node, the tests' waits and the operators of a whole test run share
+    // this client. Over one HTTP/2 connection they all stopped for exactly 60 s, twice in CI
+    // (2026-11-26: pods done but reported late, watches silent, three tests timed out at once)
+    // until the API server's request timeout reset a stream; on HTTP/1.1 each request has a
+    // connection of its own.
+    Config config =
+        new ConfigBuilder(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
+            .withHttp2Disable(true)
+            .build();
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     var controllerManager =
         KubeControllerManager.start(

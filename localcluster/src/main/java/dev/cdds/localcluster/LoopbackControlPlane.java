@@ -256,6 +256,8 @@ public final class LoopbackControlPlane implements AutoCloseable {
         .withMasterUrl("https://127.0.0.1:" + port)
         .withCaCertData(Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)))
         .withOauthToken(token)
+        // One client for the process node and everything else here, as in ControlPlane: HTTP/1.1.
+        .withHttp2Disable(true)
         .build();
   }
 }
