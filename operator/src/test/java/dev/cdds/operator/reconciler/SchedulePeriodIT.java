@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class SchedulePeriodIT {
     var job = ExportJobs.daily("ending", "03:00", "UTC");
     job.getSpec().schedule.endAt = Instant.now().plus(Duration.ofDays(1)).toString();
     cluster.jobs().resource(job).create();
-    await("ending", j -> cronJob("ending") != null);
+    cluster.cronJobOf("ending").waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
     String run = cluster.startScheduledRun("ending", Instant.now().minus(Duration.ofMinutes(1)));
     assertThat(cluster.awaitRun("ending", run).result).isEqualTo(RunResult.Succeeded);
     // endAt a few seconds ahead once the run is recorded: the operator must wake up at endAt by
@@ -69,7 +70,7 @@ class SchedulePeriodIT {
               assertThat(c.status).isEqualTo("True");
               assertThat(c.message).startsWith("spec.schedule.endAt (");
             });
-    cluster.cronJobOf("ending").waitUntilCondition(java.util.Objects::isNull, 30, TimeUnit.SECONDS);
+    cluster.cronJobOf("ending").waitUntilCondition(Objects::isNull, 30, TimeUnit.SECONDS);
     assertThat(OperatorUnderTest.eventReasons(cluster.client(), cluster.namespace(), "ending"))
         .containsOnlyOnce("Ended");
 
