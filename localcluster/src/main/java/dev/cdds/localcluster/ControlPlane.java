@@ -74,11 +74,12 @@ public final class ControlPlane implements AutoCloseable {
     Path kubeconfig = work.resolve("kubeconfig");
     Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
 
-    // HTTP/1.1: the process node, the tests' waits and the operators of a whole test run share
-    // this client. Over one HTTP/2 connection they all stopped for exactly 60 s, twice in CI
-    // (2026-11-26: pods done but reported late, watches silent, three tests timed out at once)
-    // until the API server's request timeout reset a stream; on HTTP/1.1 each request has a
-    // connection of its own.
+    // HTTP/1.1: the process node and the tests' waits of a whole test run share this client. Over
+    // one HTTP/2 connection, a request made inside a watch's callback (a test's wait condition
+    // that read another object) blocked the connection for everyone until that wait timed out:
+    // exactly 60 s in which pods finished but were reported late and every other wait heard
+    // nothing (CI, 2026-11-26, three tests failed at once). On HTTP/1.1 each request and watch
+    // has a connection of its own.
     Config config =
         new ConfigBuilder(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
             .withHttp2Disable(true)
