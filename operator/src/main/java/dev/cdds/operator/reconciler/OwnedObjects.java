@@ -57,20 +57,17 @@ final class OwnedObjects {
     for (HasMetadata object : ExporterAccess.objects(job)) {
       object.getMetadata().setNamespace(job.getMetadata().getNamespace());
       object.getMetadata().setOwnerReferences(List.of(Owner.of(job)));
-      boolean current =
-          observed.exporterAccess().stream()
-              .anyMatch(actual -> ExporterAccess.matches(object, actual));
-      if (current) {
-        continue;
-      }
-      Optional<HasMetadata> previous =
+      Optional<HasMetadata> actual =
           observed.exporterAccess().stream()
               .filter(
-                  actual ->
-                      actual.getKind().equals(object.getKind())
-                          && actual.getMetadata().getName().equals(object.getMetadata().getName()))
+                  a ->
+                      a.getKind().equals(object.getKind())
+                          && a.getMetadata().getName().equals(object.getMetadata().getName()))
               .findFirst();
-      apply(object, previous, context);
+      if (actual.filter(a -> ExporterAccess.matches(object, a)).isPresent()) {
+        continue;
+      }
+      apply(object, actual, context);
       LOG.info(
           "exporter access applied exportjob={} namespace={} kind={} name={}",
           job.getMetadata().getName(),
