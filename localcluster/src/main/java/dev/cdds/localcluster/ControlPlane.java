@@ -5,9 +5,7 @@ import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -74,17 +72,8 @@ public final class ControlPlane implements AutoCloseable {
     Path kubeconfig = work.resolve("kubeconfig");
     Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
 
-    // HTTP/1.1: the process node and the tests' waits of a whole test run share this client. Over
-    // one HTTP/2 connection, a request made inside a watch's callback (a test's wait condition
-    // that read another object) blocked the connection for everyone until that wait timed out:
-    // exactly 60 s in which pods finished but were reported late and every other wait heard
-    // nothing (CI, 2026-11-26, three tests failed at once). On HTTP/1.1 each request and watch
-    // has a connection of its own.
-    Config config =
-        new ConfigBuilder(Config.fromKubeconfig(apiServer.getKubeConfigYaml()))
-            .withHttp2Disable(true)
-            .build();
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    Config config = Config.fromKubeconfig(apiServer.getKubeConfigYaml());
+    KubernetesClient client = SharedClient.of(config);
     var controllerManager =
         KubeControllerManager.start(
             binaries.resolve("kube-controller-manager"),

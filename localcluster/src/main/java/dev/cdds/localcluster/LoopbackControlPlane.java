@@ -3,7 +3,6 @@ package dev.cdds.localcluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,8 +107,7 @@ public final class LoopbackControlPlane implements AutoCloseable {
             Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)),
             token,
             "demo"));
-    KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(config(apiPort, ca, token)).build();
+    KubernetesClient client = SharedClient.of(config(apiPort, ca, token));
     Awaitility.await("kube-apiserver ready")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(200))
@@ -256,8 +254,6 @@ public final class LoopbackControlPlane implements AutoCloseable {
         .withMasterUrl("https://127.0.0.1:" + port)
         .withCaCertData(Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.UTF_8)))
         .withOauthToken(token)
-        // One client for the process node and everything else here, as in ControlPlane: HTTP/1.1.
-        .withHttp2Disable(true)
         .build();
   }
 }
