@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code hack/bench/plugin.sh}: how long {@code kubectl cdds list}, {@code describe} and {@code
@@ -33,14 +35,9 @@ public final class PluginBenchmark {
   private static final int JOBS = 20;
   private static final int RUNS = 10;
 
-  /** The JVM options of the installed launcher (operator/src/main/sh/kubectl-cdds). */
-  private static final List<String> LAUNCHER_OPTIONS =
-      List.of(
-          "-XX:TieredStopAtLevel=1",
-          "-XX:CICompilerCount=1",
-          "-XX:+UseSerialGC",
-          "-XX:MetaspaceSize=128m",
-          "-XX:-UsePerfData");
+  /** The launcher's default JVM options: {@code opts=${CDDS_JAVA_OPTS:-…}}. */
+  private static final Pattern LAUNCHER_OPTIONS =
+      Pattern.compile("opts=\\$\\{CDDS_JAVA_OPTS:-([^}]*)}");
 
   private PluginBenchmark() {}
 
@@ -68,29 +65,23 @@ public final class PluginBenchmark {
       Result getEj =
           measure(
               kubeconfig, List.of(binaries.resolve("kubectl").toString(), "get", "ej", "-n", ns));
-      List<String> request = floorRequest(client, dir, ns);
+      var floorCommand =
+          new FloorCommand(floorJar(dir), launcherOptions(launcher), floorRequest(client, dir, ns));
       Path thisJava = Path.of(System.getProperty("java.home"), "bin", "java");
-      Path jar = floorJar(dir);
       Result floor =
           measure(
               kubeconfig,
-              floorCommand(
-                  thisJava, jar, "-XX:SharedArchiveFile=" + dir.resolve("floor.jsa"), request),
-              floorCommand(
-                  thisJava, jar, "-XX:ArchiveClassesAtExit=" + dir.resolve("floor.jsa"), request));
+              floorCommand.on(thisJava, "-XX:SharedArchiveFile=" + dir.resolve("floor.jsa")),
+              floorCommand.on(thisJava, "-XX:ArchiveClassesAtExit=" + dir.resolve("floor.jsa")));
       Optional<Result> floorAot =
           aotJava.isEmpty()
               ? Optional.empty()
               : Optional.of(
                   measure(
                       kubeconfig,
-                      floorCommand(
-                          aotJava.get(), jar, "-XX:AOTCache=" + dir.resolve("floor.aot"), request),
-                      floorCommand(
-                          aotJava.get(),
-                          jar,
-                          "-XX:AOTCacheOutput=" + dir.resolve("floor.aot"),
-                          request)));
+                      floorCommand.on(aotJava.get(), "-XX:AOTCache=" + dir.resolve("floor.aot")),
+                      floorCommand.on(
+                          aotJava.get(), "-XX:AOTCacheOutput=" + dir.resolve("floor.aot"))));
       System.out.printf(
           Locale.ROOT,
           "plugin-detail: list_s=%.2f describe_s=%.2f history_s=%.2f get_ej_s=%.2f"
@@ -133,14 +124,32 @@ public final class PluginBenchmark {
     return List.of(url, ca.toString(), token.toString());
   }
 
-  /** {@link TlsRequestFloor} on {@code java} with the launcher's JVM options and {@code cache}. */
-  private static List<String> floorCommand(
-      Path java, Path jar, String cache, List<String> request) {
-    List<String> command = new ArrayList<>(List.of(java.toString()));
-    command.addAll(LAUNCHER_OPTIONS);
-    command.addAll(List.of(cache, "-cp", jar.toString(), TlsRequestFloor.class.getName()));
-    command.addAll(request);
-    return command;
+  /**
+   * The JVM options the launcher starts the plugin with, read from the launcher itself (its shell
+   * preamble, before the jar appended to it), so that the floor starts as the plugin does.
+   */
+  private static List<String> launcherOptions(Path launcher) throws IOException {
+    byte[] head;
+    try (var in = Files.newInputStream(launcher)) {
+      head = in.readNBytes(8192);
+    }
+    Matcher options = LAUNCHER_OPTIONS.matcher(new String(head, StandardCharsets.ISO_8859_1));
+    if (!options.find()) {
+      throw new IllegalStateException(launcher + " sets no default JVM options (opts=...)");
+    }
+    return List.of(options.group(1).trim().split("\\s+"));
+  }
+
+  /** {@link TlsRequestFloor} from {@code jar}, started with the launcher's {@code options}. */
+  private record FloorCommand(Path jar, List<String> options, List<String> request) {
+    /** The command on {@code java}, with its class archive or cache option {@code cache}. */
+    List<String> on(Path java, String cache) {
+      List<String> command = new ArrayList<>(List.of(java.toString()));
+      command.addAll(options);
+      command.addAll(List.of(cache, "-cp", jar.toString(), TlsRequestFloor.class.getName()));
+      command.addAll(request);
+      return command;
+    }
   }
 
   /**
