@@ -11,6 +11,13 @@ ARG RUNTIME_IMAGE=gcr.io/distroless/java17-debian12:nonroot
 
 # --- build: the shaded jar, with the same Maven build as CI (tests run in CI, not here) ---
 FROM ${BUILD_IMAGE} AS build
+# gzip by libdeflate (docs/exporter.md): the run stage has no package manager, so the library comes
+# from here, to a folder of its own that the JVM is told of.
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+# hadolint ignore=DL3008
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libdeflate0 \
+    && mkdir -p /native && cp -L "$(dpkg -L libdeflate0 | grep '/libdeflate\.so\.0$')" /native/ \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
 COPY localcluster/pom.xml localcluster/
@@ -27,10 +34,11 @@ RUN mvn -B -q -pl operator -am -Dspotless.check.skip=true -DskipTests package
 # --- run: a JRE without shell or package manager, as a numeric non-root user ---
 FROM ${RUNTIME_IMAGE}
 COPY --from=build /src/operator/target/cdds-operator.jar /app/cdds-operator.jar
+COPY --from=build /native/ /app/native/
 USER 10001:10001
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process, so that
 # Kubernetes restarts it (operator) or records the failure (export pod) instead of a sick JVM.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # Writes go only to /tmp (an emptyDir in the pods): the root filesystem can be read-only.
-ENTRYPOINT ["java", "-Djava.io.tmpdir=/tmp", "-jar", "/app/cdds-operator.jar"]
+ENTRYPOINT ["java", "-Djava.io.tmpdir=/tmp", "-Djna.library.path=/app/native", "-jar", "/app/cdds-operator.jar"]
 CMD ["operator", "--help"]

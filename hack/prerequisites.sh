@@ -23,6 +23,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v podman >/dev/null || missing+=(podman)
 command -v runc >/dev/null || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+# gzip by libdeflate, as the image has it (GzipMembers; the JDK's zlib is only the fallback).
+/sbin/ldconfig -p | grep -q 'libdeflate\.so\.0 ' || missing+=(libdeflate0)
 # The dashboard's tests drive a real headless browser through its driver (DashboardIT).
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The image built from the Dockerfile, run as a user runs it: its help, and an export from a
  * PostgreSQL whose certificate a private CA signed, on a read-only root as the image's non-root
- * user, in a time zone the image must know.
+ * user, in a time zone the image must know, gzipped by the image's libdeflate.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageIT {
@@ -104,6 +104,8 @@ class ImageIT {
     var run = export(out, work.resolve("ca"));
 
     assertThat(run.exit()).as(run.output()).isZero();
+    // The image's libdeflate, loaded as its user with /tmp the only place to write.
+    assertThat(run.output()).contains("gzip by libdeflate");
     Path runDir = out.resolve("ns/kolkata/" + runId());
     JsonNode manifest = new ObjectMapper().readTree(runDir.resolve("manifest.json").toFile());
     // The previous day in Kolkata: the image resolved the zone (tzdata).

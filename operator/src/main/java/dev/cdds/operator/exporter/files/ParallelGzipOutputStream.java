@@ -1,6 +1,5 @@
 package dev.cdds.operator.exporter.files;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -22,6 +21,7 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   private final OutputStream out;
   private final int level;
+  private final GzipMembers members;
   private final ExecutorService deflaters;
   private final int inFlight;
   private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
@@ -31,11 +31,14 @@ final class ParallelGzipOutputStream extends OutputStream {
   private boolean closed;
 
   /**
+   * @param members what compresses a block into a member
    * @param deflaters the pool that compresses; {@code threads} of its threads are kept busy
    */
-  ParallelGzipOutputStream(OutputStream out, int level, ExecutorService deflaters, int threads) {
+  ParallelGzipOutputStream(
+      OutputStream out, int level, GzipMembers members, ExecutorService deflaters, int threads) {
     this.out = out;
     this.level = level;
+    this.members = members;
     this.deflaters = deflaters;
     // Two blocks a thread: one being compressed, one waiting, at a few MiB whatever the file.
     this.inFlight = 2 * threads;
@@ -78,7 +81,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
     writeAllGiven();
     if (!written) {
-      out.write(member(new byte[0], 0, level));
+      out.write(members.compress(new byte[0], 0, level));
     }
     closed = true;
     out.close();
@@ -98,7 +101,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
     byte[] data = block;
     int size = length;
-    pending.add(deflaters.submit(() -> member(data, size, level)));
+    pending.add(deflaters.submit(() -> members.compress(data, size, level)));
     block = new byte[BLOCK];
     length = 0;
     while (pending.size() > inFlight) {
@@ -116,13 +119,5 @@ final class ParallelGzipOutputStream extends OutputStream {
     } catch (ExecutionException e) {
       throw new IOException("compressing a block: " + e.getCause().getMessage(), e.getCause());
     }
-  }
-
-  private static byte[] member(byte[] data, int size, int level) throws IOException {
-    var member = new ByteArrayOutputStream(size / 3 + 64);
-    try (var gzip = new LeveledGzip(member, level)) {
-      gzip.write(data, 0, size);
-    }
-    return member.toByteArray();
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.ExecutorService;
  * gzip -d}), a zstd frame ({@code zstd -d}), or not at all.
  *
  * @param level the compression level, within what {@code kind} takes
- * @param threads compression threads: with more than one, gzip is compressed in blocks by a pool
- *     ({@link ParallelGzipOutputStream}) and zstd by its own workers; each file stays one standard
- *     file
+ * @param threads compression threads: gzip is compressed in blocks by a pool of that many ({@link
+ *     ParallelGzipOutputStream}, by {@link GzipMembers#BEST}), zstd by as many workers of its own
+ *     when more than one; each file stays one standard file
  */
 public record PartCompression(Compression kind, int level, int threads) {
   static final int GZIP_LEVEL = 6;
@@ -56,9 +56,9 @@ public record PartCompression(Compression kind, int level, int threads) {
     return kind == Compression.NONE ? 0 : MARGIN;
   }
 
-  /** Whether gzip is compressed by a pool of {@link #threads} (see {@link #open}). */
+  /** Whether it is compressed by a pool of {@link #threads} (see {@link #open}). */
   boolean pooled() {
-    return kind == Compression.GZIP && threads > 1;
+    return kind == Compression.GZIP;
   }
 
   /**
@@ -67,10 +67,7 @@ public record PartCompression(Compression kind, int level, int threads) {
    */
   OutputStream open(OutputStream plain, ExecutorService deflaters) throws IOException {
     return switch (kind) {
-      case GZIP ->
-          pooled()
-              ? new ParallelGzipOutputStream(plain, level, deflaters, threads)
-              : new LeveledGzip(plain, level);
+      case GZIP -> new ParallelGzipOutputStream(plain, level, GzipMembers.BEST, deflaters, threads);
       case ZSTD -> {
         var zstd = new ZstdOutputStream(plain, level);
         if (threads > 1) {

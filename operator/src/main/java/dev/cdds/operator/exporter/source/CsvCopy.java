@@ -2,17 +2,16 @@ package dev.cdds.operator.exporter.source;
 
 import dev.cdds.operator.runcontract.SourceTable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * CSV straight from PostgreSQL: {@code COPY (SELECT …) TO STDOUT (FORMAT csv)}, as {@code psql
- * \copy} does, each column rendered as {@link JsonLines} writes it. The exporter cuts the stream
- * into records (a line end outside quotes), turns those line ends into CRLF, and writes timestamps
- * as RFC 3339 ({@code 2026-01-05 12:34:56.5+00} → {@code 2026-01-05T12:34:56.5Z}) as it goes: in
- * the exporter's thread rather than as SQL in the database's, which is the busier of the two.
+ * \copy} does, each column rendered as {@link JsonLines} writes it. The exporter ends each row with
+ * CRLF and writes timestamps as RFC 3339 ({@code 2026-01-05 12:34:56.5+00} → {@code
+ * 2026-01-05T12:34:56.5Z}) as it goes: in the exporter's thread rather than as SQL in the
+ * database's, which is the busier of the two.
  */
 public final class CsvCopy {
   private CsvCopy() {}
@@ -46,78 +45,87 @@ public final class CsvCopy {
     return timestamps;
   }
 
-  /** Receives COPY's bytes and calls {@code sink} once per complete CSV record, CRLF-ended. */
-  public static final class Records extends OutputStream {
+  /**
+   * Turns COPY's rows into CSV records: each CRLF-ended, its timestamps as RFC 3339. PostgreSQL
+   * sends every row of a {@code COPY TO} as one CopyData message of its own (protocol, "CopyData":
+   * "messages sent from the backend will always correspond to single data rows"), so a record is
+   * one message, quoted line ends and all; only the fields up to the last timestamp are looked at.
+   */
+  public static final class Records {
     private final RecordSink sink;
     private final boolean[] timestamps;
+    private final int lastTimestamp;
     private byte[] record = new byte[4096];
-    private int length;
-    private boolean quoted;
-    private int field;
-    private int fieldStart;
 
     /** {@code timestamps}: the columns to rewrite as RFC 3339, see {@link #timestampColumns}. */
     public Records(RecordSink sink, boolean[] timestamps) {
       this.sink = sink;
-      this.timestamps = timestamps;
+      this.timestamps = timestamps.clone();
+      int last = -1;
+      for (int i = 0; i < timestamps.length; i++) {
+        if (timestamps[i]) {
+          last = i;
+        }
+      }
+      this.lastTimestamp = last;
     }
 
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
+    /** One row as COPY sent it, ending in its line feed. */
+    public void row(byte[] row) throws IOException {
+      if (row.length == 0 || row[row.length - 1] != '\n') {
+        throw new IOException("a row of COPY does not end in a line feed");
+      }
+      int length = row.length - 1;
+      if (record.length < length + 2) {
+        record = new byte[Math.max(length + 2, record.length * 2)];
+      }
+      System.arraycopy(row, 0, record, 0, length);
+      length = rewriteTimestamps(length);
+      record[length] = '\r';
+      record[length + 1] = '\n';
+      sink.record(record, length + 2);
     }
 
-    @Override
-    public void write(byte[] bytes, int offset, int count) throws IOException {
-      for (int i = offset; i < offset + count; i++) {
-        byte b = bytes[i];
+    /** Rewrites the timestamp fields of the record in place; returns its new length. */
+    private int rewriteTimestamps(int length) {
+      boolean quoted = false;
+      int field = 0;
+      int fieldStart = 0;
+      for (int i = 0; field <= lastTimestamp; i++) {
+        byte b = i < length ? record[i] : (byte) ',';
         if (b == '"') {
           quoted = !quoted;
         } else if (!quoted && b == ',') {
-          endField();
-          append(b);
+          if (timestamps[field] && rfc3339(fieldStart, i, length)) {
+            length -= 2;
+            i -= 2;
+          }
           field++;
-          fieldStart = length;
-          continue;
-        } else if (!quoted && b == '\n') {
-          endField();
-          append((byte) '\r');
-          append((byte) '\n');
-          sink.record(record, length);
-          length = 0;
-          field = 0;
-          fieldStart = 0;
-          continue;
+          fieldStart = i + 1;
         }
-        append(b);
+        if (i >= length) {
+          break;
+        }
       }
+      return length;
     }
 
     /**
-     * {@code 2026-01-05 12:34:56.5+00} becomes {@code 2026-01-05T12:34:56.5Z}; anything else (a
-     * null, a year beyond 9999) is left as PostgreSQL wrote it.
+     * {@code 2026-01-05 12:34:56.5+00} becomes {@code 2026-01-05T12:34:56.5Z}, two bytes shorter;
+     * anything else (a null, a year beyond 9999) is left as PostgreSQL wrote it.
      */
-    private void endField() {
-      if (field >= timestamps.length || !timestamps[field]) {
-        return;
+    private boolean rfc3339(int start, int end, int length) {
+      if (end - start < 22
+          || record[start + 10] != ' '
+          || record[end - 3] != '+'
+          || record[end - 2] != '0'
+          || record[end - 1] != '0') {
+        return false;
       }
-      int size = length - fieldStart;
-      if (size >= 22
-          && record[fieldStart + 10] == ' '
-          && record[length - 3] == '+'
-          && record[length - 2] == '0'
-          && record[length - 1] == '0') {
-        record[fieldStart + 10] = 'T';
-        length -= 2;
-        record[length - 1] = 'Z';
-      }
-    }
-
-    private void append(byte b) {
-      if (length == record.length) {
-        record = java.util.Arrays.copyOf(record, record.length * 2);
-      }
-      record[length++] = b;
+      record[start + 10] = 'T';
+      record[end - 3] = 'Z';
+      System.arraycopy(record, end, record, end - 2, length - end);
+      return true;
     }
   }
 }

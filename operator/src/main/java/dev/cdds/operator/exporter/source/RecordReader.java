@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 
 /**
  * Reads the selected rows in the open transaction and hands each, encoded, to a sink: CSV as
@@ -109,10 +110,38 @@ public final class RecordReader {
   private static void copyCsv(Connection db, Selection selection, RecordSink out)
       throws SQLException, IOException {
     Map<String, String> types = columnTypes(db, selection);
-    String copy = CsvCopy.statement(selection, types);
-    try (var records =
-        new CsvCopy.Records(out, CsvCopy.timestampColumns(selection.table(), types))) {
-      db.unwrap(PGConnection.class).getCopyAPI().copyOut(copy, records);
+    var records = new CsvCopy.Records(out, CsvCopy.timestampColumns(selection.table(), types));
+    CopyOut copy =
+        db.unwrap(PGConnection.class).getCopyAPI().copyOut(CsvCopy.statement(selection, types));
+    try {
+      for (byte[] row = copy.readFromCopy(); row != null; row = copy.readFromCopy()) {
+        records.row(row);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The sink failed (a bad record that fails the run, a full disk): the COPY is still running.
+      // As pgjdbc's own CopyManager.copyOut does it: cancel, then read what is left until the
+      // server has stopped, so that the connection is usable and closes without waiting.
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+      drain(copy);
+      throw e;
+    } finally {
+      if (copy.isActive()) {
+        copy.cancelCopy();
+      }
+    }
+  }
+
+  /** Reads a cancelled COPY to its end: the error that ends it is the cancel itself. */
+  private static void drain(CopyOut copy) {
+    try {
+      byte[] row;
+      do {
+        row = copy.readFromCopy();
+      } while (row != null);
+    } catch (SQLException cancelled) {
+      // "canceling statement due to user request", or the stream already closed.
     }
   }
 

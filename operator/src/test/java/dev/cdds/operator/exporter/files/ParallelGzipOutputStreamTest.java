@@ -10,11 +10,17 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** gzip compressed in blocks on two threads: one standard file, read back by gzip -d. */
+/**
+ * gzip compressed in blocks on two threads, by libdeflate and by the JDK's zlib: one standard file,
+ * read back by gzip -d.
+ */
 class ParallelGzipOutputStreamTest {
   private final ExecutorService deflaters = Executors.newFixedThreadPool(2);
 
@@ -23,14 +29,27 @@ class ParallelGzipOutputStreamTest {
     deflaters.shutdownNow();
   }
 
+  static Stream<GzipMembers> members() {
+    return Stream.of(GzipMembers.BEST, new GzipMembers.ByZlib());
+  }
+
   @Test
-  void manyBlocksAndFlushesDecompressWithGzipToExactlyTheInput(@TempDir Path dir) throws Exception {
+  void libdeflateCompressesWhereTheSystemHasIt() {
+    // The image and CI install Debian's libdeflate0: without it every gzip test below would test
+    // the JDK's zlib twice.
+    assertThat(GzipMembers.BEST).isInstanceOf(GzipMembers.ByLibdeflate.class);
+  }
+
+  @ParameterizedTest
+  @MethodSource("members")
+  void manyBlocksAndFlushesDecompressWithGzipToExactlyTheInput(
+      GzipMembers members, @TempDir Path dir) throws Exception {
     var random = new SplittableRandom(11);
     var input = new ByteArrayOutputStream();
     Path file = dir.resolve("part-00000.jsonl.gz");
     long flushedSize = -1;
     try (OutputStream gzip =
-        new ParallelGzipOutputStream(Files.newOutputStream(file), 6, deflaters, 2)) {
+        new ParallelGzipOutputStream(Files.newOutputStream(file), 6, members, deflaters, 2)) {
       for (int i = 0; i < 120_000; i++) {
         byte[] line =
             ("{\"id\":" + i + ",\"v\":\"" + Long.toHexString(random.nextLong()) + "\"}\n")
@@ -50,10 +69,11 @@ class ParallelGzipOutputStreamTest {
     assertThat(Files.size(file)).isLessThan(input.size() / 2);
   }
 
-  @Test
-  void anEmptyFileIsStillAGzipFile(@TempDir Path dir) throws Exception {
+  @ParameterizedTest
+  @MethodSource("members")
+  void anEmptyFileIsStillAGzipFile(GzipMembers members, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("part-00000.jsonl.gz");
-    new ParallelGzipOutputStream(Files.newOutputStream(file), 6, deflaters, 2).close();
+    new ParallelGzipOutputStream(Files.newOutputStream(file), 6, members, deflaters, 2).close();
 
     assertThat(gunzip(file)).isEmpty();
   }

@@ -1,10 +1,12 @@
 package dev.cdds.operator.exporter.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdds.operator.runcontract.SourceNames;
 import dev.cdds.operator.runcontract.SourceTable;
 import dev.cdds.operator.schedule.ExportWindow;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,17 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class CsvCopyTest {
   @Test
-  void cutsRecordsAtLineEndsOutsideQuotesAcrossChunksAndEndsThemWithCrLf() throws Exception {
-    String copy = "1,\"a, \"\"b\"\"\nc\",\n2,,\"\"\n3,x,\"line\none\"\n";
+  void eachRowIsOneRecordQuotedLineEndsAndAllEndedWithCrLf() throws Exception {
     List<String> records = new ArrayList<>();
-    try (var out =
-        new CsvCopy.Records(
-            (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8)),
-            new boolean[3])) {
-      byte[] bytes = copy.getBytes(StandardCharsets.UTF_8);
-      for (int i = 0; i < bytes.length; i += 5) {
-        out.write(bytes, i, Math.min(5, bytes.length - i));
-      }
+    var out = new CsvCopy.Records(collect(records), new boolean[3]);
+
+    for (String row : List.of("1,\"a, \"\"b\"\"\nc\",\n", "2,,\"\"\n", "3,x,\"line\none\"\n")) {
+      out.row(row.getBytes(StandardCharsets.UTF_8));
     }
 
     assertThat(records)
@@ -34,24 +31,49 @@ class CsvCopyTest {
 
   @Test
   void writesTimestampColumnsAsRfc3339AndLeavesOtherColumnsAndNullsAlone() throws Exception {
-    String copy =
-        "1,2026-01-05 12:34:56.5+00,\"a 2026-01-05 12:34:56+00\",\n"
-            + "2,,x,2026-12-31 23:59:59+00\n";
     List<String> records = new ArrayList<>();
-    try (var out =
-        new CsvCopy.Records(
-            (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8)),
-            new boolean[] {false, true, false, true})) {
-      byte[] bytes = copy.getBytes(StandardCharsets.UTF_8);
-      for (int i = 0; i < bytes.length; i += 7) {
-        out.write(bytes, i, Math.min(7, bytes.length - i));
-      }
+    var out =
+        new CsvCopy.Records(collect(records), new boolean[] {false, true, false, true, false});
+
+    for (String row :
+        List.of(
+            "1,2026-01-05 12:34:56.5+00,\"a, \"\"2026-01-05 12:34:56+00\"\",,\"{\"\"k\"\": 1}\"\n",
+            "2,,x,2026-12-31 23:59:59+00,\n",
+            "3,10000-01-01 00:00:00+00,\"\n\",2026-12-31 23:59:59.123456+00,z\n")) {
+      out.row(row.getBytes(StandardCharsets.UTF_8));
     }
 
     assertThat(records)
         .containsExactly(
-            "1,2026-01-05T12:34:56.5Z,\"a 2026-01-05 12:34:56+00\",\r\n",
-            "2,,x,2026-12-31T23:59:59Z\r\n");
+            "1,2026-01-05T12:34:56.5Z,\"a, \"\"2026-01-05 12:34:56+00\"\",,\"{\"\"k\"\": 1}\"\r\n",
+            "2,,x,2026-12-31T23:59:59Z,\r\n",
+            "3,10000-01-01 00:00:00+00,\"\n\",2026-12-31T23:59:59.123456Z,z\r\n");
+  }
+
+  @Test
+  void aTimestampInTheLastColumnAndRowsLongerThanTheBuffer() throws Exception {
+    List<String> records = new ArrayList<>();
+    var out = new CsvCopy.Records(collect(records), new boolean[] {false, true});
+    String longText = "x".repeat(10_000);
+
+    out.row((longText + ",2026-01-05 12:34:56+00\n").getBytes(StandardCharsets.UTF_8));
+    out.row(("\"" + longText + "\",\n").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(records)
+        .containsExactly(longText + ",2026-01-05T12:34:56Z\r\n", "\"" + longText + "\",\r\n");
+  }
+
+  @Test
+  void aRowWithoutItsLineFeedIsAnError() {
+    var out = new CsvCopy.Records(collect(new ArrayList<>()), new boolean[1]);
+
+    assertThatThrownBy(() -> out.row("1,2".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("line feed");
+  }
+
+  private static RecordSink collect(List<String> records) {
+    return (bytes, length) -> records.add(new String(bytes, 0, length, StandardCharsets.UTF_8));
   }
 
   @Test
