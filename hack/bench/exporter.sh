@@ -5,9 +5,13 @@
 # backend's single ordered COPY), `| gzip` and `| zstd -3`. Measures wall time, records/s, MB/s
 # written, CPU and peak RSS (GNU time). Appends the results to docs/benchmarks.md.
 #
-#   hack/bench/exporter.sh [--rows N]... [--encrypt] [--java-opts "OPTIONS"]
-#                                       default: --rows 1000000 --rows 10000000
+#   hack/bench/exporter.sh [--rows N]... [--encrypt] [--java-opts "OPTIONS"] [--layout random|time]
+#                                       default: --rows 1000000 --rows 10000000 --layout random
 #
+# --layout: how the interactions lie on disk. random (the default): as the generator writes them,
+# in random order of started_at, so that every read in started_at order (the exporter's and psql's
+# alike) fetches a heap page per row once the table outgrows shared_buffers. time: stored in
+# started_at order (CLUSTER), as a table that interactions are appended to as they happen is.
 # --java-opts replaces the exporter JVM's options (default: -Xmx256m -XX:+UseSerialGC, as an export
 # pod's JVM runs under a memory limit below 1792 MiB).
 # --encrypt writes every file encrypted to a throw-away RSA 2048 certificate (CMS, .p7m), and checks
@@ -23,15 +27,18 @@ rows=()
 encrypt=false
 java_opts="-Xmx256m -XX:+UseSerialGC"
 custom_opts=false
+layout=random
 while (($#)); do
   case "$1" in
     --rows) rows+=("$2"); shift 2 ;;
     --encrypt) encrypt=true; shift ;;
     --java-opts) java_opts=$2; custom_opts=true; shift 2 ;;
-    *) echo "usage: $0 [--rows N]... [--encrypt] [--java-opts \"OPTIONS\"]" >&2; exit 2 ;;
+    --layout) layout=$2; shift 2 ;;
+    *) echo "usage: $0 [--rows N]... [--encrypt] [--java-opts \"OPTIONS\"] [--layout random|time]" >&2; exit 2 ;;
   esac
 done
 ((${#rows[@]})) || rows=(1000000 10000000)
+[[ $layout == random || $layout == time ]] || { echo "--layout is random or time, not $layout" >&2; exit 2; }
 
 JAR=operator/target/cdds-operator.jar
 [[ -f "$JAR" && -d localcluster/target/classes ]] || mvn -B -q -DskipTests package
@@ -115,6 +122,9 @@ for n in "${rows[@]}"; do
   # Every path below reads the table in the same state: the first read after a bulk load would
   # otherwise set the hint bits of every row and write each page again, and whichever path runs
   # first (the exporter's csv.gz) would pay for it alone.
+  if [[ $layout == time ]]; then
+    psql -q -h 127.0.0.1 -p "$PORT" -U bench -d postgres -c "CLUSTER interactions USING interactions_started_at" >&2
+  fi
   psql -q -h 127.0.0.1 -p "$PORT" -U bench -d postgres -c "VACUUM (FREEZE, ANALYZE)" -c "CHECKPOINT" >&2
   read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
   read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"
@@ -143,7 +153,12 @@ done
   echo
   echo "### Exporter, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')$($custom_opts && echo " --java-opts \"$java_opts\"")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')$($custom_opts && echo " --java-opts \"$java_opts\"")$([[ $layout == time ]] && echo " --layout time")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  if [[ $layout == time ]]; then
+    echo "Interactions stored in started_at order (CLUSTER), as an append-only table holds them: an ordered read is sequential."
+  else
+    echo "Interactions stored in random order of started_at, as the generator writes them: an ordered read fetches a heap page per row once the table outgrows shared_buffers (256 MB)."
+  fi
   $encrypt && echo "Files encrypted to an RSA 2048 certificate (CMS enveloped-data, AES-256-CBC); the psql side is not."
   echo "MB/s is compressed output written (csv.zst: its total size); read ceiling is \`psql \\copy\` of the same rows to /dev/null. ×2, ×4: parallelism 2 and 4, that many export processes at once reading one shared snapshot, wall time from the first start to the last exit. Ratios: psql+gzip wall time over csv.gz's, the read ceiling's over csv.zst's, psql+gzip's over csv.gz ×2's (≥ 1 means faster)."
   echo

@@ -50,8 +50,9 @@ public class Output {
   @Default("gzip")
   @JsonPropertyDescription(
       "Compression of each file: gzip (.gz) or zstd (.zst: faster and smaller than gzip, read"
-          + " by zstd -d), each compressed on as many threads as the export pod has CPUs into one"
-          + " standard file; or none.")
+          + " by zstd -d), each into one standard file, beside the reading: gzip on as many"
+          + " threads as the export pod has CPUs, zstd on one up to level 3 (it keeps up with the"
+          + " database there) and on as many above; or none.")
   public Compression compression;
 
   @Min(1)

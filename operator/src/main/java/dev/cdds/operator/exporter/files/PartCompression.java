@@ -13,12 +13,19 @@ import java.util.concurrent.ExecutorService;
  *
  * @param level the compression level, within what {@code kind} takes
  * @param threads compression threads: gzip is compressed in blocks by a pool of that many ({@link
- *     ParallelGzipOutputStream}, by {@link GzipMembers#BEST}), zstd by as many workers of its own
- *     when more than one; each file stays one standard file
+ *     ParallelGzipOutputStream}, by {@link GzipMembers#BEST}), zstd above level {@value
+ *     #ZSTD_ONE_THREAD_LEVEL} by as many workers of its own; each file stays one standard file
  */
 public record PartCompression(Compression kind, int level, int threads) {
   static final int GZIP_LEVEL = 6;
   static final int ZSTD_LEVEL = 3;
+
+  /**
+   * Up to this level zstd outruns a database's stream on one thread (several hundred MB/s); its
+   * workers would only add their hand-overs and take CPU from the reading (measured:
+   * docs/benchmarks.md, 2026-11-27).
+   */
+  static final int ZSTD_ONE_THREAD_LEVEL = 3;
 
   /** Trailer, flush markers and the growth of incompressible input, beyond an exact flush. */
   private static final int MARGIN = 64;
@@ -70,7 +77,7 @@ public record PartCompression(Compression kind, int level, int threads) {
       case GZIP -> new ParallelGzipOutputStream(plain, level, GzipMembers.BEST, deflaters, threads);
       case ZSTD -> {
         var zstd = new ZstdOutputStream(plain, level);
-        if (threads > 1) {
+        if (threads > 1 && level > ZSTD_ONE_THREAD_LEVEL) {
           zstd.setWorkers(threads);
         }
         yield zstd;
