@@ -119,12 +119,12 @@ results=()
 for n in "${rows[@]}"; do
   echo "[bench] loading $n interactions" >&2
   java -cp "$SAMPLE_CP" dev.cdds.localcluster.GenerateSample --url "$URL" --user bench --rows "$n" --seed 1 >&2
-  # Every path below reads the table in the same state: the first read after a bulk load would
-  # otherwise set the hint bits of every row and write each page again, and whichever path runs
-  # first (the exporter's csv.gz) would pay for it alone.
   if [[ $layout == time ]]; then
     psql -q -h 127.0.0.1 -p "$PORT" -U bench -d postgres -c "CLUSTER interactions USING interactions_started_at" >&2
   fi
+  # Every path below reads the table in the same state: the first read after a bulk load would
+  # otherwise set the hint bits of every row and write each page again, and whichever path runs
+  # first (the exporter's csv.gz) would pay for it alone.
   psql -q -h 127.0.0.1 -p "$PORT" -U bench -d postgres -c "VACUUM (FREEZE, ANALYZE)" -c "CHECKPOINT" >&2
   read -r csv_wall csv_user csv_sys csv_rss csv_bytes <<<"$(export_run csv)"
   read -r json_wall json_user json_sys json_rss json_bytes <<<"$(export_run jsonl)"

@@ -13,11 +13,11 @@ import java.util.concurrent.Executors;
  * the next record would take the current one past the split size, measured on the bytes written to
  * the destination; a record larger than the split size gets a part of its own.
  *
- * <p>Compression runs on a thread of its own (and on more, with several CPUs), fed through a small
- * queue, so that reading and encoding rows overlaps with compressing as in {@code psql | gzip}. The
- * size of a part is tracked as an upper bound (compressed so far plus everything not yet flushed,
- * uncompressed); only when that bound crosses the limit does the writer wait for an exact flush and
- * decide.
+ * <p>Compression runs on a thread of its own (gzip's blocks on a pool beside it), fed through a
+ * small queue, so that reading and encoding rows overlaps with compressing as in {@code psql |
+ * gzip}. The size of a part is tracked as an upper bound (compressed so far plus everything not yet
+ * flushed, uncompressed); only when that bound crosses the limit does the writer wait for an exact
+ * flush and decide.
  */
 public final class PartFiles implements AutoCloseable {
   private static final int CHUNK = 256 * 1024;
@@ -37,7 +37,7 @@ public final class PartFiles implements AutoCloseable {
 
   private final CompressorThread compressor;
 
-  /** The gzip pool of a compression on several threads, or null. */
+  /** The pool that compresses gzip's blocks, or null for other compressions. */
   private final ExecutorService deflaters;
 
   private OpenPart current;

@@ -91,20 +91,17 @@ public final class CsvCopy {
       boolean quoted = false;
       int field = 0;
       int fieldStart = 0;
-      for (int i = 0; field <= lastTimestamp; i++) {
-        byte b = i < length ? record[i] : (byte) ',';
-        if (b == '"') {
+      // i == length ends the last field as a comma would.
+      for (int i = 0; i <= length && field <= lastTimestamp; i++) {
+        if (i < length && record[i] == '"') {
           quoted = !quoted;
-        } else if (!quoted && b == ',') {
+        } else if (i == length || (!quoted && record[i] == ',')) {
           if (timestamps[field] && rfc3339(fieldStart, i, length)) {
             length -= 2;
             i -= 2;
           }
           field++;
           fieldStart = i + 1;
-        }
-        if (i >= length) {
-          break;
         }
       }
       return length;
