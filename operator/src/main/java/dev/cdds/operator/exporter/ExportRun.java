@@ -177,7 +177,7 @@ public final class ExportRun {
       var whole = Selection.of(table, source.names(), window, table.filterValues(spec.source));
       List<Instant> bounds = snapshot.bounds;
       if (partition.partitioned() && partition.first()) {
-        bounds = PartitionBounds.of(db, whole, partition.count());
+        bounds = PartitionBounds.of(db, whole, window, partition.count());
         var shared = new SharedSnapshot();
         shared.id = snapshot.id.orElseThrow();
         shared.bounds = bounds.stream().map(Instant::toString).toList();

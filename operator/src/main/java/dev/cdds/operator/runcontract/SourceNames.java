@@ -101,22 +101,34 @@ public record SourceNames(Map<String, TableNames> tables) {
 
   /** What to select {@code table}'s rows from: its documented name, or a renaming subquery. */
   public String relation(SourceTable table) {
-    TableNames names = tables.get(table.table());
-    if (names == null) {
+    if (!tables.containsKey(table.table())) {
       return table.table();
     }
-    Map<String, String> columns = names.columns() == null ? Map.of() : names.columns();
     List<String> select = new ArrayList<>();
     for (String column : table.columns()) {
-      String site = columns.getOrDefault(column, column);
+      String site = column(table, column);
       select.add(site.equals(column) ? column : site + " AS " + column);
     }
     return "(SELECT "
         + String.join(", ", select)
         + " FROM "
-        + (names.table() == null ? table.table() : names.table())
+        + table(table)
         + ") AS "
         + table.table();
+  }
+
+  /** The site's name of {@code table} (optionally schema-qualified). */
+  public String table(SourceTable table) {
+    TableNames names = tables.get(table.table());
+    return names == null || names.table() == null ? table.table() : names.table();
+  }
+
+  /** The site's name of {@code column}, a documented column of {@code table}. */
+  public String column(SourceTable table, String column) {
+    TableNames names = tables.get(table.table());
+    return names == null || names.columns() == null
+        ? column
+        : names.columns().getOrDefault(column, column);
   }
 
   private static void identifier(String where, String name) {

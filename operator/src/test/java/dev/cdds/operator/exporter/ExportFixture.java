@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -165,10 +166,11 @@ final class ExportFixture implements BeforeAllCallback {
     return ids;
   }
 
-  /** A progress listener that does {@code action} when half the records are done. */
+  /** A progress listener that does {@code action} once, when half the records are done. */
   static ProgressListener atHalfway(Action action) {
-    return (done, total, bytes, files) -> {
-      if (done == total / 2) {
+    var done = new AtomicBoolean();
+    return (records, total, bytes, files) -> {
+      if (records >= total / 2 && records < total && !done.getAndSet(true)) {
         try {
           action.run();
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.cdds.operator.exporter;
 
 import static dev.cdds.operator.exporter.ExportFixture.SCHEDULED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.cdds.localcluster.PostgresServer;
@@ -11,9 +12,13 @@ import dev.cdds.operator.api.OutputFormat;
 import dev.cdds.operator.api.SharedSnapshot;
 import dev.cdds.operator.api.SourceType;
 import dev.cdds.operator.exporter.progress.ProgressListener;
+import dev.cdds.operator.exporter.source.PartitionBounds;
+import dev.cdds.operator.exporter.source.Selection;
 import dev.cdds.operator.exporter.source.SourceDatabase;
 import dev.cdds.operator.runcontract.RunSummary;
 import dev.cdds.operator.runcontract.SourceNames;
+import dev.cdds.operator.runcontract.SourceTable;
+import dev.cdds.operator.schedule.ExportWindow;
 import dev.cdds.operator.storage.DirectoryStore;
 import dev.cdds.operator.storage.Manifest;
 import dev.cdds.operator.storage.PartFile;
@@ -26,6 +31,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -247,6 +253,93 @@ class PartitionedExportIT {
    * attachments, each in its own transaction, until the run is over; counts what it wrote once the
    * snapshot was shared.
    */
+  @Test
+  void boundsOfAnAnalyzedWindowReadNoRowAndRowsAddedSinceAreCounted() throws Exception {
+    String url = fixture.postgres().createDatabase("bounds");
+    Instant lastAnalyzed;
+    try (var db = connect(url)) {
+      SampleData.load(db, ROWS, 5);
+      db.createStatement().execute("ALTER TABLE interactions SET (autovacuum_enabled = false)");
+      try (ResultSet rs =
+          db.createStatement().executeQuery("SELECT max(id), max(started_at) FROM interactions")) {
+        rs.next();
+        lastAnalyzed = rs.getTimestamp(2).toInstant();
+        // A twentieth as many rows again, after every other and since ANALYZE.
+        db.createStatement()
+            .execute(
+                "INSERT INTO interactions SELECT id + "
+                    + rs.getLong(1)
+                    + ", contact_id, media_type, direction, status, subject, queue, agent_id,"
+                    + " started_at + interval '200 days', ended_at, tenant_id, attributes"
+                    + " FROM interactions WHERE id <= "
+                    + ROWS / 20);
+      }
+    }
+    var analyzed = new ExportWindow(Optional.empty(), Optional.of(lastAnalyzed));
+    var added =
+        new ExportWindow(Optional.of(lastAnalyzed.plus(Duration.ofDays(1))), Optional.empty());
+
+    List<Instant> estimated;
+    try (var lock = connect(url);
+        var bounds = boundsConnection(url)) {
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE");
+      estimated = PartitionBounds.of(bounds, selection(analyzed), analyzed, 3);
+      try (var counting = boundsConnection(url)) {
+        assertThatThrownBy(() -> PartitionBounds.of(counting, selection(added), added, 3))
+            .as("rows the statistics do not know are counted: counting waits for the lock")
+            .hasMessageContaining("lock timeout");
+      }
+      lock.rollback();
+    }
+    assertThat(rowsPerRange(url, analyzed, estimated))
+        .as("rows in each range split by the statistics")
+        .allSatisfy(rows -> assertThat(rows).isBetween(ROWS / 3L * 8 / 10, ROWS / 3L * 12 / 10));
+
+    List<Instant> counted;
+    try (var bounds = boundsConnection(url)) {
+      counted = PartitionBounds.of(bounds, selection(added), added, 3);
+    }
+    assertThat(rowsPerRange(url, added, counted))
+        .as("rows in each range of a counted split")
+        .allSatisfy(rows -> assertThat(rows).isBetween(ROWS / 20 / 3L - 2, ROWS / 20 / 3L + 2));
+  }
+
+  /** A connection as a first partition's: in a repeatable-read snapshot, times in UTC. */
+  private static Connection boundsConnection(String url) throws Exception {
+    var db = connect(url);
+    db.setAutoCommit(false);
+    db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    db.createStatement().execute("SET TIME ZONE 'UTC'");
+    db.createStatement().execute("SET lock_timeout = '2s'");
+    return db;
+  }
+
+  private static Selection selection(ExportWindow window) {
+    return Selection.of(SourceTable.INTERACTIONS, SourceNames.DOCUMENTED, window, Optional.empty());
+  }
+
+  private static List<Long> rowsPerRange(String url, ExportWindow window, List<Instant> bounds)
+      throws Exception {
+    List<Long> rows = new ArrayList<>();
+    try (var db = connect(url)) {
+      for (int i = 0; i <= bounds.size(); i++) {
+        var range =
+            selection(window)
+                .range(
+                    i == 0 ? Optional.empty() : Optional.of(bounds.get(i - 1)),
+                    i == bounds.size() ? Optional.empty() : Optional.of(bounds.get(i)));
+        try (ResultSet rs =
+            db.createStatement()
+                .executeQuery("SELECT count(*) FROM (SELECT 1 " + range.fromInOrder() + ") r")) {
+          rs.next();
+          rows.add(rs.getLong(1));
+        }
+      }
+    }
+    return rows;
+  }
+
   private static void write(
       String url, AtomicBoolean running, InMemoryExchange exchange, AtomicLong writes) {
     var random = new SplittableRandom(7);

@@ -2,6 +2,7 @@ package dev.cdds.operator.exporter.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdds.operator.schedule.ExportWindow;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,24 +16,44 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Where to split a selection into ranges of its window column holding about as many rows each:
- * counted in the run's snapshot (percentile_disc over the selected rows), so that the split is
- * exact for the data the run reads, whatever its distribution. Rows with the same time fall in one
- * range, so ranges may be uneven when many do.
+ * Where to split a selection into ranges of its window column holding about as many rows each. From
+ * the planner's statistics where they describe the window ({@link ColumnHistogram}): no row is read
+ * and no partition waits. Otherwise counted in the run's snapshot (percentile_disc over the
+ * selected rows), exact for the data the run reads, whatever its distribution. Rows with the same
+ * time fall in one range, so ranges may be uneven when many do. The bounds only balance the ranges:
+ * whatever they are, the ranges are disjoint and together hold every row of the selection once.
  */
 public final class PartitionBounds {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionBounds.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PartitionBounds() {}
 
   /** {@code count - 1} bounds in order (fewer rows than ranges leave some ranges empty). */
-  public static List<Instant> of(Connection db, Selection selection, int count)
+  public static List<Instant> of(Connection db, Selection selection, ExportWindow window, int count)
       throws SQLException {
     if (count < 2) {
       return List.of();
     }
+    var histogram = ColumnHistogram.read(db, selection.names(), selection.table());
+    var estimated = histogram.flatMap(h -> h.split(window, count));
+    if (estimated.isPresent()) {
+      LOG.info("partition bounds from the planner's statistics bounds={}", estimated.get());
+      return ascending(estimated.get(), count);
+    }
+    LOG.info(
+        "counting partition bounds: the planner's statistics do not describe the window"
+            + " statistics={}",
+        histogram.map(ColumnHistogram::summary).orElse("none"));
+    return counted(db, selection, count);
+  }
+
+  private static List<Instant> counted(Connection db, Selection selection, int count)
+      throws SQLException {
     List<String> fractions = new ArrayList<>();
     for (int i = 1; i < count; i++) {
       fractions.add(i + ".0 / " + count);
@@ -48,22 +69,38 @@ public final class PartitionBounds {
     try (Statement statement = db.createStatement();
         ResultSet rs = statement.executeQuery(query)) {
       rs.next();
-      String json = rs.getString(1);
-      List<Instant> bounds = new ArrayList<>();
-      Instant last = Instant.MIN;
+      return ascending(instants(rs.getString(1), "bounds of " + column), count);
+    }
+  }
+
+  /**
+   * {@code bounds} made safe to split by: never descending (a range between two that were would
+   * overlap another), {@code count - 1} of them (no rows at all: every range but the last is
+   * empty).
+   */
+  private static List<Instant> ascending(List<Instant> bounds, int count) {
+    List<Instant> safe = new ArrayList<>();
+    Instant last = Instant.MIN;
+    for (Instant bound : bounds.subList(0, Math.min(bounds.size(), count - 1))) {
+      last = bound.isBefore(last) ? last : bound;
+      safe.add(last);
+    }
+    while (safe.size() < count - 1) {
+      safe.add(safe.isEmpty() ? Instant.EPOCH : safe.get(safe.size() - 1));
+    }
+    return List.copyOf(safe);
+  }
+
+  /** The times of a JSON array to_json wrote (null: none), {@code what} for the error. */
+  static List<Instant> instants(String json, String what) throws SQLException {
+    try {
+      List<Instant> instants = new ArrayList<>();
       for (JsonNode value : json == null ? JSON.createArrayNode() : JSON.readTree(json)) {
-        Instant bound = value.isNull() ? last : instant(value.asText());
-        // Ascending already; equal times make an empty range between them.
-        last = bound.isBefore(last) ? last : bound;
-        bounds.add(last);
+        instants.add(instant(value.asText()));
       }
-      while (bounds.size() < count - 1) {
-        // No rows at all: every range but the last is empty.
-        bounds.add(bounds.isEmpty() ? Instant.EPOCH : bounds.get(bounds.size() - 1));
-      }
-      return List.copyOf(bounds);
+      return instants;
     } catch (IOException | DateTimeParseException e) {
-      throw new SQLException("unreadable bounds of " + column + ": " + e.getMessage(), e);
+      throw new SQLException("unreadable " + what + ": " + e.getMessage(), e);
     }
   }
 
