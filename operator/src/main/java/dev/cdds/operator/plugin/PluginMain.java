@@ -8,7 +8,6 @@ public final class PluginMain {
   private PluginMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    System.setProperty(PluginLogging.PROPERTY, "true");
     int code = CommandLines.withOneLineErrors(KubectlCdds.commandLine(args)).execute(args);
     stopHttpSelectorThreads();
     System.exit(code);
