@@ -11,7 +11,7 @@ final class RunProgress {
    * Records between two reports. A listener reads the clock on each report to decide whether to
    * pass it on; per record, that was the export's hottest Java code.
    */
-  static final int REPORT_EVERY = 1024;
+  private static final int REPORT_EVERY = 1024;
 
   private final ProgressListener listener;
   private volatile long total;

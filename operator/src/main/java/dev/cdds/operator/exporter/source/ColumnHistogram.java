@@ -68,10 +68,12 @@ record ColumnHistogram(
           // 'infinity' among them, say: the rows will be counted instead.
           return Optional.empty();
         }
+        double leftOut = rs.getDouble(2);
+        double rows = rs.getDouble(3);
         long changed = rs.getLong(4);
-        return Optional.of(
-            new ColumnHistogram(
-                bounds, rs.getDouble(2), rs.getDouble(3), rs.wasNull() ? Long.MAX_VALUE : changed));
+        // No statistics of the table's changes: as many as could be.
+        changed = rs.wasNull() ? Long.MAX_VALUE : changed;
+        return Optional.of(new ColumnHistogram(bounds, leftOut, rows, changed));
       }
     }
   }
