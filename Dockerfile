@@ -30,15 +30,23 @@ COPY examples/source/schema.sql examples/source/
 COPY localcluster/src localcluster/src
 COPY operator/src operator/src
 RUN mvn -B -q -pl operator -am -Dspotless.check.skip=true -DskipTests package
+# Class data sharing (docs/image.md): the classes an export pod loads up to its first query, which
+# the run stage archives.
+COPY hack/class-list.sh hack/
+RUN bash hack/class-list.sh operator/target/cdds-operator.jar /classes.lst
 
 # --- run: a JRE without shell or package manager, as a numeric non-root user ---
 FROM ${RUNTIME_IMAGE}
 COPY --from=build /src/operator/target/cdds-operator.jar /app/cdds-operator.jar
 COPY --from=build /native/ /app/native/
+COPY --from=build /classes.lst /app/cds/classes.lst
+# The listed classes parsed and verified once, here, by this stage's JVM (an archive only fits the
+# JVM and jar it was made with): every pod maps them instead of loading them from the jar.
+RUN ["java", "-Xshare:dump", "-XX:SharedClassListFile=/app/cds/classes.lst", "-XX:SharedArchiveFile=/app/cds/cdds.jsa", "-cp", "/app/cdds-operator.jar"]
 USER 10001:10001
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process, so that
 # Kubernetes restarts it (operator) or records the failure (export pod) instead of a sick JVM.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # Writes go only to /tmp (an emptyDir in the pods): the root filesystem can be read-only.
-ENTRYPOINT ["java", "-Djava.io.tmpdir=/tmp", "-Djna.library.path=/app/native", "-jar", "/app/cdds-operator.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/cds/cdds.jsa", "-Djava.io.tmpdir=/tmp", "-Djna.library.path=/app/native", "-jar", "/app/cdds-operator.jar"]
 CMD ["operator", "--help"]

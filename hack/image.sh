@@ -62,7 +62,7 @@ RUNTIME_IMAGE=$(base runtime openjdk-17-jre-headless,ca-certificates,tzdata \
    chown 65532:65532 "$1"/home/nonroot')
 
 # Everything the Dockerfile copies, and the base images: the tag changes when any of them does.
-tag=$( (echo "$BUILD_IMAGE $RUNTIME_IMAGE"; cat Dockerfile; git ls-files -s pom.xml localcluster operator examples/source/schema.sql; git diff HEAD -- pom.xml localcluster operator examples/source/schema.sql) | sha256sum | cut -c1-12)
+tag=$( (echo "$BUILD_IMAGE $RUNTIME_IMAGE"; cat Dockerfile; git ls-files -s pom.xml localcluster operator examples/source/schema.sql hack/class-list.sh; git diff HEAD -- pom.xml localcluster operator examples/source/schema.sql hack/class-list.sh) | sha256sum | cut -c1-12)
 IMAGE="localhost/cdds-operator:$tag"
 if ! podman_ image exists "$IMAGE"; then
   log "building $IMAGE from the Dockerfile"

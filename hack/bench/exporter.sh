@@ -13,7 +13,8 @@
 # alike) fetches a heap page per row once the table outgrows shared_buffers. time: stored in
 # started_at order (CLUSTER), as a table that interactions are appended to as they happen is.
 # --java-opts replaces the exporter JVM's options (default: -Xmx256m -XX:+UseSerialGC, as an export
-# pod's JVM runs under a memory limit below 1792 MiB).
+# pod's JVM runs under a memory limit below 1792 MiB). Every exporter JVM starts, as in the image,
+# from a class data sharing archive of its start (hack/class-list.sh, docs/image.md).
 # --encrypt writes every file encrypted to a throw-away RSA 2048 certificate (CMS, .p7m), and checks
 # that the first part decrypts with openssl into gzip (or zstd) that reads to the end.
 #
@@ -56,6 +57,12 @@ export PGPASSWORD=bench
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() { as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
+bash hack/class-list.sh "$JAR" "$WORK/classes.lst"
+java -Xshare:dump -XX:SharedClassListFile="$WORK/classes.lst" -XX:SharedArchiveFile="$WORK/cdds.jsa" \
+  -cp "$JAR" >/dev/null 2>&1
+java -Xshare:on -XX:SharedArchiveFile="$WORK/cdds.jsa" -cp "$JAR" -version >/dev/null 2>&1 \
+  || { echo "the class data sharing archive does not fit $JAR" >&2; exit 1; }
+JAVA_OPTS+=(-XX:SharedArchiveFile="$WORK/cdds.jsa")
 
 [[ $(id -u) == 0 ]] && chown postgres "$WORK"
 echo "$PGPASSWORD" >"$WORK/pw"
@@ -153,7 +160,7 @@ done
   echo
   echo "### Exporter, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')$($custom_opts && echo " --java-opts \"$java_opts\"")$([[ $layout == time ]] && echo " --layout time")\`; machine: $machine; exporter JVM ${JAVA_OPTS[*]}."
+  echo "Command: \`hack/bench/exporter.sh$(printf ' --rows %s' "${rows[@]}")$($encrypt && echo ' --encrypt')$($custom_opts && echo " --java-opts \"$java_opts\"")$([[ $layout == time ]] && echo " --layout time")\`; machine: $machine; exporter JVM $java_opts, with the class data sharing archive of its start."
   if [[ $layout == time ]]; then
     echo "Interactions stored in started_at order (CLUSTER), as an append-only table holds them: an ordered read is sequential."
   else
