@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,12 +63,24 @@ public final class ScaleBenchmark {
       long peakHeap;
       long peakRss;
       String mostWritten;
+      String cpu;
+      double reconciliationsPerJob;
       try (var operator = launch.start("operator.log", List.of())) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        List<Long> controlPlane = plane.pids();
+        pids.put("etcd", controlPlane.get(0));
+        pids.put("kube-apiserver", controlPlane.get(1));
+        pids.put("kube-controller-manager", controlPlane.get(2));
+        pids.put("operator", operator.pid());
+        pids.put("benchmark", ProcessHandle.current().pid());
         Map<String, Double> requestsBefore = ApiRequests.byKind(client);
+        ProcessCpu cpuBefore = ProcessCpu.of(pids);
         long began = System.nanoTime();
         create(client, jobs);
         waitUntilReady(client, jobs, operator);
         reconciled = (System.nanoTime() - began) / 1e9;
+        cpu = ProcessCpu.of(pids).since(cpuBefore);
+        reconciliationsPerJob = (double) operator.reconciliations() / jobs;
         requests = ApiRequests.since(requestsBefore, ApiRequests.byKind(client));
         long writes;
         try (var counter = WriteCounter.watching(client, NAMESPACE)) {
@@ -84,14 +97,15 @@ public final class ScaleBenchmark {
       Restart streamed = restart(client, jobs, launch, List.of("--watch-list"));
       System.out.printf(
           Locale.ROOT,
-          "scale-detail: jobs=%d requests_per_job=%.1f live_heap_mib=%d heap_limit=%s"
+          "scale-detail: jobs=%d requests_per_job=%.1f reconciliations_per_job=%.2f live_heap_mib=%d heap_limit=%s"
               + " restart_s=%.1f restart_heap_mib=%d restart_live_heap_mib=%d restart_writes=%d"
               + " watchlist_restart_s=%.1f watchlist_restart_heap_mib=%d"
               + " watchlist_restart_live_heap_mib=%d watchlist_restart_writes=%d"
               + " restart_requests=%s watchlist_restart_requests=%s"
-              + " quiet_most_written=%s requests=%s%n",
+              + " quiet_most_written=%s requests=%s cpu_s=%s%n",
           jobs,
           ApiRequests.total(requests) / jobs,
+          reconciliationsPerJob,
           liveHeap / (1 << 20),
           heapLimit,
           restart.seconds(),
@@ -105,7 +119,8 @@ public final class ScaleBenchmark {
           restart.requests(),
           streamed.requests(),
           mostWritten.isEmpty() ? "none" : mostWritten,
-          ApiRequests.per(requests, jobs));
+          ApiRequests.per(requests, jobs),
+          cpu);
       System.out.printf(
           Locale.ROOT,
           "scale: jobs=%d reconciled_s=%.1f heap_mib=%d rss_mib=%d steady_writes_per_min=%d%n",
