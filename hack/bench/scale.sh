@@ -5,8 +5,7 @@
 # the time until every job is Ready with its CronJob, the operator's peak heap and RSS, the API
 # server's requests per job, and writes to our objects over a quiet period (default 5 minutes);
 # then two restarts of the operator over those jobs, with paged lists and with --watch-list
-# (time to reconcile each once, heap, writes). The operator runs with -XX:+UseSerialGC, the collector
-# its JVM picks in the chart's pod (a memory limit below 1792 MiB up to 10,000 jobs).
+# (time to reconcile each once, heap, writes).
 # Appends the results to docs/benchmarks.md.
 #
 #   hack/bench/scale.sh [--jobs N]... [--quiet-seconds S] [--heap SIZE]
@@ -48,7 +47,7 @@ done
   echo
   echo "### Operator scale, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet\`; machine: $machine; operator JVM -Xmx$heap -XX:+UseSerialGC, control plane on the same machine."
+  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
   echo "Requests per job count every request the API server answered during reconciliation (the operator's and kube-controller-manager's); writes are changes to ExportJobs, CronJobs, ServiceAccounts, Roles and RoleBindings during the quiet period. CPU seconds: of each process from the first create until all are Ready (the benchmark: its creates and the watches that see them Ready); all share the machine's cores."
   echo
   echo "Live heap is the heap in use right after a full collection (jcmd GC.run) once all jobs are reconciled. Restart: a new operator process over the jobs in place, the time until it has reconciled each once (from its start), its peak and live heap, and the writes it made (10 s more are watched); once with its caches filled by lists in pages of 500, once with \`--watch-list\`."

@@ -57,11 +57,8 @@ final class BenchOperator implements AutoCloseable {
                 "--default-claim=" + OperatorUnderTest.CLAIM,
                 "--http-port=" + metricsPort));
     arguments.addAll(moreArguments);
-    // The collector the JVM picks by itself in the chart's pod: its memory limit stays below
-    // 1792 MiB up to 10,000 jobs (expectedExportJobs), where a JVM is not "server class".
     var operator =
-        OperatorProcess.start(
-            jar, List.of("-Xmx" + heapLimit, "-XX:+UseSerialGC"), arguments, kubeconfig, log);
+        OperatorProcess.start(jar, List.of("-Xmx" + heapLimit), arguments, kubeconfig, log);
     return new BenchOperator(operator, metricsPort);
   }
 
