@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -99,7 +98,7 @@ final class BenchOperator implements AutoCloseable {
 
   /** User and system CPU time so far, in seconds. */
   double cpuSeconds() {
-    return ProcessCpu.of(Map.of("operator", pid())).byName().get("operator").toMillis() / 1000.0;
+    return ProcessCpu.used(pid()).toMillis() / 1000.0;
   }
 
   /**

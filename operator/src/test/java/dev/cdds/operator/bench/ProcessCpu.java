@@ -14,14 +14,13 @@ record ProcessCpu(Map<String, Duration> byName) {
   /** The CPU time each of {@code pids} (by name) has used so far. */
   static ProcessCpu of(Map<String, Long> pids) {
     Map<String, Duration> used = new LinkedHashMap<>();
-    pids.forEach(
-        (name, pid) ->
-            used.put(
-                name,
-                ProcessHandle.of(pid)
-                    .flatMap(p -> p.info().totalCpuDuration())
-                    .orElse(Duration.ZERO)));
+    pids.forEach((name, pid) -> used.put(name, used(pid)));
     return new ProcessCpu(used);
+  }
+
+  /** The CPU time process {@code pid} has used so far; zero once it is gone. */
+  static Duration used(long pid) {
+    return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).orElse(Duration.ZERO);
   }
 
   /** {@code name:seconds,…} of what each process used since {@code before}. */

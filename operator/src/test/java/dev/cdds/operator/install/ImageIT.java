@@ -131,13 +131,12 @@ class ImageIT {
   @Test
   void anExportPodLoadsMostOfItsClassesFromTheImagesSharedArchive() throws Exception {
     Path out = writable("cds");
-    // The image's own options, and where the JVM says where each class came from.
+    // Beside the image's own options (JAVA_TOOL_OPTIONS): where the JVM says each class came from.
     var run =
         export(
             out,
             work.resolve("ca"),
-            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-                + " -Xlog:class+load:file=/tmp/class-load.log");
+            Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load:file=/tmp/class-load.log"));
 
     assertThat(run.exit()).as(run.output()).isZero();
     List<String> loaded = Files.readAllLines(work.resolve("tmp-cds/class-load.log"));
@@ -150,11 +149,11 @@ class ImageIT {
   }
 
   private Result export(Path out, Path ca) throws Exception {
-    return export(out, ca, null);
+    return export(out, ca, Map.of());
   }
 
-  /** An export of the image; {@code javaToolOptions}, when given, replaces the image's. */
-  private Result export(Path out, Path ca, String javaToolOptions) throws Exception {
+  /** An export of the image, its pod given {@code moreEnv} as well. */
+  private Result export(Path out, Path ca, Map<String, String> moreEnv) throws Exception {
     String spec =
         "{\"title\":\"t\",\"source\":{\"system\":\"ContactHistory\",\"type\":\"Interaction\","
             + "\"includeAttachments\":false},\"schedule\":{\"run\":\"Daily\",\"time\":\"02:00\","
@@ -184,9 +183,7 @@ class ImageIT {
                 "/export",
                 PodEnv.TERMINATION_LOG,
                 "/dev/stdout"));
-    if (javaToolOptions != null) {
-      env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
-    }
+    env.putAll(moreEnv);
     List<String> args =
         new ArrayList<>(
             List.of(
