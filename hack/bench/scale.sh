@@ -8,8 +8,10 @@
 # (time to reconcile each once, heap, writes).
 # Appends the results to docs/benchmarks.md.
 #
-#   hack/bench/scale.sh [--jobs N]... [--quiet-seconds S] [--heap SIZE]
+#   hack/bench/scale.sh [--jobs N]... [--quiet-seconds S] [--heap SIZE] [--jar PATH]
 #   default: --jobs 500 --jobs 2000 --jobs 5000 --quiet-seconds 300 --heap 256m (the operator's -Xmx)
+#   --jar: another build of the operator (an older commit's, to compare in one sitting); default
+#   the one built here, operator/target/cdds-operator.jar
 #
 # Last line: scale: jobs=N reconciled_s=X.X heap_mib=N rss_mib=N steady_writes_per_min=N
 set -euo pipefail
@@ -18,12 +20,14 @@ cd "$(dirname "$0")/../.."
 jobs=()
 quiet=300
 heap=256m
+jar=operator/target/cdds-operator.jar
 while (($#)); do
   case "$1" in
     --jobs) jobs+=("$2"); shift 2 ;;
     --quiet-seconds) quiet=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
-    *) echo "usage: $0 [--jobs N]... [--quiet-seconds S] [--heap SIZE]" >&2; exit 2 ;;
+    --jar) jar=$2; shift 2 ;;
+    *) echo "usage: $0 [--jobs N]... [--quiet-seconds S] [--heap SIZE] [--jar PATH]" >&2; exit 2 ;;
   esac
 done
 ((${#jobs[@]})) || jobs=(500 2000 5000)
@@ -35,7 +39,7 @@ rows=()
 for n in "${jobs[@]}"; do
   work=$(mktemp -d /var/tmp/cdds-scale.XXXXXX)
   echo "[bench] $n ExportJobs, quiet period ${quiet} s" >&2
-  out=$(java -cp "$CP" dev.cdds.operator.bench.ScaleBenchmark "$work" "$BINARIES" operator/target/cdds-operator.jar "$n" "$quiet" "$heap")
+  out=$(java -cp "$CP" dev.cdds.operator.bench.ScaleBenchmark "$work" "$BINARIES" "$jar" "$n" "$quiet" "$heap")
   rm -rf "$work"
   detail=$(grep '^scale-detail: ' <<<"$out" | tail -1)
   line=$(grep '^scale: ' <<<"$out" | tail -1)
@@ -45,9 +49,13 @@ for n in "${jobs[@]}"; do
 done
 {
   echo
-  echo "### Operator scale, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
+  if [[ $jar == operator/target/cdds-operator.jar ]]; then
+    echo "### Operator scale, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
+  else
+    echo "### Operator scale, $(date -u +%Y-%m-%d), operator $jar (benchmark of commit $(git rev-parse --short HEAD))"
+  fi
   echo
-  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
+  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet$([[ $jar == operator/target/cdds-operator.jar ]] || echo " --jar $jar")\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
   echo "Requests per job count every request the API server answered during reconciliation (the operator's and kube-controller-manager's); writes are changes to ExportJobs, CronJobs, ServiceAccounts, Roles and RoleBindings during the quiet period. CPU seconds: of each process from the first create until all are Ready (the benchmark: its creates and the watches that see them Ready); all share the machine's cores."
   echo
   echo "Live heap is the heap in use right after a full collection (jcmd GC.run) once all jobs are reconciled. Restart: a new operator process over the jobs in place, the time until it has reconciled each once (from its start), its peak and live heap, and the writes it made (10 s more are watched); once with its caches filled by lists in pages of 500, once with \`--watch-list\`."

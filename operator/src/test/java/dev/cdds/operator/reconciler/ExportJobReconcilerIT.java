@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cdds.localcluster.Kubectl;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.ExportJobState;
+import dev.cdds.operator.api.Output;
 import dev.cdds.operator.api.RunResult;
 import dev.cdds.operator.plugin.InProcessPlugin;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.schedule.RunIds;
 import dev.cdds.operator.schedule.ScheduleCron;
 import dev.cdds.operator.testing.ExportJobs;
@@ -15,6 +17,8 @@ import dev.cdds.operator.testing.OperatorExtension;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
@@ -199,6 +203,31 @@ class ExportJobReconcilerIT {
   }
 
   @Test
+  void aServiceAccountOfTheExportersNameMadeByHandBecomesTheJobs() {
+    var account =
+        cluster
+            .client()
+            .serviceAccounts()
+            .inNamespace(cluster.namespace())
+            .withName("cdds-export-taken");
+    account.create(
+        new ServiceAccountBuilder()
+            .withNewMetadata()
+            .withName("cdds-export-taken")
+            .endMetadata()
+            .build());
+
+    cluster.jobs().resource(ExportJobs.daily("taken", "03:45", "UTC")).create();
+
+    await("taken", j -> hasCondition(j, "Ready", "True", null));
+    var taken = account.get();
+    assertThat(taken.getMetadata().getLabels()).containsEntry(ObjectLabels.EXPORT_JOB, "taken");
+    assertThat(taken.getMetadata().getOwnerReferences())
+        .extracting(OwnerReference::getName)
+        .containsExactly("taken");
+  }
+
+  @Test
   void missingSourceSecretIsReportedBeforeAnyPodAndClearedOnceCreated() {
     var job = ExportJobs.daily("no-secret", "03:00", "UTC");
     job.getSpec().source.secretRef = new dev.cdds.operator.api.SecretReference("warehouse-db");
@@ -316,16 +345,23 @@ class ExportJobReconcilerIT {
 
   @Test
   void editingAScheduledJobUpdatesItsCronJobInPlace() {
-    cluster.jobs().resource(ExportJobs.daily("edited", "05:00", "UTC")).create();
+    ExportJob partitioned = ExportJobs.daily("edited", "05:00", "UTC");
+    partitioned.getSpec().output = new Output();
+    partitioned.getSpec().output.parallelism = 2;
+    cluster.jobs().resource(partitioned).create();
     await("edited", j -> hasCondition(j, "Ready", "True", null));
-    String uid = cronJob("edited").getMetadata().getUid();
+    CronJob before = cronJob("edited");
+    assertThat(before.getSpec().getJobTemplate().getSpec().getCompletionMode())
+        .isEqualTo("Indexed");
 
+    // Back to one stream: what only partitions had leaves the CronJob with them.
     cluster
         .jobs()
         .withName("edited")
         .edit(
             j -> {
               j.getSpec().schedule.time = "06:15";
+              j.getSpec().output.parallelism = 1;
               return j;
             });
 
@@ -338,7 +374,13 @@ class ExportJobReconcilerIT {
         .withName("edited")
         .waitUntilCondition(
             c -> "15 6 * * *".equals(c.getSpec().getSchedule()), 30, TimeUnit.SECONDS);
-    assertThat(cronJob("edited").getMetadata().getUid()).isEqualTo(uid);
+    CronJob after = cronJob("edited");
+    assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
+    var runs = after.getSpec().getJobTemplate().getSpec();
+    assertThat(runs.getCompletionMode()).isNull();
+    assertThat(runs.getParallelism()).isNull();
+    assertThat(runs.getPodFailurePolicy()).isNull();
+    assertThat(runs.getBackoffLimitPerIndex()).isNull();
     await("edited", j -> j.getStatus().nextStartsAt.endsWith("T06:15:00Z"));
   }
 
