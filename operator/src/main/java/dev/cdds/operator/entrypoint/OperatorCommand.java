@@ -3,6 +3,7 @@ package dev.cdds.operator.entrypoint;
 import dev.cdds.operator.reconciler.NotificationSettings;
 import dev.cdds.operator.reconciler.OperatorRuntime;
 import dev.cdds.operator.reconciler.OperatorSettings;
+import dev.cdds.operator.runcontract.FieldManagers;
 import dev.cdds.operator.runcontract.GcOverheadGuard;
 import dev.cdds.operator.runcontract.SourceNames;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -187,7 +188,13 @@ final class OperatorCommand implements Callable<Integer> {
     // A heap too small for the cluster's ExportJobs: exit, so that the kubelet restarts the
     // operator and the alert and the log say why, rather than stay alive doing nothing.
     var guard = GcOverheadGuard.install(GcOverheadGuard.WINDOW, STARVED, reason -> {});
-    Config config = new ConfigBuilder(Config.autoConfigure(null)).withWatchList(watchList).build();
+    // The API server names whoever writes without a field manager by its user agent's first word:
+    // the Jobs the operator creates and patches say cdds-operator, not the client library's name.
+    Config config =
+        new ConfigBuilder(Config.autoConfigure(null))
+            .withWatchList(watchList)
+            .withUserAgent(FieldManagers.OPERATOR)
+            .build();
     Optional<String> lease =
         leaderElection
             ? Optional.ofNullable(leaseNamespace)

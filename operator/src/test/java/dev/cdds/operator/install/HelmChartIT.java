@@ -14,11 +14,15 @@ import dev.cdds.localcluster.TestNamespaces;
 import dev.cdds.localcluster.WorkDirectory;
 import dev.cdds.operator.api.ExportJob;
 import dev.cdds.operator.api.RunResult;
+import dev.cdds.operator.runcontract.FieldManagers;
+import dev.cdds.operator.runcontract.ObjectLabels;
 import dev.cdds.operator.testing.ControlPlaneExtension;
 import dev.cdds.operator.testing.ExportJobs;
 import dev.cdds.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -276,6 +280,21 @@ class HelmChartIT {
           .isEqualTo(RunResult.Succeeded);
       assertThat(done.getStatus().history.get(0).records).isPositive();
       assertThat(OperatorUnderTest.eventReasons(admin, watched, "first")).isNotEmpty();
+      // Who created and started the run, as `kubectl get job --show-managed-fields` tells it.
+      Job run =
+          admin
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(watched)
+              .withLabel(ObjectLabels.EXPORT_JOB, "first")
+              .list()
+              .getItems()
+              .get(0);
+      assertThat(run.getMetadata().getManagedFields())
+          .extracting(ManagedFieldsEntry::getManager)
+          .contains(FieldManagers.OPERATOR)
+          .doesNotContain("fabric8-kubernetes-client");
     }
   }
 
