@@ -20,7 +20,8 @@ cd "$(dirname "$0")/../.."
 jobs=()
 quiet=300
 heap=256m
-jar=operator/target/cdds-operator.jar
+built=operator/target/cdds-operator.jar
+jar=$built
 while (($#)); do
   case "$1" in
     --jobs) jobs+=("$2"); shift 2 ;;
@@ -49,13 +50,16 @@ for n in "${jobs[@]}"; do
 done
 {
   echo
-  if [[ $jar == operator/target/cdds-operator.jar ]]; then
-    echo "### Operator scale, $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)"
+  commit=$(git rev-parse --short HEAD)
+  if [[ $jar == "$built" ]]; then
+    echo "### Operator scale, $(date -u +%Y-%m-%d), commit $commit"
+    jar_option=""
   else
-    echo "### Operator scale, $(date -u +%Y-%m-%d), operator $jar (benchmark of commit $(git rev-parse --short HEAD))"
+    echo "### Operator scale, $(date -u +%Y-%m-%d), operator $jar (benchmark of commit $commit)"
+    jar_option=" --jar $jar"
   fi
   echo
-  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet$([[ $jar == operator/target/cdds-operator.jar ]] || echo " --jar $jar")\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
+  echo "Command: \`hack/bench/scale.sh$(printf ' --jobs %s' "${jobs[@]}") --quiet-seconds $quiet$jar_option\`; machine: $machine; operator JVM -Xmx$heap, control plane on the same machine."
   echo "Requests per job count every request the API server answered during reconciliation (the operator's and kube-controller-manager's); writes are changes to ExportJobs, CronJobs, ServiceAccounts, Roles and RoleBindings during the quiet period. CPU seconds: of each process from the first create until all are Ready (the benchmark: its creates and the watches that see them Ready); all share the machine's cores."
   echo
   echo "Live heap is the heap in use right after a full collection (jcmd GC.run) once all jobs are reconciled. Restart: a new operator process over the jobs in place, the time until it has reconciled each once (from its start), its peak and live heap, and the writes it made (10 s more are watched); once with its caches filled by lists in pages of 500, once with \`--watch-list\`."

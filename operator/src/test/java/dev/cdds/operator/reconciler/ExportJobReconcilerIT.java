@@ -18,8 +18,10 @@ import dev.cdds.operator.testing.OperatorUnderTest;
 import dev.cdds.operator.testing.TestCertificates;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,12 +169,7 @@ class ExportJobReconcilerIT {
     var binding =
         rbac.roleBindings().inNamespace(cluster.namespace()).withName("cdds-export-restored");
     var role = rbac.roles().inNamespace(cluster.namespace()).withName("cdds-export-restored");
-    var account =
-        cluster
-            .client()
-            .serviceAccounts()
-            .inNamespace(cluster.namespace())
-            .withName("cdds-export-restored");
+    var account = exporterAccount("restored");
     String bindingUid =
         binding.waitUntilCondition(b -> b != null, 30, TimeUnit.SECONDS).getMetadata().getUid();
     String roleUid = role.get().getMetadata().getUid();
@@ -204,12 +201,7 @@ class ExportJobReconcilerIT {
 
   @Test
   void aServiceAccountOfTheExportersNameMadeByHandBecomesTheJobs() {
-    var account =
-        cluster
-            .client()
-            .serviceAccounts()
-            .inNamespace(cluster.namespace())
-            .withName("cdds-export-taken");
+    var account = exporterAccount("taken");
     account.create(
         new ServiceAccountBuilder()
             .withNewMetadata()
@@ -365,16 +357,11 @@ class ExportJobReconcilerIT {
               return j;
             });
 
-    cluster
-        .client()
-        .batch()
-        .v1()
-        .cronjobs()
-        .inNamespace(cluster.namespace())
-        .withName("edited")
-        .waitUntilCondition(
-            c -> "15 6 * * *".equals(c.getSpec().getSchedule()), 30, TimeUnit.SECONDS);
-    CronJob after = cronJob("edited");
+    CronJob after =
+        cluster
+            .cronJobOf("edited")
+            .waitUntilCondition(
+                c -> "15 6 * * *".equals(c.getSpec().getSchedule()), 30, TimeUnit.SECONDS);
     assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
     var runs = after.getSpec().getJobTemplate().getSpec();
     assertThat(runs.getCompletionMode()).isNull();
@@ -736,6 +723,15 @@ class ExportJobReconcilerIT {
 
   private CronJob cronJob(String name) {
     return cluster.cronJobOf(name).get();
+  }
+
+  /** The ServiceAccount export pods of {@code exportJob} run as. */
+  private Resource<ServiceAccount> exporterAccount(String exportJob) {
+    return cluster
+        .client()
+        .serviceAccounts()
+        .inNamespace(cluster.namespace())
+        .withName("cdds-export-" + exportJob);
   }
 
   private java.util.List<String> eventReasons(String name) {
